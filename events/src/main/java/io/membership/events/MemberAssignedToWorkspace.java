@@ -1,0 +1,22 @@
+package io.membership.events;
+
+import java.time.Instant;
+import java.util.Optional;
+
+import org.axonframework.serialization.Revision;
+
+import io.membership.events.ids.OrganizationId;
+import io.membership.events.ids.UserId;
+import io.membership.events.ids.WorkspaceId;
+
+/** An active member was assigned to a workspace. */
+@Revision("1")
+public record MemberAssignedToWorkspace(OrganizationId organizationId, WorkspaceId workspaceId, UserId userId,
+		UserId actorUserId, Instant occurredAt, String correlationId) implements MembershipEvent {
+
+	@Override
+	public Optional<UserId> subject() {
+		return Optional.of(this.userId);
+	}
+
+}

@@ -1,0 +1,25 @@
+package io.membership.events;
+
+import java.time.Instant;
+import java.util.Optional;
+
+import org.axonframework.serialization.Revision;
+
+import io.membership.events.access.Role;
+import io.membership.events.ids.OrganizationId;
+import io.membership.events.ids.UserId;
+
+/**
+ * A member was deactivated. Their workspace assignments stay but confer nothing until
+ * they are reactivated.
+ */
+@Revision("1")
+public record MemberDeactivated(OrganizationId organizationId, UserId userId, Role fromRole, String reason,
+		UserId actorUserId, Instant occurredAt, String correlationId) implements MembershipEvent {
+
+	@Override
+	public Optional<UserId> subject() {
+		return Optional.of(this.userId);
+	}
+
+}

@@ -1,0 +1,39 @@
+package io.membership.events;
+
+import java.time.Instant;
+import java.util.Optional;
+
+import io.membership.events.ids.OrganizationId;
+import io.membership.events.ids.UserId;
+
+/**
+ * Every event an organization records. Each one says which organization, who decided it
+ * ({@code actorUserId}, always the authenticated caller), when, and under which request
+ * ({@code correlationId}), so an auditor can answer "who could do what, when, and who
+ * decided so" from the events alone.
+ */
+public sealed interface MembershipEvent permits OrganizationCreated, UserInvited, InvitationRevoked, InviteLinkReset,
+		MemberJoined, MemberActivated, MemberRoleChanged, MemberDeactivated, OwnershipTransferred, WorkspaceCreated,
+		MemberAssignedToWorkspace, MemberRemovedFromWorkspace {
+
+	OrganizationId organizationId();
+
+	UserId actorUserId();
+
+	Instant occurredAt();
+
+	String correlationId();
+
+	/**
+	 * The member the event is about, where there is one (CloudEvents {@code subject}).
+	 */
+	default Optional<UserId> subject() {
+		return Optional.empty();
+	}
+
+	/** The event's type name as published, e.g. {@code MemberRoleChanged}. */
+	default String typeName() {
+		return getClass().getSimpleName();
+	}
+
+}

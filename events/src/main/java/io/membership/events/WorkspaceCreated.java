@@ -1,0 +1,16 @@
+package io.membership.events;
+
+import java.time.Instant;
+
+import org.axonframework.serialization.Revision;
+
+import io.membership.events.ids.OrganizationId;
+import io.membership.events.ids.UserId;
+import io.membership.events.ids.WorkspaceId;
+
+/** A workspace was created. */
+@Revision("1")
+public record WorkspaceCreated(OrganizationId organizationId, WorkspaceId workspaceId, String title, UserId actorUserId,
+		Instant occurredAt, String correlationId) implements MembershipEvent {
+
+}
