@@ -1,0 +1,530 @@
+package io.membership.command.organization;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventhandling.GenericEventMessage;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.modelling.command.AggregateLifecycle;
+
+import io.membership.command.organization.Invitation.Status;
+import io.membership.events.InvitationRevoked;
+import io.membership.events.InviteLinkReset;
+import io.membership.events.MemberActivated;
+import io.membership.events.MemberAssignedToWorkspace;
+import io.membership.events.MemberDeactivated;
+import io.membership.events.MemberJoined;
+import io.membership.events.MemberRemovedFromWorkspace;
+import io.membership.events.MemberRoleChanged;
+import io.membership.events.OrganizationCreated;
+import io.membership.events.OwnershipTransferred;
+import io.membership.events.UserInvited;
+import io.membership.events.WorkspaceCreated;
+import io.membership.events.access.AccessDecision;
+import io.membership.events.access.Action;
+import io.membership.events.access.PermissionMatrix;
+import io.membership.events.access.Role;
+import io.membership.events.ids.InvitationId;
+import io.membership.events.ids.InviteLinkId;
+import io.membership.events.ids.OrganizationId;
+import io.membership.events.ids.UserId;
+import io.membership.events.ids.WorkspaceId;
+
+/**
+ * An organization: its members, their roles, its workspaces and its invitations. Every
+ * rule of API.md is decided here, against this aggregate's own state, so that it holds
+ * under concurrent requests: Axon serializes the commands of one organization, and the
+ * event store's unique (aggregate, sequence) key refuses a second writer.
+ *
+ * <p>
+ * Command handlers decide and apply; event sourcing handlers only assign state. Each
+ * handler returns the organization's version after it ran, also when it changed nothing.
+ */
+public class Organization {
+
+	@AggregateIdentifier
+	private OrganizationId organizationId;
+
+	private UserId ownerUserId;
+
+	private InviteLinkId inviteLinkId;
+
+	private Map<UserId, Member> members = new HashMap<>();
+
+	private Set<WorkspaceId> workspaces = new HashSet<>();
+
+	private Map<InvitationId, Invitation> invitations = new HashMap<>();
+
+	protected Organization() {
+		// Axon rebuilds the aggregate from its events through this constructor.
+	}
+
+	@CommandHandler
+	public Organization(CreateOrganizationCommand command) {
+		apply(new OrganizationCreated(command.organizationId(), command.name(), command.actorUserId(),
+				command.ownerEmail(), command.inviteLinkId(), command.actorUserId(), now(), command.correlationId()));
+	}
+
+	@CommandHandler
+	public long handle(InviteUserCommand command) {
+		checkVersionAndActor(command).mayDo(Action.INVITE_USERS, null);
+		if (command.role() != null && command.role() != Role.NOT_ACTIVATED) {
+			requireAssignable(command.role());
+		}
+		if (!command.workspaces().isEmpty() && (command.role() == null || !command.role().isActive())) {
+			throw new CommandRefusedException(Refusal.WORKSPACES_REQUIRE_ROLE);
+		}
+		command.workspaces().forEach(this::requireWorkspace);
+		if (memberByEmail(command.email()) != null) {
+			throw new CommandRefusedException(Refusal.ALREADY_MEMBER,
+					"A member with the email " + command.email() + " is already in this organization.");
+		}
+		Role roleOnJoining = (command.role() == Role.NOT_ACTIVATED) ? null : command.role();
+		apply(new UserInvited(this.organizationId, command.invitationId(), command.email(), roleOnJoining,
+				command.workspaces(), command.expiresAt(), command.actorUserId(), now(), command.correlationId()));
+		return currentVersion();
+	}
+
+	@CommandHandler
+	public long handle(RevokeInvitationCommand command) {
+		checkVersionAndActor(command).mayDo(Action.INVITE_USERS, null);
+		Invitation invitation = requireInvitation(command.invitationId());
+		switch (invitation.status()) {
+			case ACCEPTED -> throw new CommandRefusedException(Refusal.INVITATION_ALREADY_ACCEPTED);
+			case REVOKED -> {
+				return currentVersion();
+			}
+			case PENDING -> apply(new InvitationRevoked(this.organizationId, invitation.invitationId(),
+					invitation.email(), command.actorUserId(), now(), command.correlationId()));
+		}
+		return currentVersion();
+	}
+
+	@CommandHandler
+	public long handle(ResetInviteLinkCommand command) {
+		checkVersionAndActor(command).mayDo(Action.INVITE_USERS, null);
+		apply(new InviteLinkReset(this.organizationId, command.newInviteLinkId(), command.actorUserId(), now(),
+				command.correlationId()));
+		return currentVersion();
+	}
+
+	/**
+	 * The joining user is not a member yet, so there is no actor to authorize here: the
+	 * adapter has checked that the caller is that user or a service trusted to accept
+	 * invitations on users' behalf.
+	 */
+	@CommandHandler
+	public long handle(AcceptInvitationCommand command) {
+		checkVersion(command);
+		if (this.members.containsKey(command.userId()) || memberByEmail(command.email()) != null) {
+			throw new CommandRefusedException(Refusal.ALREADY_MEMBER);
+		}
+		if (command.invitationId() != null) {
+			Invitation invitation = requireInvitation(command.invitationId());
+			switch (invitation.status()) {
+				case ACCEPTED -> throw new CommandRefusedException(Refusal.INVITATION_ALREADY_ACCEPTED);
+				case REVOKED -> throw new CommandRefusedException(Refusal.INVITATION_REVOKED);
+				case PENDING -> {
+				}
+			}
+			if (!now().isBefore(invitation.expiresAt())) {
+				throw new CommandRefusedException(Refusal.INVITATION_EXPIRED,
+						"The invitation expired at " + invitation.expiresAt() + ".");
+			}
+			if (!invitation.email().equalsIgnoreCase(command.email())) {
+				throw new CommandRefusedException(Refusal.INVITATION_EMAIL_MISMATCH);
+			}
+			Role role = (invitation.role() != null) ? invitation.role() : Role.NOT_ACTIVATED;
+			// Workspaces deleted since the invitation are not a thing yet; keep only
+			// those that exist.
+			Set<WorkspaceId> stillThere = new HashSet<>(invitation.workspaces());
+			stillThere.retainAll(this.workspaces);
+			apply(new MemberJoined(this.organizationId, command.userId(), command.email(), role,
+					invitation.invitationId(), stillThere, command.actorUserId(), now(), command.correlationId()));
+		}
+		else {
+			if (!this.inviteLinkId.equals(command.inviteLinkId())) {
+				throw new CommandRefusedException(Refusal.INVITE_LINK_OUTDATED);
+			}
+			apply(new MemberJoined(this.organizationId, command.userId(), command.email(), Role.NOT_ACTIVATED, null,
+					Set.of(), command.actorUserId(), now(), command.correlationId()));
+		}
+		return currentVersion();
+	}
+
+	@CommandHandler
+	public long handle(SetMemberRoleCommand command) {
+		Actor actor = checkVersionAndActor(command);
+		actor.mayDo(Action.ASSIGN_USER_ROLES, null);
+		Member member = requireMember(command.userId());
+		actor.mayChange(member);
+		requireNotOwnerRole(command.role());
+		if (command.role() == member.role()) {
+			return currentVersion();
+		}
+		if (command.role() == Role.DEACTIVATED) {
+			deactivate(member, null, command);
+		}
+		else if (member.role().isActive()) {
+			changeRole(member, command.role(), null, command);
+		}
+		else {
+			activate(member, command.role(), null, command);
+		}
+		return currentVersion();
+	}
+
+	@CommandHandler
+	public long handle(ActivateMemberCommand command) {
+		Actor actor = checkVersionAndActor(command);
+		actor.mayDo(Action.ASSIGN_USER_ROLES, null);
+		Member member = requireMember(command.userId());
+		actor.mayChange(member);
+		if (member.role().isActive() && member.role() != command.role()) {
+			throw new CommandRefusedException(Refusal.MEMBER_ALREADY_ACTIVE,
+					"Member " + member.userId() + " is already active as " + member.role().code() + ".");
+		}
+		activate(member, command.role(), command.reason(), command);
+		return currentVersion();
+	}
+
+	@CommandHandler
+	public long handle(ChangeRoleCommand command) {
+		Actor actor = checkVersionAndActor(command);
+		actor.mayDo(Action.ASSIGN_USER_ROLES, null);
+		Member member = requireMember(command.userId());
+		actor.mayChange(member);
+		if (!member.role().isActive()) {
+			throw new CommandRefusedException(Refusal.MEMBER_NOT_ACTIVE, "Member " + member.userId() + " is "
+					+ member.role().label() + "; activate them with a role instead.");
+		}
+		changeRole(member, command.role(), command.reason(), command);
+		return currentVersion();
+	}
+
+	@CommandHandler
+	public long handle(DeactivateMemberCommand command) {
+		Actor actor = checkVersionAndActor(command);
+		actor.mayDo(Action.ASSIGN_USER_ROLES, null);
+		Member member = requireMember(command.userId());
+		actor.mayChange(member);
+		deactivate(member, command.reason(), command);
+		return currentVersion();
+	}
+
+	@CommandHandler
+	public long handle(TransferOwnershipCommand command) {
+		Actor actor = checkVersionAndActor(command);
+		if (actor.member().role() != Role.OWNER) {
+			throw new CommandRefusedException(Refusal.ACTION_NOT_PERMITTED, "Only the Owner may transfer ownership.");
+		}
+		Member newOwner = requireMember(command.newOwnerUserId());
+		if (newOwner.role() == Role.OWNER) {
+			return currentVersion();
+		}
+		if (!newOwner.role().isActive()) {
+			throw new CommandRefusedException(Refusal.MEMBER_NOT_ACTIVE, "Ownership can only go to an active member; "
+					+ newOwner.userId() + " is " + newOwner.role().label() + ".");
+		}
+		apply(new OwnershipTransferred(this.organizationId, this.ownerUserId, newOwner.userId(), newOwner.role(),
+				command.actorUserId(), now(), command.correlationId()));
+		return currentVersion();
+	}
+
+	@CommandHandler
+	public long handle(CreateWorkspaceCommand command) {
+		Actor actor = checkVersionAndActor(command);
+		// A Manager's grant is limited to assigned workspaces, and a new workspace is one
+		// they will be assigned to, so holding the grant in any scope is enough here.
+		if (PermissionMatrix.scopeOf(actor.member().role(), Action.WORKSPACE_MANAGE).isEmpty()) {
+			throw new CommandRefusedException(Refusal.ACTION_NOT_PERMITTED,
+					actor.member().role().label() + " may not create workspaces.");
+		}
+		if (this.workspaces.contains(command.workspaceId())) {
+			return currentVersion();
+		}
+		apply(new WorkspaceCreated(this.organizationId, command.workspaceId(), command.title(), command.actorUserId(),
+				now(), command.correlationId()));
+		if (actor.member().role() == Role.MANAGER) {
+			apply(new MemberAssignedToWorkspace(this.organizationId, command.workspaceId(), command.actorUserId(),
+					command.actorUserId(), now(), command.correlationId()));
+		}
+		return currentVersion();
+	}
+
+	@CommandHandler
+	public long handle(AssignToWorkspaceCommand command) {
+		Actor actor = checkVersionAndActor(command);
+		requireWorkspace(command.workspaceId());
+		actor.mayDo(Action.WORKSPACE_MANAGE, command.workspaceId());
+		Member member = requireMember(command.userId());
+		actor.mayChange(member);
+		if (!member.role().isActive()) {
+			throw new CommandRefusedException(Refusal.MEMBER_NOT_ACTIVE,
+					"Only active members are assigned to workspaces; " + member.userId() + " is "
+							+ member.role().label() + ".");
+		}
+		if (member.workspaces().contains(command.workspaceId())) {
+			return currentVersion();
+		}
+		apply(new MemberAssignedToWorkspace(this.organizationId, command.workspaceId(), member.userId(),
+				command.actorUserId(), now(), command.correlationId()));
+		return currentVersion();
+	}
+
+	@CommandHandler
+	public long handle(RemoveFromWorkspaceCommand command) {
+		Actor actor = checkVersionAndActor(command);
+		requireWorkspace(command.workspaceId());
+		actor.mayDo(Action.WORKSPACE_MANAGE, command.workspaceId());
+		Member member = requireMember(command.userId());
+		actor.mayChange(member);
+		if (!member.workspaces().contains(command.workspaceId())) {
+			return currentVersion();
+		}
+		apply(new MemberRemovedFromWorkspace(this.organizationId, command.workspaceId(), member.userId(),
+				command.actorUserId(), now(), command.correlationId()));
+		return currentVersion();
+	}
+
+	private void activate(Member member, Role role, String reason, OrganizationCommand command) {
+		requireAssignable(role);
+		requireNotOwner(member);
+		if (member.role() == role) {
+			return;
+		}
+		apply(new MemberActivated(this.organizationId, member.userId(), member.role(), role, reason,
+				command.actorUserId(), now(), command.correlationId()));
+	}
+
+	private void changeRole(Member member, Role role, String reason, OrganizationCommand command) {
+		requireAssignable(role);
+		requireNotOwner(member);
+		if (member.role() == role) {
+			return;
+		}
+		apply(new MemberRoleChanged(this.organizationId, member.userId(), member.role(), role, reason,
+				command.actorUserId(), now(), command.correlationId()));
+	}
+
+	private void deactivate(Member member, String reason, OrganizationCommand command) {
+		requireNotOwner(member);
+		if (member.role() == Role.DEACTIVATED) {
+			return;
+		}
+		apply(new MemberDeactivated(this.organizationId, member.userId(), member.role(), reason, command.actorUserId(),
+				now(), command.correlationId()));
+	}
+
+	/**
+	 * Ownership moves only by transfer, so the Owner's own role is fixed, even for the
+	 * Owner.
+	 */
+	private static void requireNotOwner(Member member) {
+		if (member.role() == Role.OWNER) {
+			throw new CommandRefusedException(Refusal.OWNER_ROLE_IMMUTABLE);
+		}
+	}
+
+	private static void requireNotOwnerRole(Role role) {
+		if (role == Role.OWNER) {
+			throw new CommandRefusedException(Refusal.OWNERSHIP_TRANSFER_REQUIRED);
+		}
+	}
+
+	private static void requireAssignable(Role role) {
+		requireNotOwnerRole(role);
+		if (!role.isAssignable()) {
+			throw new CommandRefusedException(Refusal.ROLE_NOT_ASSIGNABLE,
+					role.code() + " (" + role.label() + ") cannot be given as a role.");
+		}
+	}
+
+	private Actor checkVersionAndActor(OrganizationCommand command) {
+		checkVersion(command);
+		Member member = this.members.get(command.actorUserId());
+		if (member == null) {
+			throw new CommandRefusedException(Refusal.ORGANIZATION_NOT_FOUND,
+					"No organization " + this.organizationId + " that user " + command.actorUserId() + " belongs to.");
+		}
+		if (!member.role().isActive()) {
+			throw new CommandRefusedException(Refusal.ACTOR_NOT_ACTIVE,
+					"User " + member.userId() + " is " + member.role().label() + " in this organization.");
+		}
+		return new Actor(member);
+	}
+
+	private void checkVersion(OrganizationCommand command) {
+		if (command.expectedVersion() != null && command.expectedVersion() != currentVersion()) {
+			throw new CommandRefusedException(Refusal.VERSION_MISMATCH, "Expected version " + command.expectedVersion()
+					+ " but the organization is at version " + currentVersion() + ".");
+		}
+	}
+
+	private Member requireMember(UserId userId) {
+		Member member = this.members.get(userId);
+		if (member == null) {
+			throw new CommandRefusedException(Refusal.MEMBER_NOT_FOUND, "User " + userId + " is not a member.");
+		}
+		return member;
+	}
+
+	private void requireWorkspace(WorkspaceId workspaceId) {
+		if (!this.workspaces.contains(workspaceId)) {
+			throw new CommandRefusedException(Refusal.WORKSPACE_NOT_FOUND, "No workspace " + workspaceId + ".");
+		}
+	}
+
+	private Invitation requireInvitation(InvitationId invitationId) {
+		Invitation invitation = this.invitations.get(invitationId);
+		if (invitation == null) {
+			throw new CommandRefusedException(Refusal.INVITATION_NOT_FOUND);
+		}
+		return invitation;
+	}
+
+	private Member memberByEmail(String email) {
+		if (email == null) {
+			return null;
+		}
+		String wanted = email.toLowerCase(Locale.ROOT);
+		return this.members.values()
+			.stream()
+			.filter((member) -> member.email() != null && member.email().toLowerCase(Locale.ROOT).equals(wanted))
+			.findFirst()
+			.orElse(null);
+	}
+
+	/**
+	 * The organization's version: Axon's sequence number of the latest event, counted
+	 * from 1 as API.md has it. It includes events applied by the command being handled.
+	 */
+	private static long currentVersion() {
+		Long lastSequenceNumber = AggregateLifecycle.getVersion();
+		return (lastSequenceNumber != null) ? lastSequenceNumber + 1 : 0;
+	}
+
+	private static Instant now() {
+		return GenericEventMessage.clock.instant();
+	}
+
+	/** The authenticated member a command is decided for. */
+	private final class Actor {
+
+		private final Member member;
+
+		Actor(Member member) {
+			this.member = member;
+		}
+
+		Member member() {
+			return this.member;
+		}
+
+		void mayDo(Action action, WorkspaceId workspace) {
+			AccessDecision decision = PermissionMatrix.decide(this.member.role(), this.member.workspaces(), action,
+					workspace);
+			if (!decision.allowed()) {
+				throw new CommandRefusedException(Refusal.ACTION_NOT_PERMITTED,
+						this.member.role().label() + " may not " + action.id()
+								+ ((workspace != null) ? " in workspace " + workspace : "") + " ("
+								+ decision.reason().code() + ").");
+			}
+		}
+
+		/**
+		 * Nobody changes the Owner's membership but the Owner, and the Owner cannot
+		 * demote or deactivate themself: ownership moves only by transfer.
+		 */
+		void mayChange(Member target) {
+			if (target.role() != Role.OWNER) {
+				return;
+			}
+			if (this.member.role() != Role.OWNER) {
+				throw new CommandRefusedException(Refusal.OWNER_PROTECTED);
+			}
+		}
+
+	}
+
+	@EventSourcingHandler
+	void on(OrganizationCreated event) {
+		this.organizationId = event.organizationId();
+		this.ownerUserId = event.ownerUserId();
+		this.inviteLinkId = event.inviteLinkId();
+		this.members.put(event.ownerUserId(),
+				new Member(event.ownerUserId(), event.ownerEmail(), Role.OWNER, Set.of()));
+	}
+
+	@EventSourcingHandler
+	void on(UserInvited event) {
+		this.invitations.put(event.invitationId(), new Invitation(event.invitationId(), event.email(), event.role(),
+				event.workspaces(), event.expiresAt(), Status.PENDING));
+	}
+
+	@EventSourcingHandler
+	void on(InvitationRevoked event) {
+		this.invitations.computeIfPresent(event.invitationId(),
+				(id, invitation) -> invitation.withStatus(Status.REVOKED));
+	}
+
+	@EventSourcingHandler
+	void on(InviteLinkReset event) {
+		this.inviteLinkId = event.inviteLinkId();
+	}
+
+	@EventSourcingHandler
+	void on(MemberJoined event) {
+		this.members.put(event.userId(), new Member(event.userId(), event.email(), event.role(), event.workspaces()));
+		if (event.invitationId() != null) {
+			this.invitations.computeIfPresent(event.invitationId(),
+					(id, invitation) -> invitation.withStatus(Status.ACCEPTED));
+		}
+	}
+
+	@EventSourcingHandler
+	void on(MemberActivated event) {
+		this.members.computeIfPresent(event.userId(), (id, member) -> member.withRole(event.toRole()));
+	}
+
+	@EventSourcingHandler
+	void on(MemberRoleChanged event) {
+		this.members.computeIfPresent(event.userId(), (id, member) -> member.withRole(event.toRole()));
+	}
+
+	@EventSourcingHandler
+	void on(MemberDeactivated event) {
+		this.members.computeIfPresent(event.userId(), (id, member) -> member.withRole(Role.DEACTIVATED));
+	}
+
+	@EventSourcingHandler
+	void on(OwnershipTransferred event) {
+		this.ownerUserId = event.newOwnerUserId();
+		this.members.computeIfPresent(event.previousOwnerUserId(), (id, member) -> member.withRole(Role.ADMINISTRATOR));
+		this.members.computeIfPresent(event.newOwnerUserId(), (id, member) -> member.withRole(Role.OWNER));
+	}
+
+	@EventSourcingHandler
+	void on(WorkspaceCreated event) {
+		this.workspaces.add(event.workspaceId());
+	}
+
+	@EventSourcingHandler
+	void on(MemberAssignedToWorkspace event) {
+		this.members.computeIfPresent(event.userId(), (id, member) -> member.withWorkspace(event.workspaceId()));
+	}
+
+	@EventSourcingHandler
+	void on(MemberRemovedFromWorkspace event) {
+		this.members.computeIfPresent(event.userId(), (id, member) -> member.withoutWorkspace(event.workspaceId()));
+	}
+
+}
