@@ -11,13 +11,20 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class MembershipJson {
 
-	private static final JsonMapper MAPPER = JsonMapper.builder()
-		.propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-		// Tolerant reader: a subscriber on an older version ignores fields added later.
-		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-		.build();
+	private static final JsonMapper MAPPER = configure(JsonMapper.builder()).build();
 
 	private MembershipJson() {
+	}
+
+	/**
+	 * Applies the published JSON shape to a mapper builder, for serializers that build
+	 * their own mapper (Axon's event serializer).
+	 */
+	public static JsonMapper.Builder configure(JsonMapper.Builder builder) {
+		return builder.propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+			// Tolerant reader: a subscriber on an older version ignores fields added
+			// later.
+			.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 	}
 
 	/** A shared, immutable and thread-safe mapper. */
