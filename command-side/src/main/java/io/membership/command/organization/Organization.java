@@ -14,6 +14,10 @@ import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.AggregateLifecycle;
+import org.axonframework.spring.stereotype.Aggregate;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
 
 import io.membership.command.organization.Invitation.Status;
 import io.membership.events.InvitationRevoked;
@@ -47,7 +51,14 @@ import io.membership.events.ids.WorkspaceId;
  * <p>
  * Command handlers decide and apply; event sourcing handlers only assign state. Each
  * handler returns the organization's version after it ran, also when it changed nothing.
+ *
+ * <p>
+ * Snapshots serialize the fields directly (Jackson, field visibility), so the state below
+ * is all plain data.
  */
+@Aggregate(snapshotTriggerDefinition = "organizationSnapshotTrigger", cache = "organizationCache")
+@JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE,
+		isGetterVisibility = Visibility.NONE)
 public class Organization {
 
 	@AggregateIdentifier
@@ -58,6 +69,9 @@ public class Organization {
 	private InviteLinkId inviteLinkId;
 
 	private Map<UserId, Member> members = new HashMap<>();
+
+	/** Lower-cased email to member, so a large organization checks duplicates in O(1). */
+	private Map<String, UserId> memberIdsByEmail = new HashMap<>();
 
 	private Set<WorkspaceId> workspaces = new HashSet<>();
 
@@ -395,12 +409,8 @@ public class Organization {
 		if (email == null) {
 			return null;
 		}
-		String wanted = email.toLowerCase(Locale.ROOT);
-		return this.members.values()
-			.stream()
-			.filter((member) -> member.email() != null && member.email().toLowerCase(Locale.ROOT).equals(wanted))
-			.findFirst()
-			.orElse(null);
+		UserId userId = this.memberIdsByEmail.get(email.toLowerCase(Locale.ROOT));
+		return (userId != null) ? this.members.get(userId) : null;
 	}
 
 	/**
@@ -455,6 +465,13 @@ public class Organization {
 
 	}
 
+	private void addMember(Member member) {
+		this.members.put(member.userId(), member);
+		if (member.email() != null) {
+			this.memberIdsByEmail.put(member.email().toLowerCase(Locale.ROOT), member.userId());
+		}
+	}
+
 	@EventSourcingHandler
 	void on(OrganizationCreated event) {
 		this.organizationId = event.organizationId();
@@ -483,7 +500,7 @@ public class Organization {
 
 	@EventSourcingHandler
 	void on(MemberJoined event) {
-		this.members.put(event.userId(), new Member(event.userId(), event.email(), event.role(), event.workspaces()));
+		addMember(new Member(event.userId(), event.email(), event.role(), event.workspaces()));
 		if (event.invitationId() != null) {
 			this.invitations.computeIfPresent(event.invitationId(),
 					(id, invitation) -> invitation.withStatus(Status.ACCEPTED));

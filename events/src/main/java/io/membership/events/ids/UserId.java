@@ -20,6 +20,20 @@ public record UserId(@JsonValue long value) {
 		return new UserId(value);
 	}
 
+	/**
+	 * Parses the decimal form, as in a URL path, a token's {@code sub} or a JSON object
+	 * key.
+	 * @throws IllegalArgumentException if the text is not a positive integer
+	 */
+	public static UserId valueOf(String text) {
+		try {
+			return new UserId(Long.parseLong(text));
+		}
+		catch (NumberFormatException ex) {
+			throw new IllegalArgumentException("user id must be a positive integer, was '" + text + "'");
+		}
+	}
+
 	@Override
 	public String toString() {
 		return Long.toString(value);

@@ -1,0 +1,184 @@
+package io.membership.infra.axon;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+
+import javax.sql.DataSource;
+
+import org.axonframework.commandhandling.CommandBus;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
+import org.axonframework.commandhandling.gateway.IntervalRetryScheduler;
+import org.axonframework.common.caching.Cache;
+import org.axonframework.common.caching.WeakReferenceCache;
+import org.axonframework.common.jdbc.ConnectionProvider;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.jdbc.JdbcSQLErrorCodesResolver;
+import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
+import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
+import org.axonframework.eventsourcing.Snapshotter;
+import org.axonframework.modelling.command.ConcurrencyException;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.jackson3.Jackson3Serializer;
+import org.axonframework.spring.eventsourcing.SpringAggregateSnapshotterFactoryBean;
+import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
+import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
+import org.springframework.transaction.PlatformTransactionManager;
+
+import io.membership.events.json.MembershipJson;
+
+/**
+ * Axon without Axon Server: the JDBC event store (tables owned by Flyway), Jackson 3
+ * serializers, snapshots and a cache for the Organization aggregate.
+ */
+@Configuration(proxyBeanMethods = false)
+public class AxonConfiguration {
+
+	/**
+	 * Without JPA, Axon's JDBC engine falls back to running without transactions unless
+	 * it is given Spring's transaction manager explicitly.
+	 */
+	@Bean
+	TransactionManager axonTransactionManager(PlatformTransactionManager transactionManager) {
+		return new SpringTransactionManager(transactionManager);
+	}
+
+	/**
+	 * Axon's own JDBC auto-configuration waits for a DataSource bean that, under Spring
+	 * Boot 4's relocated auto-configurations, it is not ordered after; so the JDBC engine
+	 * is declared here, where its transaction manager and serializers are explicit too.
+	 */
+	@Bean
+	ConnectionProvider axonConnectionProvider(DataSource dataSource) {
+		return new SpringDataSourceConnectionProvider(dataSource);
+	}
+
+	@Bean
+	EventStorageEngine eventStorageEngine(Serializer serializer,
+			@Qualifier("eventSerializer") Serializer eventSerializer, ConnectionProvider connectionProvider,
+			TransactionManager transactionManager, org.axonframework.config.Configuration axonConfiguration) {
+		return JdbcEventStorageEngine.builder()
+			.snapshotSerializer(serializer)
+			.eventSerializer(eventSerializer)
+			.upcasterChain(axonConfiguration.upcasterChain())
+			.snapshotFilter(axonConfiguration.snapshotFilter())
+			// Turns a duplicate (aggregate, sequence) key into Axon's
+			// ConcurrencyException,
+			// which the command gateway retries.
+			.persistenceExceptionResolver(new JdbcSQLErrorCodesResolver())
+			.connectionProvider(connectionProvider)
+			.transactionManager(transactionManager)
+			.build();
+	}
+
+	@Bean
+	TokenStore tokenStore(ConnectionProvider connectionProvider, Serializer serializer,
+			@Value("${membership.processors.claim-timeout:10s}") Duration claimTimeout) {
+		return JdbcTokenStore.builder()
+			.connectionProvider(connectionProvider)
+			.serializer(serializer)
+			.claimTimeout(claimTimeout)
+			.build();
+	}
+
+	/**
+	 * Snapshots, tokens and anything internal to Axon: Jackson 3 with Axon's defaults.
+	 */
+	@Bean
+	@Primary
+	Serializer serializer() {
+		return Jackson3Serializer.builder().build();
+	}
+
+	@Bean
+	@Qualifier("messageSerializer")
+	Serializer messageSerializer() {
+		return Jackson3Serializer.builder().build();
+	}
+
+	/**
+	 * Events are stored in the published snake_case shape of {@link MembershipJson}, so
+	 * the payload column holds byte for byte what Kafka subscribers and auditors read.
+	 */
+	@Bean
+	@Qualifier("eventSerializer")
+	Serializer eventSerializer() {
+		return Jackson3Serializer.builder().jsonMapperBuilderCustomizer(MembershipJson::configure).build();
+	}
+
+	/**
+	 * Takes snapshots off the command thread, so the command that crosses the threshold
+	 * is not the one that pays for the snapshot.
+	 */
+	@Bean
+	SpringAggregateSnapshotterFactoryBean snapshotter() {
+		SpringAggregateSnapshotterFactoryBean factory = new SpringAggregateSnapshotterFactoryBean();
+		factory.setExecutor(Executors.newSingleThreadExecutor((runnable) -> {
+			Thread thread = new Thread(runnable, "organization-snapshotter");
+			thread.setDaemon(true);
+			return thread;
+		}));
+		return factory;
+	}
+
+	/**
+	 * An organization with many members and a long history is rebuilt from its latest
+	 * snapshot plus at most this many events, so a command on it costs about as much as
+	 * on a new one even when the cache has lost it.
+	 */
+	@Bean
+	SnapshotTriggerDefinition organizationSnapshotTrigger(Snapshotter snapshotter,
+			@Value("${membership.snapshots.every-events:250}") int threshold) {
+		return new EventCountSnapshotTriggerDefinition(snapshotter, threshold);
+	}
+
+	/**
+	 * Keeps recently used organizations in memory. Safe with several instances: a stale
+	 * cached organization fails to append (unique sequence number), the unit of work
+	 * rolls back and evicts it, and the gateway retries on fresh state.
+	 */
+	@Bean
+	Cache organizationCache() {
+		return new WeakReferenceCache();
+	}
+
+	/**
+	 * Retries a command whose append lost a race with another writer to the same
+	 * organization (Axon's {@code ConcurrencyException}), so it is decided again on fresh
+	 * state. Nothing else is retried: a refusal is final, and any other failure is
+	 * reported at once rather than repeated.
+	 */
+	@Bean
+	CommandGateway commandGateway(CommandBus commandBus) {
+		IntervalRetryScheduler retries = IntervalRetryScheduler.builder()
+			.retryExecutor(Executors.newSingleThreadScheduledExecutor((runnable) -> {
+				Thread thread = new Thread(runnable, "command-retry");
+				thread.setDaemon(true);
+				return thread;
+			}))
+			.retryInterval(10)
+			.maxRetryCount(10)
+			.nonTransientFailurePredicate((failure) -> !lostAppendRace(failure))
+			.build();
+		return DefaultCommandGateway.builder().commandBus(commandBus).retryScheduler(retries).build();
+	}
+
+	private static boolean lostAppendRace(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof ConcurrencyException) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+}
