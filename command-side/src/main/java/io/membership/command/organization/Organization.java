@@ -130,13 +130,19 @@ public class Organization {
 		return currentVersion();
 	}
 
+	@CommandHandler
+	public RevealInviteLinkCommand.InviteLink handle(RevealInviteLinkCommand command) {
+		checkVersionAndActor(command).mayDo(Action.INVITE_USERS, null);
+		return new RevealInviteLinkCommand.InviteLink(this.inviteLinkId, currentVersion());
+	}
+
 	/**
 	 * The joining user is not a member yet, so there is no actor to authorize here: the
 	 * adapter has checked that the caller is that user or a service trusted to accept
 	 * invitations on users' behalf.
 	 */
 	@CommandHandler
-	public long handle(AcceptInvitationCommand command) {
+	public AcceptInvitationCommand.Joined handle(AcceptInvitationCommand command) {
 		checkVersion(command);
 		if (this.members.containsKey(command.userId()) || memberByEmail(command.email()) != null) {
 			throw new CommandRefusedException(Refusal.ALREADY_MEMBER);
@@ -157,21 +163,17 @@ public class Organization {
 				throw new CommandRefusedException(Refusal.INVITATION_EMAIL_MISMATCH);
 			}
 			Role role = (invitation.role() != null) ? invitation.role() : Role.NOT_ACTIVATED;
-			// Workspaces deleted since the invitation are not a thing yet; keep only
-			// those that exist.
-			Set<WorkspaceId> stillThere = new HashSet<>(invitation.workspaces());
-			stillThere.retainAll(this.workspaces);
 			apply(new MemberJoined(this.organizationId, command.userId(), command.email(), role,
-					invitation.invitationId(), stillThere, command.actorUserId(), now(), command.correlationId()));
+					invitation.invitationId(), invitation.workspaces(), command.actorUserId(), now(),
+					command.correlationId()));
+			return new AcceptInvitationCommand.Joined(role, currentVersion());
 		}
-		else {
-			if (!this.inviteLinkId.equals(command.inviteLinkId())) {
-				throw new CommandRefusedException(Refusal.INVITE_LINK_OUTDATED);
-			}
-			apply(new MemberJoined(this.organizationId, command.userId(), command.email(), Role.NOT_ACTIVATED, null,
-					Set.of(), command.actorUserId(), now(), command.correlationId()));
+		if (!this.inviteLinkId.equals(command.inviteLinkId())) {
+			throw new CommandRefusedException(Refusal.INVITE_LINK_OUTDATED);
 		}
-		return currentVersion();
+		apply(new MemberJoined(this.organizationId, command.userId(), command.email(), Role.NOT_ACTIVATED, null,
+				Set.of(), command.actorUserId(), now(), command.correlationId()));
+		return new AcceptInvitationCommand.Joined(Role.NOT_ACTIVATED, currentVersion());
 	}
 
 	@CommandHandler

@@ -1,0 +1,296 @@
+package io.membership.command.web;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import jakarta.validation.Valid;
+
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.membership.command.organization.AcceptInvitationCommand;
+import io.membership.command.organization.ActivateMemberCommand;
+import io.membership.command.organization.AssignToWorkspaceCommand;
+import io.membership.command.organization.ChangeRoleCommand;
+import io.membership.command.organization.CommandRefusedException;
+import io.membership.command.organization.CreateOrganizationCommand;
+import io.membership.command.organization.CreateWorkspaceCommand;
+import io.membership.command.organization.DeactivateMemberCommand;
+import io.membership.command.organization.InviteUserCommand;
+import io.membership.command.organization.Refusal;
+import io.membership.command.organization.RemoveFromWorkspaceCommand;
+import io.membership.command.organization.ResetInviteLinkCommand;
+import io.membership.command.organization.RevealInviteLinkCommand;
+import io.membership.command.organization.RevokeInvitationCommand;
+import io.membership.command.organization.SetMemberRoleCommand;
+import io.membership.command.organization.TransferOwnershipCommand;
+import io.membership.events.access.Role;
+import io.membership.events.ids.InvitationId;
+import io.membership.events.ids.InviteLinkId;
+import io.membership.events.ids.OrganizationId;
+import io.membership.events.ids.UserId;
+import io.membership.events.ids.WorkspaceId;
+
+/**
+ * The command endpoints of API.md. Each one turns a request into one command, sends it
+ * and waits for the Organization's decision; refusals surface as exceptions that the
+ * application renders as problem details.
+ */
+@RestController
+@RequestMapping(path = "/api", produces = MediaType.APPLICATION_JSON_VALUE)
+class OrganizationCommandController {
+
+	private final CommandGateway commands;
+
+	private final InvitationTokens tokens;
+
+	private final InvitationSettings invitations;
+
+	private final Clock clock;
+
+	OrganizationCommandController(CommandGateway commands, InvitationTokens tokens, InvitationSettings invitations,
+			Clock clock) {
+		this.commands = commands;
+		this.tokens = tokens;
+		this.invitations = invitations;
+		this.clock = clock;
+	}
+
+	@PostMapping(path = "/organizations", consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<CommandResponses.OrganizationCreated> createOrganization(
+			@Valid @RequestBody CommandRequests.CreateOrganization body, CommandContext context) {
+		OrganizationId organization = OrganizationId.generate();
+		this.commands.sendAndWait(new CreateOrganizationCommand(organization, body.name().strip(), context.email(),
+				InviteLinkId.generate(), context.actor(), context.correlationId(), null));
+		long version = 1;
+		return ResponseEntity.created(URI.create("/api/organizations/" + organization))
+			.eTag(etag(version))
+			.body(new CommandResponses.OrganizationCreated(organization.value(), body.name().strip(),
+					context.actor().value(), version));
+	}
+
+	@PostMapping(path = "/organizations/{organizationId}/invitations", consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<CommandResponses.Invitation> invite(@PathVariable String organizationId,
+			@Valid @RequestBody CommandRequests.InviteUser body, CommandContext context) {
+		OrganizationId organization = organization(organizationId);
+		InvitationId invitation = InvitationId.generate();
+		Instant expiresAt = this.clock.instant().plus(this.invitations.timeToLive());
+		long version = this.commands.sendAndWait(new InviteUserCommand(organization, invitation, body.email().strip(),
+				body.role(), workspaces(body.workspaces()), expiresAt, context.actor(), context.correlationId(),
+				context.expectedVersion()));
+		String token = this.tokens.forInvitation(organization, invitation);
+		return answer(HttpStatus.CREATED, version, new CommandResponses.Invitation(invitation.value(), token,
+				this.invitations.urlFor(token), expiresAt, version));
+	}
+
+	@DeleteMapping("/organizations/{organizationId}/invitations/{invitationId}")
+	ResponseEntity<CommandResponses.Version> revokeInvitation(@PathVariable String organizationId,
+			@PathVariable String invitationId, CommandContext context) {
+		long version = this.commands.sendAndWait(new RevokeInvitationCommand(organization(organizationId),
+				invitation(invitationId), context.actor(), context.correlationId(), context.expectedVersion()));
+		return answer(HttpStatus.OK, version, new CommandResponses.Version(version));
+	}
+
+	@GetMapping("/organizations/{organizationId}/invite-link")
+	ResponseEntity<CommandResponses.InviteLink> inviteLink(@PathVariable String organizationId,
+			CommandContext context) {
+		OrganizationId organization = organization(organizationId);
+		RevealInviteLinkCommand.InviteLink link = this.commands.sendAndWait(new RevealInviteLinkCommand(organization,
+				context.actor(), context.correlationId(), context.expectedVersion()));
+		return inviteLinkAnswer(organization, link.inviteLinkId(), link.version());
+	}
+
+	@PostMapping("/organizations/{organizationId}/invite-link/reset")
+	ResponseEntity<CommandResponses.InviteLink> resetInviteLink(@PathVariable String organizationId,
+			CommandContext context) {
+		OrganizationId organization = organization(organizationId);
+		InviteLinkId link = InviteLinkId.generate();
+		long version = this.commands.sendAndWait(new ResetInviteLinkCommand(organization, link, context.actor(),
+				context.correlationId(), context.expectedVersion()));
+		return inviteLinkAnswer(organization, link, version);
+	}
+
+	/**
+	 * Called by the upstream app when an invited user signs up: either by that user (the
+	 * token's {@code sub} is the joining user id) or by a service trusted with the
+	 * {@code membership:invitations} scope.
+	 */
+	@PostMapping(path = "/invitations/{token}/accept", consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<CommandResponses.Joined> acceptInvitation(@PathVariable String token,
+			@Valid @RequestBody CommandRequests.AcceptInvitation body, CommandContext context) {
+		InvitationTokens.Admission admission = this.tokens.read(token)
+			.orElseThrow(() -> new CommandRefusedException(Refusal.INVITATION_NOT_FOUND,
+					"The invitation token is not valid."));
+		UserId joining = userId(body.userId());
+		if (!joining.equals(context.actor()) && !context.hasScope(CommandContext.INVITATIONS_SCOPE)) {
+			throw new CommandRefusedException(Refusal.ACTION_NOT_PERMITTED, "Only user " + joining
+					+ " or a service with scope " + CommandContext.INVITATIONS_SCOPE + " may accept for them.");
+		}
+		AcceptInvitationCommand.Joined joined = this.commands.sendAndWait(new AcceptInvitationCommand(
+				admission.organizationId(), admission.invitationId(), admission.inviteLinkId(), joining,
+				body.email().strip(), context.actor(), context.correlationId(), context.expectedVersion()));
+		return answer(HttpStatus.OK, joined.version(), new CommandResponses.Joined(admission.organizationId().value(),
+				joining.value(), joined.role(), joined.version()));
+	}
+
+	/** Label Studio's call: activates, changes the role of or deactivates, as fits. */
+	@PatchMapping(path = "/organizations/{organizationId}/memberships", consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<CommandResponses.Membership> setRole(@PathVariable String organizationId,
+			@Valid @RequestBody CommandRequests.SetMemberRole body, CommandContext context) {
+		UserId member = userId(body.userId());
+		long version = this.commands.sendAndWait(new SetMemberRoleCommand(organization(organizationId), member,
+				body.role(), context.actor(), context.correlationId(), context.expectedVersion()));
+		return membershipAnswer(member, body.role(), version);
+	}
+
+	@PostMapping(path = "/organizations/{organizationId}/memberships/{userId}/activate",
+			consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<CommandResponses.Membership> activate(@PathVariable String organizationId, @PathVariable long userId,
+			@Valid @RequestBody CommandRequests.ChangeRole body, CommandContext context) {
+		UserId member = userId(userId);
+		long version = this.commands.sendAndWait(new ActivateMemberCommand(organization(organizationId), member,
+				body.role(), body.reason(), context.actor(), context.correlationId(), context.expectedVersion()));
+		return membershipAnswer(member, body.role(), version);
+	}
+
+	@PostMapping(path = "/organizations/{organizationId}/memberships/{userId}/role",
+			consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<CommandResponses.Membership> changeRole(@PathVariable String organizationId,
+			@PathVariable long userId, @Valid @RequestBody CommandRequests.ChangeRole body, CommandContext context) {
+		UserId member = userId(userId);
+		long version = this.commands.sendAndWait(new ChangeRoleCommand(organization(organizationId), member,
+				body.role(), body.reason(), context.actor(), context.correlationId(), context.expectedVersion()));
+		return membershipAnswer(member, body.role(), version);
+	}
+
+	@PostMapping(path = "/organizations/{organizationId}/memberships/{userId}/deactivate")
+	ResponseEntity<CommandResponses.Membership> deactivate(@PathVariable String organizationId,
+			@PathVariable long userId, @Valid @RequestBody(required = false) CommandRequests.Deactivate body,
+			CommandContext context) {
+		UserId member = userId(userId);
+		String reason = (body != null) ? body.reason() : null;
+		long version = this.commands.sendAndWait(new DeactivateMemberCommand(organization(organizationId), member,
+				reason, context.actor(), context.correlationId(), context.expectedVersion()));
+		return membershipAnswer(member, Role.DEACTIVATED, version);
+	}
+
+	@PostMapping(path = "/organizations/{organizationId}/ownership", consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<CommandResponses.Ownership> transferOwnership(@PathVariable String organizationId,
+			@Valid @RequestBody CommandRequests.TransferOwnership body, CommandContext context) {
+		UserId newOwner = userId(body.userId());
+		long version = this.commands.sendAndWait(new TransferOwnershipCommand(organization(organizationId), newOwner,
+				context.actor(), context.correlationId(), context.expectedVersion()));
+		return answer(HttpStatus.OK, version,
+				new CommandResponses.Ownership(newOwner.value(), context.actor().value(), version));
+	}
+
+	@PostMapping(path = "/organizations/{organizationId}/workspaces", consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<CommandResponses.Workspace> createWorkspace(@PathVariable String organizationId,
+			@Valid @RequestBody CommandRequests.CreateWorkspace body, CommandContext context) {
+		OrganizationId organization = organization(organizationId);
+		WorkspaceId workspace = WorkspaceId.generate();
+		long version = this.commands.sendAndWait(new CreateWorkspaceCommand(organization, workspace,
+				body.title().strip(), context.actor(), context.correlationId(), context.expectedVersion()));
+		return ResponseEntity.created(URI.create("/api/organizations/" + organization + "/workspaces/" + workspace))
+			.eTag(etag(version))
+			.body(new CommandResponses.Workspace(workspace.value(), body.title().strip(), version));
+	}
+
+	@PostMapping(path = "/organizations/{organizationId}/workspaces/{workspaceId}/memberships",
+			consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<CommandResponses.WorkspaceMembership> assignToWorkspace(@PathVariable String organizationId,
+			@PathVariable String workspaceId, @Valid @RequestBody CommandRequests.AssignToWorkspace body,
+			CommandContext context) {
+		WorkspaceId workspace = workspace(workspaceId);
+		UserId member = userId(body.userId());
+		long version = this.commands.sendAndWait(new AssignToWorkspaceCommand(organization(organizationId), workspace,
+				member, context.actor(), context.correlationId(), context.expectedVersion()));
+		return answer(HttpStatus.OK, version,
+				new CommandResponses.WorkspaceMembership(workspace.value(), member.value(), true, version));
+	}
+
+	@DeleteMapping("/organizations/{organizationId}/workspaces/{workspaceId}/memberships/{userId}")
+	ResponseEntity<CommandResponses.WorkspaceMembership> removeFromWorkspace(@PathVariable String organizationId,
+			@PathVariable String workspaceId, @PathVariable long userId, CommandContext context) {
+		WorkspaceId workspace = workspace(workspaceId);
+		UserId member = userId(userId);
+		long version = this.commands.sendAndWait(new RemoveFromWorkspaceCommand(organization(organizationId), workspace,
+				member, context.actor(), context.correlationId(), context.expectedVersion()));
+		return answer(HttpStatus.OK, version,
+				new CommandResponses.WorkspaceMembership(workspace.value(), member.value(), false, version));
+	}
+
+	private ResponseEntity<CommandResponses.InviteLink> inviteLinkAnswer(OrganizationId organization, InviteLinkId link,
+			long version) {
+		String token = this.tokens.forInviteLink(organization, link);
+		return answer(HttpStatus.OK, version,
+				new CommandResponses.InviteLink(this.invitations.urlFor(token), token, version));
+	}
+
+	private static ResponseEntity<CommandResponses.Membership> membershipAnswer(UserId member, Role role,
+			long version) {
+		return answer(HttpStatus.OK, version, new CommandResponses.Membership(member.value(), role, version));
+	}
+
+	private static <T> ResponseEntity<T> answer(HttpStatus status, long version, T body) {
+		return ResponseEntity.status(status).eTag(etag(version)).body(body);
+	}
+
+	private static String etag(long version) {
+		return "\"" + version + "\"";
+	}
+
+	/** An id that cannot be one of ours names no organization the caller is in: 404. */
+	private static OrganizationId organization(String raw) {
+		try {
+			return new OrganizationId(raw);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new CommandRefusedException(Refusal.ORGANIZATION_NOT_FOUND);
+		}
+	}
+
+	private static InvitationId invitation(String raw) {
+		try {
+			return new InvitationId(raw);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new CommandRefusedException(Refusal.INVITATION_NOT_FOUND);
+		}
+	}
+
+	private static WorkspaceId workspace(String raw) {
+		try {
+			return new WorkspaceId(raw);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new CommandRefusedException(Refusal.WORKSPACE_NOT_FOUND);
+		}
+	}
+
+	private static Set<WorkspaceId> workspaces(Set<String> raw) {
+		return (raw != null) ? raw.stream().map(OrganizationCommandController::workspace).collect(Collectors.toSet())
+				: Set.of();
+	}
+
+	private static UserId userId(long raw) {
+		if (raw <= 0) {
+			throw new InvalidRequestException("invalid_user_id", "user_id must be a positive integer.");
+		}
+		return UserId.of(raw);
+	}
+
+}

@@ -1,0 +1,102 @@
+package io.membership.infra.security;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.crypto.spec.SecretKeySpec;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
+import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * Every endpoint but health and the API documents needs a bearer token. The acting user
+ * is always the token's {@code sub}, which must be a positive integer (a Label Studio
+ * user id), and every token must expire.
+ */
+@Configuration(proxyBeanMethods = false)
+public class SecurityConfiguration {
+
+	private static final Logger logger = LoggerFactory.getLogger(SecurityConfiguration.class);
+
+	static final String DEVELOPMENT_SECRET = "membership-development-secret-change-me!";
+
+	@Bean
+	SecurityFilterChain apiSecurity(HttpSecurity http, ProblemResponses problems) throws Exception {
+		http.csrf((csrf) -> csrf.disable())
+			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.authorizeHttpRequests((requests) -> requests
+				.requestMatchers("/actuator/health", "/actuator/health/**", "/openapi.yaml", "/v3/api-docs", "/docs",
+						"/docs/**", "/error")
+				.permitAll()
+				.anyRequest()
+				.authenticated())
+			.oauth2ResourceServer((server) -> server.jwt(Customizer.withDefaults())
+				.authenticationEntryPoint(problems::unauthorized)
+				.accessDeniedHandler(problems::forbidden))
+			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(problems::unauthorized)
+				.accessDeniedHandler(problems::forbidden));
+		return http.build();
+	}
+
+	@Bean
+	JwtDecoder jwtDecoder(JwtSettings settings) {
+		NimbusJwtDecoder decoder;
+		List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
+		if (JwtSettings.hasText(settings.jwkSetUri())) {
+			decoder = NimbusJwtDecoder.withJwkSetUri(settings.jwkSetUri()).build();
+			validators.add(JwtSettings.hasText(settings.issuerUri())
+					? JwtValidators.createDefaultWithIssuer(settings.issuerUri()) : JwtValidators.createDefault());
+		}
+		else if (JwtSettings.hasText(settings.issuerUri())) {
+			decoder = NimbusJwtDecoder.withIssuerLocation(settings.issuerUri()).build();
+			validators.add(JwtValidators.createDefaultWithIssuer(settings.issuerUri()));
+		}
+		else {
+			byte[] key = settings.secret().getBytes(StandardCharsets.UTF_8);
+			if (key.length < 32) {
+				throw new IllegalStateException("MEMBERSHIP_JWT_SECRET must be at least 32 bytes for HS256");
+			}
+			if (DEVELOPMENT_SECRET.equals(settings.secret())) {
+				logger.warn("Accepting HS256 tokens signed with the development secret; set MEMBERSHIP_JWT_SECRET, "
+						+ "or MEMBERSHIP_JWT_ISSUER_URI for production");
+			}
+			decoder = NimbusJwtDecoder.withSecretKey(new SecretKeySpec(key, "HmacSHA256"))
+				.macAlgorithm(MacAlgorithm.HS256)
+				.build();
+			validators.add(JwtValidators.createDefault());
+		}
+		validators.add(SecurityConfiguration::requireExpiry);
+		validators.add(SecurityConfiguration::requireUserIdSubject);
+		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
+		return decoder;
+	}
+
+	private static OAuth2TokenValidatorResult requireExpiry(Jwt jwt) {
+		return (jwt.getExpiresAt() != null) ? OAuth2TokenValidatorResult.success() : OAuth2TokenValidatorResult
+			.failure(new OAuth2Error("invalid_token", "The token has no exp claim", null));
+	}
+
+	private static OAuth2TokenValidatorResult requireUserIdSubject(Jwt jwt) {
+		String subject = jwt.getSubject();
+		boolean positiveInteger = subject != null && subject.matches("[1-9][0-9]{0,17}");
+		return positiveInteger ? OAuth2TokenValidatorResult.success() : OAuth2TokenValidatorResult
+			.failure(new OAuth2Error("invalid_token", "The token's sub must be a positive integer user id", null));
+	}
+
+}

@@ -1,0 +1,151 @@
+package io.membership.infra.web;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.validation.FieldError;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+
+import io.membership.command.organization.CommandRefusedException;
+import io.membership.command.organization.Refusal;
+
+/**
+ * Turns every failure into RFC 9457 problem details with a {@code code}: the
+ * Organization's refusals by their kind (404, 403, 409, 412), bad input as 400, and
+ * anything unexpected as a 500 that tells the caller nothing internal.
+ */
+@RestControllerAdvice
+class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
+
+	private static final Logger logger = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
+
+	@ExceptionHandler(CommandRefusedException.class)
+	ResponseEntity<ProblemDetail> refused(CommandRefusedException refused) {
+		Refusal refusal = refused.refusal();
+		HttpStatus status = switch (refusal.kind()) {
+			case NOT_FOUND -> HttpStatus.NOT_FOUND;
+			case FORBIDDEN -> HttpStatus.FORBIDDEN;
+			case CONFLICT -> HttpStatus.CONFLICT;
+			case PRECONDITION_FAILED -> HttpStatus.PRECONDITION_FAILED;
+		};
+		return answer(Problems.problem(status, refusal.code(), refusal.title(), refused.getMessage()));
+	}
+
+	/**
+	 * An organization that does not exist reads exactly like one the caller is not in.
+	 */
+	@ExceptionHandler(AggregateNotFoundException.class)
+	ResponseEntity<ProblemDetail> unknownOrganization(AggregateNotFoundException missing) {
+		Refusal refusal = Refusal.ORGANIZATION_NOT_FOUND;
+		return answer(Problems.problem(HttpStatus.NOT_FOUND, refusal.code(), refusal.title(), refusal.title()));
+	}
+
+	@ExceptionHandler(IllegalArgumentException.class)
+	ResponseEntity<ProblemDetail> invalidValue(IllegalArgumentException invalid) {
+		return answer(
+				Problems.problem(HttpStatus.BAD_REQUEST, "invalid_request", "Invalid request", invalid.getMessage()));
+	}
+
+	@ExceptionHandler(Exception.class)
+	ResponseEntity<ProblemDetail> unexpected(Exception failure) {
+		logger.error("Unexpected failure", failure);
+		return answer(Problems.problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "Internal error",
+				"The request failed unexpectedly; nothing was recorded. It is safe to retry."));
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException invalid,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		List<Map<String, String>> errors = invalid.getBindingResult()
+			.getFieldErrors()
+			.stream()
+			.map((error) -> Map.of("field", snakeCase(error), "message", String.valueOf(error.getDefaultMessage())))
+			.toList();
+		ProblemDetail problem = Problems.problem(HttpStatus.BAD_REQUEST, "invalid_request", "Invalid request",
+				"The request body has invalid fields.");
+		problem.setProperty("errors", errors);
+		return new ResponseEntity<>(problem, headers, HttpStatus.BAD_REQUEST);
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException unreadable,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		ProblemDetail problem = Problems.problem(HttpStatus.BAD_REQUEST, "malformed_body", "Malformed request body",
+				readableCause(unreadable));
+		return new ResponseEntity<>(problem, headers, HttpStatus.BAD_REQUEST);
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleExceptionInternal(Exception failure, Object body, HttpHeaders headers,
+			HttpStatusCode status, WebRequest request) {
+		// Spring's own 4xx answers (405, 415, ...) get a code like ours.
+		if (body instanceof ProblemDetail problem
+				&& (problem.getProperties() == null || !problem.getProperties().containsKey("code"))) {
+			ProblemDetail coded = Problems.problem(status, Problems.defaultCode(status), problem.getTitle(),
+					problem.getDetail());
+			return super.handleExceptionInternal(failure, coded, headers, status, request);
+		}
+		return super.handleExceptionInternal(failure, body, headers, status, request);
+	}
+
+	@ExceptionHandler(MethodArgumentTypeMismatchException.class)
+	ResponseEntity<ProblemDetail> mismatchedParameter(MethodArgumentTypeMismatchException mismatch) {
+		return answer(Problems.problem(HttpStatus.BAD_REQUEST, "invalid_parameter", "Invalid parameter",
+				"'" + mismatch.getName() + "' has an invalid value."));
+	}
+
+	private static ResponseEntity<ProblemDetail> answer(ProblemDetail problem) {
+		return ResponseEntity.status(problem.getStatus()).body(problem);
+	}
+
+	private static String snakeCase(FieldError error) {
+		return error.getField().replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT);
+	}
+
+	/**
+	 * Jackson's first line names what was wrong (an unknown role code, an unknown field,
+	 * a wrong type) without internals; anything else gets a generic sentence.
+	 */
+	private static String readableCause(HttpMessageNotReadableException unreadable) {
+		Throwable cause = unreadable.getMostSpecificCause();
+		if (cause instanceof IllegalArgumentException) {
+			return cause.getMessage();
+		}
+		if (cause instanceof UnrecognizedPropertyException unknown) {
+			return "Unknown field '" + unknown.getPropertyName() + "'.";
+		}
+		if (cause instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
+			String field = mismatch.getPath()
+				.stream()
+				.map((step) -> (step.getPropertyName() != null) ? step.getPropertyName() : "[" + step.getIndex() + "]")
+				.collect(Collectors.joining("."));
+			return "Field '" + field + "' has the wrong type.";
+		}
+		String message = (cause != null) ? cause.getMessage() : null;
+		if (message == null || unreadable.getCause() == null) {
+			return "The request body is missing or is not valid JSON.";
+		}
+		String firstLine = message.lines().findFirst().orElse(message);
+		int location = firstLine.indexOf(" at [Source");
+		return (location > 0) ? firstLine.substring(0, location) : firstLine;
+	}
+
+}

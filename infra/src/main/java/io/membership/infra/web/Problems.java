@@ -1,0 +1,65 @@
+package io.membership.infra.web;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+
+/**
+ * The shape of every error this API answers: RFC 9457 problem details whose {@code type}
+ * is derived from a stable machine-readable {@code code}, which is also a member of its
+ * own so clients can switch on it.
+ */
+public final class Problems {
+
+	private static final String TYPE_PREFIX = "urn:membership:problem:";
+
+	private Problems() {
+	}
+
+	public static ProblemDetail problem(HttpStatusCode status, String code, String title, String detail) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+		problem.setType(URI.create(TYPE_PREFIX + code));
+		if (title != null) {
+			problem.setTitle(title);
+		}
+		problem.setProperty("code", code);
+		return problem;
+	}
+
+	/**
+	 * The same problem as a plain map, for writers outside Spring MVC (the security
+	 * filters).
+	 */
+	public static Map<String, Object> body(HttpStatusCode status, String code, String detail) {
+		ProblemDetail problem = problem(status, code, null, detail);
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("type", problem.getType().toString());
+		body.put("title", problem.getTitle());
+		body.put("status", problem.getStatus());
+		body.put("detail", problem.getDetail());
+		body.put("code", code);
+		return body;
+	}
+
+	/** The code a problem gets when nothing more specific was said. */
+	public static String defaultCode(HttpStatusCode status) {
+		return switch (status.value()) {
+			case 400 -> "invalid_request";
+			case 401 -> "unauthorized";
+			case 403 -> "forbidden";
+			case 404 -> "not_found";
+			case 405 -> "method_not_allowed";
+			case 406 -> "not_acceptable";
+			case 409 -> "conflict";
+			case 412 -> "precondition_failed";
+			case 413 -> "payload_too_large";
+			case 415 -> "unsupported_media_type";
+			case 503 -> "unavailable";
+			default -> (status.is5xxServerError()) ? "internal_error" : "error";
+		};
+	}
+
+}
