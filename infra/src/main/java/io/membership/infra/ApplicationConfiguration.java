@@ -7,11 +7,13 @@ import java.time.Clock;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.EnableScheduling;
 
 import io.membership.command.web.InvitationTokens;
 
 /** The service-wide beans that are neither Axon's nor the web layer's. */
 @Configuration(proxyBeanMethods = false)
+@EnableScheduling
 class ApplicationConfiguration {
 
 	@Bean

@@ -88,8 +88,12 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 	@Override
 	protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException unreadable,
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-		ProblemDetail problem = Problems.problem(HttpStatus.BAD_REQUEST, "malformed_body", "Malformed request body",
-				readableCause(unreadable));
+		boolean tooLarge = causedBy(unreadable, RequestBodyLimitFilter.BodyTooLargeException.class);
+		ProblemDetail problem = tooLarge
+				? Problems.problem(HttpStatus.BAD_REQUEST, "body_too_large", "Request body too large",
+						unreadable.getMostSpecificCause().getMessage())
+				: Problems.problem(HttpStatus.BAD_REQUEST, "malformed_body", "Malformed request body",
+						readableCause(unreadable));
 		return new ResponseEntity<>(problem, headers, HttpStatus.BAD_REQUEST);
 	}
 
@@ -114,6 +118,15 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
 	private static ResponseEntity<ProblemDetail> answer(ProblemDetail problem) {
 		return ResponseEntity.status(problem.getStatus()).body(problem);
+	}
+
+	private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (type.isInstance(cause)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static String snakeCase(FieldError error) {
