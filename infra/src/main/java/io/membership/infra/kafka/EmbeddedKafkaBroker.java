@@ -90,11 +90,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 			raftServer.startup();
 		}
 		catch (RuntimeException ex) {
-			// Whatever did start (the controller, the log manager, its directory lock)
-			// must stop too, or the next attempt finds the directory locked.
-			raftServer.shutdown();
-			raftServer.awaitShutdown();
-			throw ex;
+			IllegalStateException failure = new IllegalStateException("Cannot start the embedded Kafka broker on "
+					+ HOST + ":" + brokerPort + " with its log in " + this.logDirectory, ex);
+			// Whatever did start (the controller, the log manager and its lock on the
+			// directory) must stop too, or the next attempt finds the directory locked.
+			try {
+				raftServer.shutdown();
+				raftServer.awaitShutdown();
+			}
+			catch (RuntimeException shutdownFailure) {
+				failure.addSuppressed(shutdownFailure);
+			}
+			throw failure;
 		}
 		this.server = raftServer;
 		this.port = brokerPort;
@@ -210,6 +217,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 					this.logDirectory + " has a meta.properties without a cluster id: it is no Kafka log directory"));
 	}
 
+	// Kafka could bind port 0 itself, but KafkaRaftServer does not tell which port it
+	// got,
+	// and the controller's port must be known beforehand for the voters setting. Another
+	// process may take the port before the broker binds it; the start then fails.
 	private static int freePort() {
 		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			return socket.getLocalPort();

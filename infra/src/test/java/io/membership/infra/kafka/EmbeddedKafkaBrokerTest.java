@@ -1,7 +1,10 @@
 package io.membership.infra.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -96,6 +99,19 @@ class EmbeddedKafkaBrokerTest {
 			assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value())
 				.isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT);
 		}
+	}
+
+	@Test
+	void a_port_in_use_fails_the_start_naming_the_port_and_leaves_the_log_directory_usable() throws Exception {
+		try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			EmbeddedKafkaBroker blocked = new EmbeddedKafkaBroker(taken.getLocalPort(), this.logDirectory);
+
+			assertThatIllegalStateException().isThrownBy(blocked::start)
+				.withMessageContaining("localhost:" + taken.getLocalPort());
+		}
+
+		this.broker = startedBroker();
+		createTopic(new NewTopic("membership-events", 1, (short) 1));
 	}
 
 	private EmbeddedKafkaBroker startedBroker() {
