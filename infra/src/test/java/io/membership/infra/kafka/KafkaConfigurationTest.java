@@ -63,7 +63,9 @@ class KafkaConfigurationTest {
 	@Test
 	void without_the_embedded_broker_the_bootstrap_servers_must_be_named() {
 		this.contextRunner.withPropertyValues("membership.kafka.embedded.enabled=false")
-			.run((context) -> assertThat(context).hasFailed());
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("membership.kafka.bootstrap-servers"));
 	}
 
 	/**
