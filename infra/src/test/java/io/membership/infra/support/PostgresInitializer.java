@@ -26,7 +26,10 @@ public class PostgresInitializer implements ApplicationContextInitializer<Config
 			.of("spring.datasource.url=" + database.jdbcUrl(), "spring.datasource.username=" + database.username(),
 					"spring.datasource.password=" + database.password(),
 					"spring.flyway.default-schema=" + database.schema(), "membership.data-dir=" + dataDirectory,
-					"membership.jwt.secret=" + ApiClient.TEST_SECRET)
+					"membership.jwt.secret=" + ApiClient.TEST_SECRET,
+					// Its own in-process broker on a free port, its log in the throw-away
+					// data directory.
+					"membership.kafka.embedded.port=0")
 			.applyTo(context);
 	}
 
