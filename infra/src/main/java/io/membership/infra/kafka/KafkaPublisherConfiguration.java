@@ -1,0 +1,40 @@
+package io.membership.infra.kafka;
+
+import org.axonframework.config.ConfigurerModule;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Wires the publisher: topics first, then the producer, then the processor that uses it.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(KafkaSettings.class)
+class KafkaPublisherConfiguration {
+
+	@Bean(destroyMethod = "close")
+	PublishingProducer publishingProducer(KafkaBootstrapServers bootstrapServers, KafkaSettings settings) {
+		MembershipTopics.createMissing(bootstrapServers, settings);
+		return new PublishingProducer(bootstrapServers, settings);
+	}
+
+	@Bean
+	KafkaEventPublisher kafkaEventPublisher(PublishingProducer producer, MemberRoleStates memberRoles,
+			KafkaSettings settings) {
+		return new KafkaEventPublisher(producer, memberRoles, settings);
+	}
+
+	/**
+	 * Axon's default for event handlers is to log a failure and move on, which here would
+	 * skip an event for good. Propagating it makes the processor roll the batch back and
+	 * retry it, with back-off, until Kafka takes it.
+	 */
+	@Bean
+	ConfigurerModule publisherFailuresAreRetried() {
+		return (configurer) -> configurer.eventProcessing()
+			.registerListenerInvocationErrorHandler(KafkaEventPublisher.PROCESSING_GROUP,
+					(configuration) -> PropagatingErrorHandler.instance());
+	}
+
+}

@@ -1,0 +1,144 @@
+package io.membership.infra.kafka;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import io.membership.events.MemberActivated;
+import io.membership.events.MemberAssignedToWorkspace;
+import io.membership.events.MemberDeactivated;
+import io.membership.events.MemberJoined;
+import io.membership.events.MemberRemovedFromWorkspace;
+import io.membership.events.MemberRoleChanged;
+import io.membership.events.MembershipEvent;
+import io.membership.events.OrganizationCreated;
+import io.membership.events.OwnershipTransferred;
+import io.membership.events.access.Role;
+import io.membership.events.ids.OrganizationId;
+import io.membership.events.ids.UserId;
+import io.membership.events.ids.WorkspaceId;
+import io.membership.events.json.MembershipJson;
+
+/**
+ * Each member's current role, workspaces and version, as the compacted
+ * {@value MembershipTopics#ROLES} topic carries them. An event changes the stored state
+ * of the members it is about; the changed states are what gets published.
+ */
+@Repository
+class MemberRoleStates {
+
+	private static final JsonMapper JSON = MembershipJson.mapper();
+
+	private final JdbcClient jdbc;
+
+	MemberRoleStates(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	/**
+	 * Applies one event (at the organization's {@code version}) and returns the changed
+	 * states.
+	 */
+	List<MemberRoleState> apply(MembershipEvent event, long version) {
+		List<MemberRoleState> changed = new ArrayList<>();
+		OrganizationId organization = event.organizationId();
+		if (event instanceof OrganizationCreated created) {
+			changed.add(new MemberRoleState(organization, created.ownerUserId(), Role.OWNER, Set.of(), version));
+		}
+		else if (event instanceof MemberJoined joined) {
+			changed
+				.add(new MemberRoleState(organization, joined.userId(), joined.role(), joined.workspaces(), version));
+		}
+		else if (event instanceof MemberActivated activated) {
+			changed.add(current(organization, activated.userId()).withRole(activated.toRole(), version));
+		}
+		else if (event instanceof MemberRoleChanged roleChanged) {
+			changed.add(current(organization, roleChanged.userId()).withRole(roleChanged.toRole(), version));
+		}
+		else if (event instanceof MemberDeactivated deactivated) {
+			changed.add(current(organization, deactivated.userId()).withRole(Role.DEACTIVATED, version));
+		}
+		else if (event instanceof OwnershipTransferred transferred) {
+			changed.add(current(organization, transferred.previousOwnerUserId()).withRole(Role.ADMINISTRATOR, version));
+			changed.add(current(organization, transferred.newOwnerUserId()).withRole(Role.OWNER, version));
+		}
+		else if (event instanceof MemberAssignedToWorkspace assigned) {
+			MemberRoleState state = current(organization, assigned.userId());
+			Set<WorkspaceId> workspaces = new TreeSet<>(state.workspaces());
+			workspaces.add(assigned.workspaceId());
+			changed.add(state.withWorkspaces(workspaces, version));
+		}
+		else if (event instanceof MemberRemovedFromWorkspace removed) {
+			MemberRoleState state = current(organization, removed.userId());
+			Set<WorkspaceId> workspaces = new TreeSet<>(state.workspaces());
+			workspaces.remove(removed.workspaceId());
+			changed.add(state.withWorkspaces(workspaces, version));
+		}
+		changed.forEach(this::store);
+		return changed;
+	}
+
+	private MemberRoleState current(OrganizationId organization, UserId user) {
+		Optional<MemberRoleState> stored = this.jdbc.sql(
+				"SELECT role, workspaces, version FROM published_member_roles WHERE organization_id = ? AND user_id = ?")
+			.params(organization.value(), user.value())
+			.query((row, number) -> new MemberRoleState(organization, user,
+					Role.fromCode(row.getString(1)).orElseThrow(),
+					JSON.readValue(row.getString(2), new TypeReference<Set<WorkspaceId>>() {
+					}), row.getLong(3)))
+			.optional();
+		return stored.orElseThrow(() -> new IllegalStateException(
+				"No published state for member " + user + " of " + organization + "; the event stream has a gap"));
+	}
+
+	private void store(MemberRoleState state) {
+		String workspaces = JSON.writeValueAsString(state.workspaces());
+		int updated = this.jdbc
+			.sql("UPDATE published_member_roles SET role = ?, workspaces = ?, version = ? "
+					+ "WHERE organization_id = ? AND user_id = ?")
+			.params(state.role().code(), workspaces, state.version(), state.organizationId().value(),
+					state.userId().value())
+			.update();
+		if (updated == 0) {
+			this.jdbc
+				.sql("INSERT INTO published_member_roles (organization_id, user_id, role, workspaces, version) "
+						+ "VALUES (?, ?, ?, ?, ?)")
+				.params(state.organizationId().value(), state.userId().value(), state.role().code(), workspaces,
+						state.version())
+				.update();
+		}
+	}
+
+	/** One member's state as the roles topic carries it. */
+	record MemberRoleState(OrganizationId organizationId, UserId userId, Role role, Set<WorkspaceId> workspaces,
+			long version) {
+
+		MemberRoleState {
+			workspaces = WorkspaceId.sortedSet(workspaces);
+		}
+
+		MemberRoleState withRole(Role newRole, long newVersion) {
+			return new MemberRoleState(this.organizationId, this.userId, newRole, this.workspaces, newVersion);
+		}
+
+		MemberRoleState withWorkspaces(Set<WorkspaceId> newWorkspaces, long newVersion) {
+			return new MemberRoleState(this.organizationId, this.userId, this.role, newWorkspaces, newVersion);
+		}
+
+		ProducerRecord<String, byte[]> toRecord() {
+			return new ProducerRecord<>(MembershipTopics.ROLES, this.organizationId + ":" + this.userId,
+					JSON.writeValueAsString(this).getBytes(StandardCharsets.UTF_8));
+		}
+
+	}
+
+}

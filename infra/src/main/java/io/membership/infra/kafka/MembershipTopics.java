@@ -1,0 +1,79 @@
+package io.membership.infra.kafka;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The two topics of the contract (API.md, "Kafka"), created at start-up when missing.
+ * {@value #EVENTS} keeps every event forever, because auditors and rebuilds read it from
+ * the start; {@value #ROLES} is compacted to each member's latest state.
+ */
+public final class MembershipTopics {
+
+	public static final String EVENTS = "membership.events.v1";
+
+	public static final String ROLES = "membership.roles.v1";
+
+	private static final Logger logger = LoggerFactory.getLogger(MembershipTopics.class);
+
+	private MembershipTopics() {
+	}
+
+	static void createMissing(KafkaBootstrapServers bootstrapServers, KafkaSettings settings) {
+		Properties properties = new Properties();
+		properties.putAll(settings.clientProperties());
+		properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers.value());
+		try (Admin admin = Admin.create(properties)) {
+			Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+			List<NewTopic> missing = new ArrayList<>();
+			KafkaSettings.Topics topics = settings.topics();
+			String minInsync = Integer.toString(topics.minInsyncReplicas());
+			if (!existing.contains(EVENTS)) {
+				missing.add(new NewTopic(EVENTS, topics.partitions(), topics.replicationFactor())
+					.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+							TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.RETENTION_BYTES_CONFIG, "-1",
+							TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInsync)));
+			}
+			if (!existing.contains(ROLES)) {
+				missing.add(new NewTopic(ROLES, topics.partitions(), topics.replicationFactor())
+					.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+							TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInsync)));
+			}
+			if (missing.isEmpty()) {
+				return;
+			}
+			try {
+				admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+				logger.info("Created Kafka topics {}", missing.stream().map(NewTopic::name).toList());
+			}
+			catch (ExecutionException ex) {
+				// Another instance created them at the same moment: what we wanted.
+				if (!(ex.getCause() instanceof TopicExistsException)) {
+					throw ex;
+				}
+			}
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			throw new IllegalStateException("Cannot create the Kafka topics at " + bootstrapServers.value(), ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while creating the Kafka topics", ex);
+		}
+	}
+
+}

@@ -1,0 +1,63 @@
+package io.membership.infra.kafka;
+
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.Future;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The publisher's Kafka producer: idempotent with {@code acks=all}, so a retried send
+ * neither duplicates nor reorders records within a partition. After a failed batch it is
+ * replaced, so the retry starts on a fresh producer session.
+ */
+class PublishingProducer implements AutoCloseable {
+
+	private final Properties properties;
+
+	private volatile Producer<String, byte[]> producer;
+
+	PublishingProducer(KafkaBootstrapServers bootstrapServers, KafkaSettings settings) {
+		this.properties = new Properties();
+		this.properties.putAll(settings.clientProperties());
+		this.properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers.value());
+		this.properties.put(ProducerConfig.ACKS_CONFIG, "all");
+		this.properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+		this.properties.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+		this.properties.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+		this.properties.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+		int timeout = (int) settings.deliveryTimeout().toMillis();
+		this.properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeout);
+		this.properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeout, 10_000));
+		// send() blocks for metadata while Kafka is unreachable; bound it like delivery.
+		this.properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout);
+		this.properties.put(ProducerConfig.CLIENT_ID_CONFIG, "membership-publisher");
+		this.producer = create();
+	}
+
+	Future<RecordMetadata> send(ProducerRecord<String, byte[]> record) {
+		return this.producer.send(record);
+	}
+
+	synchronized void reset() {
+		Producer<String, byte[]> failed = this.producer;
+		this.producer = create();
+		failed.close(Duration.ZERO);
+	}
+
+	private Producer<String, byte[]> create() {
+		return new KafkaProducer<>(this.properties, new StringSerializer(), new ByteArraySerializer());
+	}
+
+	@Override
+	public void close() {
+		this.producer.close(Duration.ofSeconds(10));
+	}
+
+}
