@@ -82,7 +82,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 			throw new IllegalStateException("The embedded Kafka broker is already running");
 		}
 		long startedAt = System.nanoTime();
-		int brokerPort = (this.requestedPort != 0) ? this.requestedPort : freePort();
+		// A restart keeps the port it had, so clients that knew the broker find it again.
+		int brokerPort = (this.requestedPort != 0) ? this.requestedPort : (this.port != 0) ? this.port : freePort();
 		KafkaConfig config = KafkaConfig.fromProps(serverProperties(brokerPort, freePort()), false);
 		this.clusterId = formatOnce();
 		KafkaRaftServer raftServer = new KafkaRaftServer(config, Time.SYSTEM);

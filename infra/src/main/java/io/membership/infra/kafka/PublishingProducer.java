@@ -34,7 +34,8 @@ class PublishingProducer implements AutoCloseable {
 		this.properties.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
 		int timeout = (int) settings.deliveryTimeout().toMillis();
 		this.properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeout);
-		this.properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeout, 10_000));
+		// Kafka requires delivery >= linger + request timeout; leave room for a retry.
+		this.properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeout / 2, 10_000));
 		// send() blocks for metadata while Kafka is unreachable; bound it like delivery.
 		this.properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout);
 		this.properties.put(ProducerConfig.CLIENT_ID_CONFIG, "membership-publisher");

@@ -29,7 +29,10 @@ public class PostgresInitializer implements ApplicationContextInitializer<Config
 					"membership.jwt.secret=" + ApiClient.TEST_SECRET,
 					// Its own in-process broker on a free port, its log in the throw-away
 					// data directory.
-					"membership.kafka.embedded.port=0")
+					"membership.kafka.embedded.port=0",
+					// Tests that stop the broker should not wait the production 30 s to
+					// retry.
+					"membership.kafka.delivery-timeout=5s")
 			.applyTo(context);
 	}
 
