@@ -36,4 +36,20 @@ public sealed interface MembershipEvent permits OrganizationCreated, UserInvited
 		return getClass().getSimpleName();
 	}
 
+	/**
+	 * The event class of a published type name (as in {@link #typeName()}, or the
+	 * {@code membership.<Name>.v1} CloudEvents type), or empty for a type this version
+	 * does not know.
+	 */
+	static Optional<Class<? extends MembershipEvent>> typeNamed(String name) {
+		String simpleName = (name.startsWith("membership.") && name.endsWith(".v1"))
+				? name.substring("membership.".length(), name.length() - ".v1".length()) : name;
+		for (Class<?> type : MembershipEvent.class.getPermittedSubclasses()) {
+			if (type.getSimpleName().equals(simpleName)) {
+				return Optional.of(type.asSubclass(MembershipEvent.class));
+			}
+		}
+		return Optional.empty();
+	}
+
 }

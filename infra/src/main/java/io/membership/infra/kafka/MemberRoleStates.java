@@ -1,11 +1,9 @@
 package io.membership.infra.kafka;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -13,20 +11,14 @@ import org.springframework.stereotype.Repository;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
-import io.membership.events.MemberActivated;
-import io.membership.events.MemberAssignedToWorkspace;
-import io.membership.events.MemberDeactivated;
-import io.membership.events.MemberJoined;
-import io.membership.events.MemberRemovedFromWorkspace;
-import io.membership.events.MemberRoleChanged;
 import io.membership.events.MembershipEvent;
-import io.membership.events.OrganizationCreated;
-import io.membership.events.OwnershipTransferred;
 import io.membership.events.access.Role;
 import io.membership.events.ids.OrganizationId;
 import io.membership.events.ids.UserId;
 import io.membership.events.ids.WorkspaceId;
 import io.membership.events.json.MembershipJson;
+import io.membership.events.state.MemberState;
+import io.membership.events.state.MemberStates;
 
 /**
  * Each member's current role, workspaces and version, as the compacted
@@ -49,40 +41,12 @@ class MemberRoleStates {
 	 * states.
 	 */
 	List<MemberRoleState> apply(MembershipEvent event, long version) {
-		List<MemberRoleState> changed = new ArrayList<>();
 		OrganizationId organization = event.organizationId();
-		if (event instanceof OrganizationCreated created) {
-			changed.add(new MemberRoleState(organization, created.ownerUserId(), Role.OWNER, Set.of(), version));
-		}
-		else if (event instanceof MemberJoined joined) {
-			changed
-				.add(new MemberRoleState(organization, joined.userId(), joined.role(), joined.workspaces(), version));
-		}
-		else if (event instanceof MemberActivated activated) {
-			changed.add(current(organization, activated.userId()).withRole(activated.toRole(), version));
-		}
-		else if (event instanceof MemberRoleChanged roleChanged) {
-			changed.add(current(organization, roleChanged.userId()).withRole(roleChanged.toRole(), version));
-		}
-		else if (event instanceof MemberDeactivated deactivated) {
-			changed.add(current(organization, deactivated.userId()).withRole(Role.DEACTIVATED, version));
-		}
-		else if (event instanceof OwnershipTransferred transferred) {
-			changed.add(current(organization, transferred.previousOwnerUserId()).withRole(Role.ADMINISTRATOR, version));
-			changed.add(current(organization, transferred.newOwnerUserId()).withRole(Role.OWNER, version));
-		}
-		else if (event instanceof MemberAssignedToWorkspace assigned) {
-			MemberRoleState state = current(organization, assigned.userId());
-			Set<WorkspaceId> workspaces = new TreeSet<>(state.workspaces());
-			workspaces.add(assigned.workspaceId());
-			changed.add(state.withWorkspaces(workspaces, version));
-		}
-		else if (event instanceof MemberRemovedFromWorkspace removed) {
-			MemberRoleState state = current(organization, removed.userId());
-			Set<WorkspaceId> workspaces = new TreeSet<>(state.workspaces());
-			workspaces.remove(removed.workspaceId());
-			changed.add(state.withWorkspaces(workspaces, version));
-		}
+		List<MemberRoleState> changed = MemberStates.next(event, (user) -> current(organization, user).state())
+			.stream()
+			.map((state) -> new MemberRoleState(organization, state.userId(), state.role(), state.workspaces(),
+					version))
+			.toList();
 		changed.forEach(this::store);
 		return changed;
 	}
@@ -126,12 +90,8 @@ class MemberRoleStates {
 			workspaces = WorkspaceId.sortedSet(workspaces);
 		}
 
-		MemberRoleState withRole(Role newRole, long newVersion) {
-			return new MemberRoleState(this.organizationId, this.userId, newRole, this.workspaces, newVersion);
-		}
-
-		MemberRoleState withWorkspaces(Set<WorkspaceId> newWorkspaces, long newVersion) {
-			return new MemberRoleState(this.organizationId, this.userId, this.role, newWorkspaces, newVersion);
+		MemberState state() {
+			return new MemberState(this.userId, this.role, this.workspaces);
 		}
 
 		ProducerRecord<String, byte[]> toRecord() {
