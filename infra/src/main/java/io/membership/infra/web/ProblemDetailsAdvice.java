@@ -15,6 +15,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.validation.FieldError;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -97,17 +98,19 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 		return new ResponseEntity<>(problem, headers, HttpStatus.BAD_REQUEST);
 	}
 
+	/**
+	 * Spring's own 4xx answers (405, 406, 415, ...) and {@code InvalidRequestException}s
+	 * arrive here without a body: their problem is the exception's own, which Spring
+	 * would otherwise render later without a {@code code} or a {@code type}.
+	 */
 	@Override
 	protected ResponseEntity<Object> handleExceptionInternal(Exception failure, Object body, HttpHeaders headers,
 			HttpStatusCode status, WebRequest request) {
-		// Spring's own 4xx answers (405, 415, ...) get a code like ours.
-		if (body instanceof ProblemDetail problem
-				&& (problem.getProperties() == null || !problem.getProperties().containsKey("code"))) {
-			ProblemDetail coded = Problems.problem(status, Problems.defaultCode(status), problem.getTitle(),
-					problem.getDetail());
-			return super.handleExceptionInternal(failure, coded, headers, status, request);
+		Object problem = (body == null && failure instanceof ErrorResponse error) ? error.getBody() : body;
+		if (problem instanceof ProblemDetail detail) {
+			problem = Problems.coded(detail, status);
 		}
-		return super.handleExceptionInternal(failure, body, headers, status, request);
+		return super.handleExceptionInternal(failure, problem, headers, status, request);
 	}
 
 	@ExceptionHandler(MethodArgumentTypeMismatchException.class)

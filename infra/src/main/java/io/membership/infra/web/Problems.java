@@ -16,6 +16,8 @@ public final class Problems {
 
 	private static final String TYPE_PREFIX = "urn:membership:problem:";
 
+	private static final URI ABOUT_BLANK = URI.create("about:blank");
+
 	private Problems() {
 	}
 
@@ -26,6 +28,24 @@ public final class Problems {
 			problem.setTitle(title);
 		}
 		problem.setProperty("code", code);
+		return problem;
+	}
+
+	/**
+	 * A problem made elsewhere (Spring MVC's own, an {@code ErrorResponseException}) with
+	 * a {@code code}, the status's default unless it has one, and the {@code type} that
+	 * code implies unless it has a type of its own.
+	 */
+	public static ProblemDetail coded(ProblemDetail problem, HttpStatusCode status) {
+		Map<String, Object> properties = problem.getProperties();
+		Object code = (properties != null) ? properties.get("code") : null;
+		if (code == null) {
+			code = defaultCode(status);
+			problem.setProperty("code", code);
+		}
+		if (problem.getType() == null || ABOUT_BLANK.equals(problem.getType())) {
+			problem.setType(URI.create(TYPE_PREFIX + code));
+		}
 		return problem;
 	}
 
