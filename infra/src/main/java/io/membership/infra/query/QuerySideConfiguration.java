@@ -1,0 +1,31 @@
+package io.membership.infra.query;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.membership.infra.kafka.KafkaBootstrapServers;
+import io.membership.infra.kafka.KafkaSettings;
+import io.membership.query.projection.MembershipProjection;
+import io.membership.query.view.PermissionView;
+
+/** The query side's feed from Kafka. */
+@Configuration(proxyBeanMethods = false)
+class QuerySideConfiguration {
+
+	/**
+	 * @param consumerName this instance's name for its position in the topic; instances
+	 * sharing a database must each have their own
+	 */
+	@Bean
+	ProjectionConsumer projectionConsumer(KafkaBootstrapServers bootstrapServers, KafkaSettings settings,
+			@Value("${membership.query.consumer-name:query-side}") String consumerName, MembershipProjection projection,
+			PermissionView view, JdbcClient jdbc, PlatformTransactionManager transactionManager) {
+		return new ProjectionConsumer(bootstrapServers, settings, consumerName, projection, view, jdbc,
+				new TransactionTemplate(transactionManager));
+	}
+
+}

@@ -1,0 +1,372 @@
+package io.membership.query.projection;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import io.membership.events.InvitationRevoked;
+import io.membership.events.MemberActivated;
+import io.membership.events.MemberAssignedToWorkspace;
+import io.membership.events.MemberDeactivated;
+import io.membership.events.MemberJoined;
+import io.membership.events.MemberRemovedFromWorkspace;
+import io.membership.events.MemberRoleChanged;
+import io.membership.events.MembershipEvent;
+import io.membership.events.OrganizationCreated;
+import io.membership.events.OwnershipTransferred;
+import io.membership.events.UserInvited;
+import io.membership.events.WorkspaceCreated;
+import io.membership.events.access.Role;
+import io.membership.events.ids.OrganizationId;
+import io.membership.events.ids.UserId;
+import io.membership.events.ids.WorkspaceId;
+import io.membership.events.json.MembershipJson;
+import io.membership.events.state.MemberState;
+import io.membership.events.state.MemberStates;
+
+/**
+ * Applies events to the query side's tables: members, invitations, workspaces and their
+ * members, every member's timeline (for answers as of any instant) and role history, and
+ * the activity log. It must run inside the caller's transaction, which also records the
+ * consumer's position, so an event is applied exactly once or not at all.
+ *
+ * <p>
+ * An event is applied only when it is its organization's next version. A version already
+ * applied is a duplicate and changes nothing; a version beyond the next is a gap: it is
+ * recorded in {@code qs_projection_gaps}, logged, and the organization's views stay at
+ * the last version before it rather than silently skipping an event.
+ */
+@Repository
+public class MembershipProjection {
+
+	private static final Logger logger = LoggerFactory.getLogger(MembershipProjection.class);
+
+	private static final JsonMapper JSON = MembershipJson.mapper();
+
+	private final JdbcClient jdbc;
+
+	public MembershipProjection(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	/** What became of an event. */
+	public enum Outcome {
+
+		APPLIED, DUPLICATE, GAP
+
+	}
+
+	public Outcome apply(ProjectedEvent projected) {
+		Outcome outcome = advanceVersion(projected);
+		if (outcome != Outcome.APPLIED) {
+			return outcome;
+		}
+		MembershipEvent event = projected.event();
+		OrganizationId organization = event.organizationId();
+		OffsetDateTime at = utc(event.occurredAt());
+		if (event instanceof OrganizationCreated created) {
+			insertMember(organization, created.ownerUserId(), created.ownerEmail(), Role.OWNER, null, null, at,
+					projected.version());
+		}
+		else if (event instanceof UserInvited invited) {
+			this.jdbc
+				.sql("INSERT INTO qs_invitations (organization_id, invitation_id, email, role, invited_at, invited_by, "
+						+ "expires_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING')")
+				.params(organization.value(), invited.invitationId().value(), invited.email(), code(invited.role()), at,
+						invited.actorUserId().value(), utc(invited.expiresAt()))
+				.update();
+		}
+		else if (event instanceof InvitationRevoked revoked) {
+			setInvitationStatus(organization, revoked.invitationId().value(), "REVOKED");
+		}
+		else if (event instanceof MemberJoined joined) {
+			applyJoined(organization, joined, at, projected.version());
+		}
+		else if (event instanceof MemberActivated activated) {
+			updateRole(organization, activated.userId(), activated.toRole(), at, true, projected.version());
+		}
+		else if (event instanceof MemberRoleChanged changed) {
+			updateRole(organization, changed.userId(), changed.toRole(), at, false, projected.version());
+		}
+		else if (event instanceof MemberDeactivated deactivated) {
+			updateRole(organization, deactivated.userId(), Role.DEACTIVATED, at, false, projected.version());
+		}
+		else if (event instanceof OwnershipTransferred transferred) {
+			updateRole(organization, transferred.previousOwnerUserId(), Role.ADMINISTRATOR, at, false,
+					projected.version());
+			updateRole(organization, transferred.newOwnerUserId(), Role.OWNER, at, false, projected.version());
+			this.jdbc.sql("UPDATE qs_organizations SET owner_user_id = ? WHERE organization_id = ?")
+				.params(transferred.newOwnerUserId().value(), organization.value())
+				.update();
+		}
+		else if (event instanceof WorkspaceCreated created) {
+			this.jdbc
+				.sql("INSERT INTO qs_workspaces (organization_id, workspace_id, title, created_at, created_by) "
+						+ "VALUES (?, ?, ?, ?, ?)")
+				.params(organization.value(), created.workspaceId().value(), created.title(), at,
+						created.actorUserId().value())
+				.update();
+		}
+		else if (event instanceof MemberAssignedToWorkspace assigned) {
+			insertAssignment(organization, assigned.userId(), assigned.workspaceId(), at);
+		}
+		else if (event instanceof MemberRemovedFromWorkspace removed) {
+			this.jdbc
+				.sql("DELETE FROM qs_member_workspaces WHERE organization_id = ? AND user_id = ? AND workspace_id = ?")
+				.params(organization.value(), removed.userId().value(), removed.workspaceId().value())
+				.update();
+		}
+		recordTimelineAndHistory(projected, at);
+		recordActivity(projected, at);
+		return Outcome.APPLIED;
+	}
+
+	/**
+	 * The version this organization's views reflect, or 0 if none of its events arrived.
+	 */
+	public long versionOf(OrganizationId organization) {
+		return this.jdbc.sql("SELECT version FROM qs_organizations WHERE organization_id = ?")
+			.param(organization.value())
+			.query(Long.class)
+			.optional()
+			.orElse(0L);
+	}
+
+	private Outcome advanceVersion(ProjectedEvent projected) {
+		OrganizationId organization = projected.organizationId();
+		long version = projected.version();
+		if (version == 1 && projected.event() instanceof OrganizationCreated created) {
+			if (versionOf(organization) > 0) {
+				return Outcome.DUPLICATE;
+			}
+			this.jdbc
+				.sql("INSERT INTO qs_organizations (organization_id, name, owner_user_id, created_at, version) "
+						+ "VALUES (?, ?, ?, ?, 1)")
+				.params(organization.value(), created.name(), created.ownerUserId().value(), utc(created.occurredAt()))
+				.update();
+			return Outcome.APPLIED;
+		}
+		int advanced = this.jdbc
+			.sql("UPDATE qs_organizations SET version = ? WHERE organization_id = ? AND version = ?")
+			.params(version, organization.value(), version - 1)
+			.update();
+		if (advanced == 1) {
+			return Outcome.APPLIED;
+		}
+		long current = versionOf(organization);
+		if (version <= current) {
+			return Outcome.DUPLICATE;
+		}
+		recordGap(projected, current + 1);
+		return Outcome.GAP;
+	}
+
+	private void recordGap(ProjectedEvent projected, long expected) {
+		logger.error("Gap in the event stream of {}: expected version {}, received {} ({}); its views stay at {}",
+				projected.organizationId(), expected, projected.version(), projected.eventId(), expected - 1);
+		int known = this.jdbc
+			.sql("SELECT COUNT(*) FROM qs_projection_gaps WHERE organization_id = ? AND expected_version = ? "
+					+ "AND received_version = ?")
+			.params(projected.organizationId().value(), expected, projected.version())
+			.query(Integer.class)
+			.single();
+		if (known == 0) {
+			this.jdbc
+				.sql("INSERT INTO qs_projection_gaps (organization_id, expected_version, received_version, event_id, "
+						+ "detected_at) VALUES (?, ?, ?, ?, ?)")
+				.params(projected.organizationId().value(), expected, projected.version(), projected.eventId(),
+						utc(Instant.now()))
+				.update();
+		}
+	}
+
+	private void applyJoined(OrganizationId organization, MemberJoined joined, OffsetDateTime at, long version) {
+		OffsetDateTime invitedAt = null;
+		Long invitedBy = null;
+		if (joined.invitationId() != null) {
+			Optional<Object[]> invitation = this.jdbc.sql(
+					"SELECT invited_at, invited_by FROM qs_invitations WHERE organization_id = ? AND invitation_id = ?")
+				.params(organization.value(), joined.invitationId().value())
+				.query((row, number) -> new Object[] { row.getObject(1, OffsetDateTime.class), row.getLong(2) })
+				.optional();
+			if (invitation.isPresent()) {
+				invitedAt = (OffsetDateTime) invitation.get()[0];
+				invitedBy = (Long) invitation.get()[1];
+			}
+			setInvitationStatus(organization, joined.invitationId().value(), "ACCEPTED");
+		}
+		insertMember(organization, joined.userId(), joined.email(), joined.role(), invitedAt, invitedBy, at, version);
+		for (WorkspaceId workspace : joined.workspaces()) {
+			insertAssignment(organization, joined.userId(), workspace, at);
+		}
+	}
+
+	private void insertMember(OrganizationId organization, UserId user, String email, Role role,
+			OffsetDateTime invitedAt, Long invitedBy, OffsetDateTime at, long version) {
+		this.jdbc
+			.sql("INSERT INTO qs_members (organization_id, user_id, email, role, invited_at, invited_by, joined_at, "
+					+ "activated_at, role_changed_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)")
+			.params(organization.value(), user.value(), email, role.code(), invitedAt, invitedBy, at,
+					role.isActive() ? at : null, version)
+			.update();
+	}
+
+	private void updateRole(OrganizationId organization, UserId user, Role role, OffsetDateTime at, boolean activation,
+			long version) {
+		String activatedAt = activation ? ", activated_at = ?" : "";
+		List<Object> params = new java.util.ArrayList<>(List.of(role.code(), at, version));
+		if (activation) {
+			params.add(at);
+		}
+		params.add(organization.value());
+		params.add(user.value());
+		this.jdbc
+			.sql("UPDATE qs_members SET role = ?, role_changed_at = ?, version = ?" + activatedAt
+					+ " WHERE organization_id = ? AND user_id = ?")
+			.params(params)
+			.update();
+	}
+
+	private void insertAssignment(OrganizationId organization, UserId user, WorkspaceId workspace, OffsetDateTime at) {
+		this.jdbc
+			.sql("INSERT INTO qs_member_workspaces (organization_id, user_id, workspace_id, assigned_at) "
+					+ "VALUES (?, ?, ?, ?)")
+			.params(organization.value(), user.value(), workspace.value(), at)
+			.update();
+	}
+
+	private void setInvitationStatus(OrganizationId organization, String invitation, String status) {
+		this.jdbc.sql("UPDATE qs_invitations SET status = ? WHERE organization_id = ? AND invitation_id = ?")
+			.params(status, organization.value(), invitation)
+			.update();
+	}
+
+	/**
+	 * A timeline row for every member whose role or workspaces the event changed, and a
+	 * role-history row for every change of role. The states before the event are read
+	 * back from the timeline, which this method itself keeps.
+	 */
+	private void recordTimelineAndHistory(ProjectedEvent projected, OffsetDateTime at) {
+		MembershipEvent event = projected.event();
+		OrganizationId organization = event.organizationId();
+		List<MemberState> changed = MemberStates
+			.next(event, (user) -> latestState(organization, user).orElseThrow(() -> new IllegalStateException(
+					"Member " + user + " of " + organization + " has no state before version " + projected.version())));
+		for (MemberState state : changed) {
+			Optional<MemberState> before = latestState(organization, state.userId());
+			this.jdbc.sql(
+					"INSERT INTO qs_member_timeline (organization_id, user_id, version, occurred_at, role, workspaces) "
+							+ "VALUES (?, ?, ?, ?, ?, ?)")
+				.params(organization.value(), state.userId().value(), projected.version(), at, state.role().code(),
+						JSON.writeValueAsString(state.workspaces()))
+				.update();
+			Role from = before.map(MemberState::role).orElse(null);
+			if (from != state.role()) {
+				this.jdbc.sql("INSERT INTO qs_role_history (organization_id, user_id, version, event_id, occurred_at, "
+						+ "actor_user_id, from_role, to_role, reason, correlation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+					.params(organization.value(), state.userId().value(), projected.version(), projected.eventId(), at,
+							event.actorUserId().value(), code(from), state.role().code(), reason(event),
+							event.correlationId())
+					.update();
+			}
+		}
+	}
+
+	/** A member's latest state on the timeline, which is their current one. */
+	public Optional<MemberState> latestState(OrganizationId organization, UserId user) {
+		return stateAt(organization, user, null);
+	}
+
+	/**
+	 * A member's state as it stood at an instant (or now, for null): the last timeline
+	 * row at or before it. Empty if they were not a member then.
+	 */
+	public Optional<MemberState> stateAt(OrganizationId organization, UserId user, Instant instant) {
+		String upTo = (instant != null) ? " AND occurred_at <= ?" : "";
+		List<Object> params = new java.util.ArrayList<>(List.of(organization.value(), user.value()));
+		if (instant != null) {
+			params.add(utc(instant));
+		}
+		return this.jdbc
+			.sql("SELECT role, workspaces FROM qs_member_timeline WHERE organization_id = ? AND user_id = ?" + upTo
+					+ " ORDER BY version DESC LIMIT 1")
+			.params(params)
+			.query((row, number) -> new MemberState(user, Role.fromCode(row.getString(1)).orElseThrow(),
+					workspaces(row.getString(2))))
+			.optional();
+	}
+
+	/**
+	 * The organization's version as it stood at an instant: its last event at or before
+	 * it.
+	 */
+	public long versionAt(OrganizationId organization, Instant instant) {
+		return this.jdbc
+			.sql("SELECT COALESCE(MAX(version), 0) FROM qs_activity_log WHERE organization_id = ? AND occurred_at <= ?")
+			.params(organization.value(), utc(instant))
+			.query(Long.class)
+			.single();
+	}
+
+	private void recordActivity(ProjectedEvent projected, OffsetDateTime at) {
+		MembershipEvent event = projected.event();
+		this.jdbc
+			.sql("INSERT INTO qs_activity_log (organization_id, version, event_id, occurred_at, type, actor_user_id, "
+					+ "subject_user_id, workspace_id, summary, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			.params(event.organizationId().value(), projected.version(), projected.eventId(), at, event.typeName(),
+					event.actorUserId().value(), event.subject().map(UserId::value).orElse(null), workspaceOf(event),
+					ActivitySummaries.describe(event), JSON.writeValueAsString(event))
+			.update();
+	}
+
+	private static String workspaceOf(MembershipEvent event) {
+		if (event instanceof WorkspaceCreated created) {
+			return created.workspaceId().value();
+		}
+		if (event instanceof MemberAssignedToWorkspace assigned) {
+			return assigned.workspaceId().value();
+		}
+		if (event instanceof MemberRemovedFromWorkspace removed) {
+			return removed.workspaceId().value();
+		}
+		return null;
+	}
+
+	private static String reason(MembershipEvent event) {
+		if (event instanceof MemberActivated activated) {
+			return activated.reason();
+		}
+		if (event instanceof MemberRoleChanged changed) {
+			return changed.reason();
+		}
+		if (event instanceof MemberDeactivated deactivated) {
+			return deactivated.reason();
+		}
+		return null;
+	}
+
+	static Set<WorkspaceId> workspaces(String json) {
+		return new TreeSet<>(JSON.readValue(json, new TypeReference<Set<WorkspaceId>>() {
+		}));
+	}
+
+	private static String code(Role role) {
+		return (role != null) ? role.code() : null;
+	}
+
+	static OffsetDateTime utc(Instant instant) {
+		return instant.atOffset(ZoneOffset.UTC);
+	}
+
+}

@@ -1,0 +1,185 @@
+package io.membership.query.web;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.membership.events.access.AccessDecision;
+import io.membership.events.access.Action;
+import io.membership.events.access.PermissionMatrix;
+import io.membership.events.access.Role;
+import io.membership.events.access.Scope;
+import io.membership.events.ids.OrganizationId;
+import io.membership.events.ids.UserId;
+import io.membership.events.ids.WorkspaceId;
+import io.membership.events.state.MemberState;
+import io.membership.query.projection.MembershipProjection;
+import io.membership.query.view.PermissionView;
+
+/**
+ * Who may do what: the check, a member's effective permissions, who-can, and the matrix.
+ * Answers about now come from the in-memory {@link PermissionView} with no database round
+ * trip; answers {@code as_of} an instant come from the members' timelines.
+ */
+@RestController
+@RequestMapping(path = "/api/organizations/{organizationId}", produces = MediaType.APPLICATION_JSON_VALUE)
+class PermissionQueryController {
+
+	private final PermissionView view;
+
+	private final MembershipProjection projection;
+
+	PermissionQueryController(PermissionView view, MembershipProjection projection) {
+		this.view = view;
+		this.projection = projection;
+	}
+
+	@GetMapping("/permissions/check")
+	ResponseEntity<CheckAnswer> check(@PathVariable String organizationId,
+			@RequestParam(name = "user_id", required = false) String userId,
+			@RequestParam(required = false) String action,
+			@RequestParam(name = "workspace_id", required = false) String workspaceId,
+			@RequestParam(name = "as_of", required = false) String asOf, QueryContext context) {
+		OrganizationId organization = QueryParameters.organization(organizationId);
+		MemberState caller = context.memberOf(organization);
+		UserId subject = (userId != null) ? QueryParameters.user(userId) : context.caller();
+		if (subject.equals(context.caller())) {
+			if (!caller.role().isActive()) {
+				throw QueryProblems.forbidden("Only active members may check their own permissions.");
+			}
+		}
+		else if (!isAdministrator(caller)) {
+			throw QueryProblems.forbidden("Only an Administrator or the Owner may check another member.");
+		}
+		Action checked = QueryParameters.action(action);
+		WorkspaceId workspace = QueryParameters.workspace(workspaceId);
+		Instant instant = QueryParameters.instant("as_of", asOf);
+		if (instant == null) {
+			PermissionView.Answer answer = this.view.decide(organization, subject, checked, workspace)
+				.orElseThrow(() -> QueryProblems.memberNotFound(subject));
+			return versioned(CheckAnswer.of(answer.decision(), answer.version()), answer.version());
+		}
+		long version = this.projection.versionAt(organization, instant);
+		Optional<MemberState> then = this.projection.stateAt(organization, subject, instant);
+		CheckAnswer answer = then
+			.map((state) -> CheckAnswer
+				.of(PermissionMatrix.decide(state.role(), state.workspaces(), checked, workspace), version))
+			.orElseGet(() -> new CheckAnswer(false, null, null, "not_a_member", version));
+		return versioned(answer, version);
+	}
+
+	@GetMapping("/memberships/{userId}/permissions")
+	ResponseEntity<PermissionsAnswer> permissions(@PathVariable String organizationId, @PathVariable String userId,
+			@RequestParam(name = "as_of", required = false) String asOf, QueryContext context) {
+		OrganizationId organization = QueryParameters.organization(organizationId);
+		MemberState caller = context.memberOf(organization);
+		UserId subject = QueryParameters.user(userId);
+		if (!subject.equals(context.caller()) && !isAdministrator(caller)) {
+			throw QueryProblems.forbidden("Only an Administrator, the Owner or the member may read these.");
+		}
+		Instant instant = QueryParameters.instant("as_of", asOf);
+		MemberState state;
+		long version;
+		if (instant == null) {
+			version = this.view.version(organization);
+			state = this.view.member(organization, subject).orElseThrow(() -> QueryProblems.memberNotFound(subject));
+		}
+		else {
+			version = this.projection.versionAt(organization, instant);
+			state = this.projection.stateAt(organization, subject, instant)
+				.orElseThrow(() -> QueryProblems.memberNotFound(subject));
+		}
+		List<Grant> grants = new ArrayList<>();
+		for (Action action : Action.values()) {
+			AccessDecision decision = PermissionMatrix.decide(state.role(), state.workspaces(), action, null);
+			if (decision.allowed()) {
+				grants.add(new Grant(action, decision.scope(),
+						(decision.scope() == Scope.WORKSPACE) ? decision.workspaces() : null));
+			}
+		}
+		return versioned(new PermissionsAnswer(subject.value(), state.role(), version, grants), version);
+	}
+
+	@GetMapping("/permissions/subjects")
+	ResponseEntity<List<Subject>> subjects(@PathVariable String organizationId,
+			@RequestParam(required = false) String action,
+			@RequestParam(name = "workspace_id", required = false) String workspaceId, QueryContext context) {
+		OrganizationId organization = QueryParameters.organization(organizationId);
+		context.memberWithRole(organization, Role.ADMINISTRATOR, Role.OWNER);
+		Action asked = QueryParameters.action(action);
+		WorkspaceId workspace = QueryParameters.workspace(workspaceId);
+		long version = this.view.version(organization);
+		List<Subject> subjects = this.view.members(organization)
+			.values()
+			.stream()
+			.map((member) -> Map.entry(member,
+					PermissionMatrix.decide(member.role(), member.workspaces(), asked, workspace)))
+			.filter((entry) -> entry.getValue().allowed())
+			.map((entry) -> new Subject(entry.getKey().userId().value(), entry.getKey().role(),
+					entry.getValue().scope()))
+			.sorted((a, b) -> Long.compare(a.userId(), b.userId()))
+			.toList();
+		return versioned(subjects, version);
+	}
+
+	@GetMapping("/permissions/matrix")
+	ResponseEntity<MatrixAnswer> matrix(@PathVariable String organizationId, QueryContext context) {
+		OrganizationId organization = QueryParameters.organization(organizationId);
+		context.memberOf(organization);
+		List<MatrixRow> rows = Arrays.stream(Action.values()).map((action) -> {
+			Map<String, Scope> grants = new LinkedHashMap<>();
+			PermissionMatrix.row(action).forEach((role, scope) -> grants.put(role.code(), scope));
+			return new MatrixRow(action, action.group(), action.label(), grants);
+		}).toList();
+		long version = this.view.version(organization);
+		return versioned(new MatrixAnswer(Arrays.asList(Role.values()), rows, version), version);
+	}
+
+	private static boolean isAdministrator(MemberState member) {
+		return member.role() == Role.ADMINISTRATOR || member.role() == Role.OWNER;
+	}
+
+	static <T> ResponseEntity<T> versioned(T body, long version) {
+		return ResponseEntity.ok().eTag("\"" + version + "\"").body(body);
+	}
+
+	record CheckAnswer(boolean allowed, Role role, Scope scope, String reason, long version) {
+
+		static CheckAnswer of(AccessDecision decision, long version) {
+			return new CheckAnswer(decision.allowed(), decision.role(), decision.scope(), decision.reason().code(),
+					version);
+		}
+
+	}
+
+	/** {@code workspaces} only for workspace-scoped grants, as API.md shows it. */
+	record Grant(Action action, Scope scope, @JsonInclude(JsonInclude.Include.NON_NULL) Set<WorkspaceId> workspaces) {
+	}
+
+	record PermissionsAnswer(long userId, Role role, long version, List<Grant> permissions) {
+	}
+
+	record Subject(long userId, Role role, Scope scope) {
+	}
+
+	record MatrixRow(Action action, String group, String label, Map<String, Scope> grants) {
+	}
+
+	record MatrixAnswer(List<Role> roles, List<MatrixRow> actions, long version) {
+	}
+
+}

@@ -1,0 +1,59 @@
+package io.membership.query.web;
+
+import java.net.URI;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponseException;
+
+/** The query side's refusals, as problem details with a machine-readable code. */
+final class QueryProblems {
+
+	private QueryProblems() {
+	}
+
+	/**
+	 * An organization the caller is not in reads exactly like one that does not exist, so
+	 * existence is not leaked.
+	 */
+	static ErrorResponseException organizationNotFound() {
+		return problem(HttpStatus.NOT_FOUND, "organization_not_found", "No such organization.",
+				"No such organization.");
+	}
+
+	static ErrorResponseException memberNotFound(Object user) {
+		return problem(HttpStatus.NOT_FOUND, "member_not_found", "No such member in this organization.",
+				"User " + user + " is not a member.");
+	}
+
+	static ErrorResponseException workspaceNotFound(Object workspace) {
+		return problem(HttpStatus.NOT_FOUND, "workspace_not_found", "No such workspace in this organization.",
+				"No workspace " + workspace + ".");
+	}
+
+	static ErrorResponseException forbidden(String detail) {
+		return problem(HttpStatus.FORBIDDEN, "action_not_permitted", "The caller's role does not allow this query.",
+				detail);
+	}
+
+	static ErrorResponseException invalid(String code, String detail) {
+		return problem(HttpStatus.BAD_REQUEST, code, "Invalid request", detail);
+	}
+
+	static ErrorResponseException notYet(long wanted, long reached) {
+		ErrorResponseException problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "version_not_reached",
+				"The view has not caught up yet.",
+				"Asked for version " + wanted + "; the view is at version " + reached + ". Retry shortly.");
+		problem.getHeaders().set("Retry-After", "1");
+		return problem;
+	}
+
+	static ErrorResponseException problem(HttpStatus status, String code, String title, String detail) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+		problem.setType(URI.create("urn:membership:problem:" + code));
+		problem.setTitle(title);
+		problem.setProperty("code", code);
+		return new ErrorResponseException(status, problem, null);
+	}
+
+}
