@@ -31,7 +31,14 @@ public final class ApiClient {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+	/**
+	 * One HTTP client for every {@link ApiClient}: it is thread-safe, and a client per
+	 * request would each hold a selector thread until garbage collected.
+	 */
+	private static final HttpClient HTTP = HttpClient.newBuilder()
+		.version(HttpClient.Version.HTTP_1_1)
+		.connectTimeout(Duration.ofSeconds(5))
+		.build();
 
 	private final String baseUrl;
 
@@ -112,7 +119,7 @@ public final class ApiClient {
 		}
 		this.headers.forEach(request::header);
 		try {
-			HttpResponse<String> response = this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+			HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
 			return new Answer(response.statusCode(), response.headers().map(), response.body());
 		}
 		catch (IOException ex) {
