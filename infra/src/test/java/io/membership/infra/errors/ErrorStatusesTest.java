@@ -133,6 +133,24 @@ class ErrorStatusesTest {
 		this.org.assertNothingStored();
 	}
 
+	@Test
+	void a_body_that_is_not_json_is_an_unsupported_media_type() {
+		Answer answer = this.org.owner()
+			.withHeader("Content-Type", "text/plain")
+			.post(this.org.path() + "/workspaces", "{\"title\":\"Images\"}");
+
+		assertProblem(answer, 415, "unsupported_media_type");
+		this.org.assertNothingStored();
+	}
+
+	@Test
+	void a_method_an_endpoint_does_not_have_is_not_allowed() {
+		Answer answer = this.org.owner().delete(this.org.path() + "/invite-link");
+
+		assertProblem(answer, 405, "method_not_allowed");
+		this.org.assertNothingStored();
+	}
+
 	// 401: no valid token (TokensTest checks each kind of bad token).
 
 	@Test

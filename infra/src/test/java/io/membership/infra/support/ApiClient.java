@@ -111,7 +111,7 @@ public final class ApiClient {
 			.timeout(Duration.ofSeconds(30))
 			.method(method,
 					(json != null) ? HttpRequest.BodyPublishers.ofString(json) : HttpRequest.BodyPublishers.noBody());
-		if (json != null) {
+		if (json != null && this.headers.keySet().stream().noneMatch("Content-Type"::equalsIgnoreCase)) {
 			request.header("Content-Type", "application/json");
 		}
 		if (this.token != null) {
