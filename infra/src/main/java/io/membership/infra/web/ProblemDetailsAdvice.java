@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -15,6 +16,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.validation.FieldError;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -96,14 +98,27 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 	@Override
 	protected ResponseEntity<Object> handleExceptionInternal(Exception failure, Object body, HttpHeaders headers,
 			HttpStatusCode status, WebRequest request) {
-		// Spring's own 4xx answers (405, 415, ...) get a code like ours.
-		if (body instanceof ProblemDetail problem
-				&& (problem.getProperties() == null || !problem.getProperties().containsKey("code"))) {
-			ProblemDetail coded = Problems.problem(status, Problems.defaultCode(status), problem.getTitle(),
-					problem.getDetail());
-			return super.handleExceptionInternal(failure, coded, headers, status, request);
+		// Spring hands over its own exceptions (405, 415, ...) and every
+		// ErrorResponseException without a body: the body is the exception's problem.
+		Object answer = body;
+		if (answer == null && failure instanceof ErrorResponse response) {
+			answer = response.updateAndGetBody(getMessageSource(), LocaleContextHolder.getLocale());
 		}
-		return super.handleExceptionInternal(failure, body, headers, status, request);
+		if (answer instanceof ProblemDetail problem) {
+			Object code = (problem.getProperties() != null) ? problem.getProperties().get("code") : null;
+			if (code == null) {
+				// Spring's own answers get a code like ours.
+				ProblemDetail coded = Problems.problem(status, Problems.defaultCode(status), problem.getTitle(),
+						problem.getDetail());
+				coded.setInstance(problem.getInstance());
+				return super.handleExceptionInternal(failure, coded, headers, status, request);
+			}
+			if (problem.getType() == null || "about:blank".equals(problem.getType().toString())) {
+				// A problem with its own code (InvalidRequestException) gets its type.
+				problem.setType(Problems.typeOf(code.toString()));
+			}
+		}
+		return super.handleExceptionInternal(failure, answer, headers, status, request);
 	}
 
 	@ExceptionHandler(MethodArgumentTypeMismatchException.class)

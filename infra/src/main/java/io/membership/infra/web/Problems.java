@@ -21,12 +21,17 @@ public final class Problems {
 
 	public static ProblemDetail problem(HttpStatusCode status, String code, String title, String detail) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-		problem.setType(URI.create(TYPE_PREFIX + code));
+		problem.setType(typeOf(code));
 		if (title != null) {
 			problem.setTitle(title);
 		}
 		problem.setProperty("code", code);
 		return problem;
+	}
+
+	/** The problem {@code type} of a code. */
+	public static URI typeOf(String code) {
+		return URI.create(TYPE_PREFIX + code);
 	}
 
 	/**
