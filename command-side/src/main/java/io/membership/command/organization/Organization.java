@@ -364,13 +364,17 @@ public class Organization {
 		}
 	}
 
+	/**
+	 * Membership is checked first, and refused exactly as an organization that does not
+	 * exist (same detail too): a non-member learns neither that it exists nor its
+	 * version.
+	 */
 	private Actor checkVersionAndActor(OrganizationCommand command) {
-		checkVersion(command);
 		Member member = this.members.get(command.actorUserId());
 		if (member == null) {
-			throw new CommandRefusedException(Refusal.ORGANIZATION_NOT_FOUND,
-					"No organization " + this.organizationId + " that user " + command.actorUserId() + " belongs to.");
+			throw new CommandRefusedException(Refusal.ORGANIZATION_NOT_FOUND);
 		}
+		checkVersion(command);
 		if (!member.role().isActive()) {
 			throw new CommandRefusedException(Refusal.ACTOR_NOT_ACTIVE,
 					"User " + member.userId() + " is " + member.role().label() + " in this organization.");

@@ -154,6 +154,15 @@ class OrganizationTest {
 		}
 
 		@Test
+		void a_non_member_with_a_stale_version_is_told_the_organization_does_not_exist() {
+			givenCast()
+				.when(new InviteUserCommand(ORG, INVITATION, INVITEE, null, Set.of(), EXPIRES, STRANGER, CORRELATION,
+						CAST_VERSION - 1))
+				.expectNoEvents()
+				.expectException(refusedWith(Refusal.ORGANIZATION_NOT_FOUND));
+		}
+
+		@Test
 		void nobody_is_invited_as_owner() {
 			givenCast()
 				.when(new InviteUserCommand(ORG, INVITATION, INVITEE, Role.OWNER, Set.of(), EXPIRES, OWNER, CORRELATION,

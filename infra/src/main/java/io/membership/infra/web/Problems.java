@@ -23,12 +23,17 @@ public final class Problems {
 
 	public static ProblemDetail problem(HttpStatusCode status, String code, String title, String detail) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-		problem.setType(URI.create(TYPE_PREFIX + code));
+		problem.setType(typeOf(code));
 		if (title != null) {
 			problem.setTitle(title);
 		}
 		problem.setProperty("code", code);
 		return problem;
+	}
+
+	/** The problem {@code type} of a code. */
+	public static URI typeOf(String code) {
+		return URI.create(TYPE_PREFIX + code);
 	}
 
 	/**
@@ -44,7 +49,7 @@ public final class Problems {
 			problem.setProperty("code", code);
 		}
 		if (problem.getType() == null || ABOUT_BLANK.equals(problem.getType())) {
-			problem.setType(URI.create(TYPE_PREFIX + code));
+			problem.setType(typeOf(code.toString()));
 		}
 		return problem;
 	}

@@ -31,7 +31,14 @@ public final class ApiClient {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+	/**
+	 * One HTTP client for every {@link ApiClient}: it is thread-safe, and a client per
+	 * request would each hold a selector thread until garbage collected.
+	 */
+	private static final HttpClient HTTP = HttpClient.newBuilder()
+		.version(HttpClient.Version.HTTP_1_1)
+		.connectTimeout(Duration.ofSeconds(5))
+		.build();
 
 	private final String baseUrl;
 
@@ -104,7 +111,7 @@ public final class ApiClient {
 			.timeout(Duration.ofSeconds(30))
 			.method(method,
 					(json != null) ? HttpRequest.BodyPublishers.ofString(json) : HttpRequest.BodyPublishers.noBody());
-		if (json != null) {
+		if (json != null && this.headers.keySet().stream().noneMatch("Content-Type"::equalsIgnoreCase)) {
 			request.header("Content-Type", "application/json");
 		}
 		if (this.token != null) {
@@ -112,7 +119,7 @@ public final class ApiClient {
 		}
 		this.headers.forEach(request::header);
 		try {
-			HttpResponse<String> response = this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+			HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
 			return new Answer(response.statusCode(), response.headers().map(), response.body());
 		}
 		catch (IOException ex) {

@@ -1,0 +1,79 @@
+package io.membership.infra.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import io.membership.infra.MembershipApplication;
+import io.membership.infra.support.ApiClient;
+import io.membership.infra.support.ApiClient.Answer;
+import io.membership.infra.support.TestOrganization;
+
+/**
+ * The embedded default as {@code java -jar membership.jar} runs it: no database
+ * configured, everything in the data directory (H2 file, invitation key). The service is
+ * started, used, stopped and started again on the same directory, and carries on where it
+ * stopped.
+ */
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class EmbeddedDefaultSmokeTest {
+
+	@TempDir
+	Path dataDirectory;
+
+	/**
+	 * The service with its own defaults but for a free port, this test's data directory
+	 * and the test token secret.
+	 */
+	private ConfigurableApplicationContext start() {
+		return new SpringApplicationBuilder(MembershipApplication.class).run("--server.port=0",
+				"--membership.data-dir=" + this.dataDirectory, "--membership.jwt.secret=" + ApiClient.TEST_SECRET,
+				"--spring.main.banner-mode=off");
+	}
+
+	private static int port(ConfigurableApplicationContext application) {
+		return application.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+	}
+
+	@Test
+	void an_organization_and_its_invitation_survive_a_restart_on_the_same_data_directory() {
+		long ownerId = TestOrganization.newUserId();
+		long inviteeId = TestOrganization.newUserId();
+		String organization;
+		String invitation;
+		try (ConfigurableApplicationContext first = start()) {
+			ApiClient owner = ApiClient.as(port(first), ownerId);
+			Answer created = owner.post("/api/organizations", "{\"name\":\"Survives restarts\"}");
+			assertThat(created.status()).as(created.toString()).isEqualTo(201);
+			organization = created.json().get("organization_id").asString();
+			Answer invited = owner.post("/api/organizations/" + organization + "/invitations",
+					"{\"email\":\"after-restart@embedded.test\",\"role\":\"MA\"}");
+			assertThat(invited.status()).as(invited.toString()).isEqualTo(201);
+			assertThat(invited.json().get("version").asLong()).isEqualTo(2);
+			invitation = invited.json().get("token").asString();
+		}
+		assertThat(this.dataDirectory.resolve("keys/invitation-token.key")).isRegularFile();
+
+		try (ConfigurableApplicationContext second = start()) {
+			Answer joined = ApiClient.as(port(second), inviteeId)
+				.post("/api/invitations/" + invitation + "/accept",
+						"{\"user_id\":" + inviteeId + ",\"email\":\"after-restart@embedded.test\"}");
+			assertThat(joined.status()).as("the token issued before the restart still works: " + joined).isEqualTo(200);
+			assertThat(joined.json().get("organization_id").asString()).isEqualTo(organization);
+			assertThat(joined.json().get("role").asString()).isEqualTo("MA");
+			assertThat(joined.json().get("version").asLong()).as("the history before the restart is kept").isEqualTo(3);
+			Answer workspace = ApiClient.as(port(second), ownerId)
+				.post("/api/organizations/" + organization + "/workspaces", "{\"title\":\"Still the Owner\"}");
+			assertThat(workspace.status()).as(workspace.toString()).isEqualTo(201);
+			assertThat(workspace.header("ETag")).isEqualTo("\"4\"");
+		}
+	}
+
+}
