@@ -32,9 +32,11 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 
 import io.membership.events.json.MembershipJson;
+import io.membership.infra.audit.HashChainingStorageEngine;
 
 /**
  * Axon without Axon Server: the JDBC event store (tables owned by Flyway), Jackson 3
@@ -65,8 +67,9 @@ public class AxonConfiguration {
 	@Bean
 	EventStorageEngine eventStorageEngine(Serializer serializer,
 			@Qualifier("eventSerializer") Serializer eventSerializer, ConnectionProvider connectionProvider,
-			TransactionManager transactionManager, org.axonframework.config.Configuration axonConfiguration) {
-		return JdbcEventStorageEngine.builder()
+			TransactionManager transactionManager, org.axonframework.config.Configuration axonConfiguration,
+			JdbcClient jdbc) {
+		JdbcEventStorageEngine engine = JdbcEventStorageEngine.builder()
 			.snapshotSerializer(serializer)
 			.eventSerializer(eventSerializer)
 			.upcasterChain(axonConfiguration.upcasterChain())
@@ -78,6 +81,7 @@ public class AxonConfiguration {
 			.connectionProvider(connectionProvider)
 			.transactionManager(transactionManager)
 			.build();
+		return new HashChainingStorageEngine(engine, jdbc, transactionManager);
 	}
 
 	@Bean

@@ -20,13 +20,16 @@ import org.slf4j.LoggerFactory;
 /**
  * The two topics of the contract (API.md, "Kafka"), created at start-up when missing.
  * {@value #EVENTS} keeps every event forever, because auditors and rebuilds read it from
- * the start; {@value #ROLES} is compacted to each member's latest state.
+ * the start; {@value #ROLES} is compacted to each member's latest state; the signed audit
+ * checkpoints of {@value #CHECKPOINTS} are kept forever too.
  */
 public final class MembershipTopics {
 
 	public static final String EVENTS = "membership.events.v1";
 
 	public static final String ROLES = "membership.roles.v1";
+
+	public static final String CHECKPOINTS = "membership.audit-checkpoints.v1";
 
 	private static final Logger logger = LoggerFactory.getLogger(MembershipTopics.class);
 
@@ -51,6 +54,12 @@ public final class MembershipTopics {
 			if (!existing.contains(ROLES)) {
 				missing.add(new NewTopic(ROLES, topics.partitions(), topics.replicationFactor())
 					.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+							TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInsync)));
+			}
+			if (!existing.contains(CHECKPOINTS)) {
+				missing.add(new NewTopic(CHECKPOINTS, topics.partitions(), topics.replicationFactor())
+					.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+							TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.RETENTION_BYTES_CONFIG, "-1",
 							TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInsync)));
 			}
 			if (missing.isEmpty()) {

@@ -17,7 +17,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * neither duplicates nor reorders records within a partition. After a failed batch it is
  * replaced, so the retry starts on a fresh producer session.
  */
-class PublishingProducer implements AutoCloseable {
+public class PublishingProducer implements AutoCloseable {
 
 	private final Properties properties;
 
@@ -42,7 +42,7 @@ class PublishingProducer implements AutoCloseable {
 		this.producer = create();
 	}
 
-	Future<RecordMetadata> send(ProducerRecord<String, byte[]> record) {
+	public Future<RecordMetadata> send(ProducerRecord<String, byte[]> record) {
 		return this.producer.send(record);
 	}
 

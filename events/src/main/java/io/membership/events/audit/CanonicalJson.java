@@ -1,0 +1,104 @@
+package io.membership.events.audit;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The canonical form of a JSON value that the audit hash chain is computed over: the JSON
+ * Canonicalization Scheme (RFC 8785) for the JSON this service writes, which has no
+ * floating-point numbers. So an auditor can recompute every hash with any RFC 8785
+ * implementation, without this code:
+ * <ul>
+ * <li>no whitespace;</li>
+ * <li>object members sorted by their names' UTF-16 code units;</li>
+ * <li>strings escaped as RFC 8785 says: the two-character escapes for quote, backslash,
+ * backspace, form feed, line feed, carriage return and tab; other characters below U+0020
+ * as a six-character escape with lower-case hex digits, everything else literally;</li>
+ * <li>integers in plain decimal; {@code true}, {@code false}, {@code null};</li>
+ * <li>the result encoded as UTF-8.</li>
+ * </ul>
+ */
+public final class CanonicalJson {
+
+	private CanonicalJson() {
+	}
+
+	public static byte[] bytes(JsonNode value) {
+		StringBuilder out = new StringBuilder(256);
+		write(value, out);
+		return out.toString().getBytes(StandardCharsets.UTF_8);
+	}
+
+	private static void write(JsonNode value, StringBuilder out) {
+		if (value == null || value.isNull() || value.isMissingNode()) {
+			out.append("null");
+		}
+		else if (value.isObject()) {
+			List<Map.Entry<String, JsonNode>> members = new ArrayList<>(value.properties());
+			// String.compareTo compares UTF-16 code units, as RFC 8785 asks.
+			members.sort(Map.Entry.comparingByKey());
+			out.append('{');
+			for (int i = 0; i < members.size(); i++) {
+				if (i > 0) {
+					out.append(',');
+				}
+				string(members.get(i).getKey(), out);
+				out.append(':');
+				write(members.get(i).getValue(), out);
+			}
+			out.append('}');
+		}
+		else if (value.isArray()) {
+			out.append('[');
+			for (int i = 0; i < value.size(); i++) {
+				if (i > 0) {
+					out.append(',');
+				}
+				write(value.get(i), out);
+			}
+			out.append(']');
+		}
+		else if (value.isString()) {
+			string(value.asString(), out);
+		}
+		else if (value.isIntegralNumber()) {
+			out.append(value.bigIntegerValue().toString());
+		}
+		else if (value.isBoolean()) {
+			out.append(value.booleanValue());
+		}
+		else {
+			throw new IllegalArgumentException("No canonical form for " + value.getNodeType() + " values");
+		}
+	}
+
+	private static void string(String text, StringBuilder out) {
+		out.append('"');
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			switch (c) {
+				case '"' -> out.append("\\\"");
+				case '\\' -> out.append("\\\\");
+				case '\b' -> out.append("\\b");
+				case '\f' -> out.append("\\f");
+				case '\n' -> out.append("\\n");
+				case '\r' -> out.append("\\r");
+				case '\t' -> out.append("\\t");
+				default -> {
+					if (c < 0x20) {
+						out.append(String.format("\\u%04x", (int) c));
+					}
+					else {
+						out.append(c);
+					}
+				}
+			}
+		}
+		out.append('"');
+	}
+
+}

@@ -1,0 +1,128 @@
+package io.membership.infra.audit;
+
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.ErrorResponseException;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+
+import io.membership.events.access.Role;
+import io.membership.events.ids.OrganizationId;
+import io.membership.events.ids.UserId;
+import io.membership.infra.web.Problems;
+import io.membership.query.view.PermissionView;
+
+/**
+ * The audit API of API.md: the NDJSON exports (one organization's, for its Administrators
+ * and Owner or a {@code membership:audit} service; everyone's, for the service only), the
+ * signed checkpoints and the key that verifies them.
+ */
+@RestController
+@RequestMapping("/api")
+class AuditController {
+
+	static final String AUDIT_SCOPE = "SCOPE_membership:audit";
+
+	static final MediaType NDJSON = MediaType.parseMediaType("application/x-ndjson");
+
+	private final AuditExport export;
+
+	private final AuditCheckpoints checkpoints;
+
+	private final AuditSigner signer;
+
+	private final PermissionView members;
+
+	AuditController(AuditExport export, AuditCheckpoints checkpoints, AuditSigner signer, PermissionView members) {
+		this.export = export;
+		this.checkpoints = checkpoints;
+		this.signer = signer;
+		this.members = members;
+	}
+
+	@GetMapping("/organizations/{organizationId}/audit/events")
+	ResponseEntity<StreamingResponseBody> organizationEvents(@PathVariable String organizationId,
+			@RequestParam(name = "after_version", defaultValue = "0") long afterVersion, Authentication caller) {
+		requireAuditor(organizationId, caller);
+		return ResponseEntity.ok()
+			.contentType(NDJSON)
+			.body((out) -> this.export.organization(organizationId, Math.max(0, afterVersion), out));
+	}
+
+	@GetMapping("/audit/events")
+	ResponseEntity<StreamingResponseBody> allEvents(@RequestParam(name = "after", defaultValue = "0") long after,
+			Authentication caller) {
+		if (!hasAuditScope(caller)) {
+			throw problem(HttpStatus.FORBIDDEN, "audit_scope_required",
+					"The system-wide audit stream needs the membership:audit scope.");
+		}
+		return ResponseEntity.ok().contentType(NDJSON).body((out) -> this.export.all(Math.max(0, after), out));
+	}
+
+	@GetMapping(path = "/organizations/{organizationId}/audit/checkpoints", produces = MediaType.APPLICATION_JSON_VALUE)
+	Map<String, Object> checkpoints(@PathVariable String organizationId, Authentication caller) {
+		requireAuditor(organizationId, caller);
+		List<AuditCheckpoints.Checkpoint> all = this.checkpoints.of(organizationId);
+		return Map.of("checkpoints", all);
+	}
+
+	@PostMapping(path = "/organizations/{organizationId}/audit/checkpoints",
+			produces = MediaType.APPLICATION_JSON_VALUE)
+	AuditCheckpoints.Checkpoint takeCheckpoint(@PathVariable String organizationId, Authentication caller) {
+		requireAuditor(organizationId, caller);
+		return this.checkpoints.checkpoint(organizationId).orElseThrow(this::unknownOrganization);
+	}
+
+	@GetMapping(path = "/audit/public-key", produces = MediaType.APPLICATION_JSON_VALUE)
+	Map<String, String> publicKey() {
+		return Map.of("key_id", this.signer.keyId(), "algorithm", AuditSigner.ALGORITHM, "public_key_pem",
+				this.signer.publicKeyPem());
+	}
+
+	/**
+	 * Administrators and the Owner of the organization, or a service with the audit
+	 * scope.
+	 */
+	private void requireAuditor(String organizationId, Authentication caller) {
+		if (hasAuditScope(caller)) {
+			return;
+		}
+		OrganizationId organization;
+		try {
+			organization = new OrganizationId(organizationId);
+		}
+		catch (IllegalArgumentException ex) {
+			throw unknownOrganization();
+		}
+		Role role = this.members.member(organization, UserId.valueOf(caller.getName()))
+			.orElseThrow(this::unknownOrganization)
+			.role();
+		if (role != Role.ADMINISTRATOR && role != Role.OWNER) {
+			throw problem(HttpStatus.FORBIDDEN, "action_not_permitted",
+					"Only an Administrator, the Owner or a membership:audit service may read the audit trail.");
+		}
+	}
+
+	private static boolean hasAuditScope(Authentication caller) {
+		return caller.getAuthorities().stream().anyMatch((authority) -> AUDIT_SCOPE.equals(authority.getAuthority()));
+	}
+
+	private ErrorResponseException unknownOrganization() {
+		return problem(HttpStatus.NOT_FOUND, "organization_not_found", "No such organization.");
+	}
+
+	private static ErrorResponseException problem(HttpStatus status, String code, String detail) {
+		return new ErrorResponseException(status, Problems.problem(status, code, null, detail), null);
+	}
+
+}
