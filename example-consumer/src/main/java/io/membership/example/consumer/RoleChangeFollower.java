@@ -1,0 +1,226 @@
+package io.membership.example.consumer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import tools.jackson.core.JacksonException;
+
+import io.membership.events.MemberActivated;
+import io.membership.events.MemberDeactivated;
+import io.membership.events.MemberJoined;
+import io.membership.events.MemberRoleChanged;
+import io.membership.events.MembershipEvent;
+import io.membership.events.OrganizationCreated;
+import io.membership.events.OwnershipTransferred;
+import io.membership.events.access.Role;
+import io.membership.events.json.MembershipJson;
+
+/**
+ * Follows members' roles on {@code membership.events.v1} the way the topic's guarantees
+ * (API.md, "Kafka"; {@code asyncapi.yaml} in the events jar) ask a subscriber to:
+ * <ul>
+ * <li><b>At least once</b>: a record whose {@code ce_id} was seen, or whose
+ * {@code ce_orgversion} is not above the last one processed for its organization, is
+ * dropped.</li>
+ * <li><b>{@code ce_orgversion} rises by exactly one</b> per event of an organization: a
+ * record more than one above the last one seen means events were never received. That is
+ * reported as a {@link Outcome.Gap}, never skipped silently; the record itself is still
+ * processed, because what it says is still true.</li>
+ * <li><b>Tolerant reader</b>: unknown properties are ignored ({@link MembershipJson}),
+ * and an unknown {@code ce_type} (a newer event, a {@code .v2}) changes no role but its
+ * version is counted all the same.</li>
+ * </ul>
+ * Every event advances its organization's version, including those that change no role,
+ * so the follower reads every record and keeps only the role changes.
+ *
+ * <p>
+ * It keeps its state in memory. A service that commits consumer offsets must keep
+ * {@link #lastVersions()} with its own data (in the same transaction) and start a
+ * follower from it; one that reads the topic from the beginning on every start, as
+ * {@link RoleChangeConsumer} does, needs nothing. An organization seen for the first time
+ * is expected to start at version 1.
+ *
+ * <p>
+ * Not thread-safe: feed it from one consumer thread, in the order records arrive (order
+ * holds per partition, and all of an organization's events are on one partition).
+ */
+public final class RoleChangeFollower {
+
+	/** The topic this follower reads. */
+	public static final String EVENTS_TOPIC = "membership.events.v1";
+
+	/** How many event ids are remembered to drop redeliveries by {@code ce_id}. */
+	public static final int DEFAULT_REMEMBERED_IDS = 100_000;
+
+	private static final String SOURCE_PREFIX = "/organizations/";
+
+	private static final Map<String, Class<? extends MembershipEvent>> TYPES = Arrays
+		.stream(MembershipEvent.class.getPermittedSubclasses())
+		.map(RoleChangeFollower::eventClass)
+		.collect(Collectors.toUnmodifiableMap((type) -> "membership." + type.getSimpleName() + ".v1",
+				Function.identity()));
+
+	private final Map<String, Long> lastVersions;
+
+	private final Map<String, Boolean> recentIds;
+
+	/** A follower that has seen nothing yet. */
+	public RoleChangeFollower() {
+		this(Map.of(), DEFAULT_REMEMBERED_IDS);
+	}
+
+	/**
+	 * @param lastVersions the last version processed per organization, as
+	 * {@link #lastVersions()} returned it before
+	 * @param rememberedIds how many of the latest event ids to remember; the version
+	 * check catches older redeliveries anyway
+	 */
+	public RoleChangeFollower(Map<String, Long> lastVersions, int rememberedIds) {
+		if (rememberedIds < 1) {
+			throw new IllegalArgumentException("At least one event id must be remembered");
+		}
+		this.lastVersions = new HashMap<>(lastVersions);
+		this.recentIds = new LinkedHashMap<>(16, 0.75f, false) {
+
+			@Override
+			protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+				return size() > rememberedIds;
+			}
+
+		};
+	}
+
+	/**
+	 * Follows one record.
+	 * @return what it came to, in order: a gap before the record if there is one, then
+	 * the role changes it carries; nothing for an event that changes no role
+	 */
+	public List<Outcome> accept(ConsumerRecord<String, byte[]> record) {
+		String eventId = header(record, "ce_id");
+		String type = header(record, "ce_type");
+		String versionText = header(record, "ce_orgversion");
+		String organization = organization(record);
+		if (eventId == null || type == null || versionText == null || organization == null) {
+			return List.of(unreadable(record, "it lacks a ce_id, ce_type, ce_orgversion or organization key"));
+		}
+		long version;
+		try {
+			version = Long.parseLong(versionText);
+		}
+		catch (NumberFormatException ex) {
+			return List.of(unreadable(record, "ce_orgversion '" + versionText + "' is not a number"));
+		}
+
+		if (this.recentIds.containsKey(eventId)) {
+			return List.of(new Outcome.Dropped(organization, version, eventId, "ce_id already seen"));
+		}
+		Long last = this.lastVersions.get(organization);
+		if (last != null && version <= last) {
+			return List.of(new Outcome.Dropped(organization, version, eventId,
+					"ce_orgversion not above v" + last + " already processed"));
+		}
+
+		List<Outcome> outcomes = new ArrayList<>();
+		long expected = (last != null) ? last + 1 : 1;
+		if (version > expected) {
+			outcomes.add(new Outcome.Gap(organization, expected, version - 1));
+		}
+		this.recentIds.put(eventId, Boolean.TRUE);
+		this.lastVersions.put(organization, version);
+
+		Class<? extends MembershipEvent> eventClass = TYPES.get(type);
+		if (eventClass == null) {
+			// A type this subscriber does not know yet: its version counts, nothing else.
+			return outcomes;
+		}
+		MembershipEvent event;
+		try {
+			event = MembershipJson.mapper().readValue(record.value(), eventClass);
+		}
+		catch (JacksonException | IllegalArgumentException ex) {
+			outcomes.add(unreadable(record, type + " body does not parse: " + ex.getMessage()));
+			return outcomes;
+		}
+		roleChanges(event, version, eventId, outcomes);
+		return outcomes;
+	}
+
+	/** The last version processed of an organization, if any. */
+	public OptionalLong lastVersion(String organizationId) {
+		Long last = this.lastVersions.get(organizationId);
+		return (last != null) ? OptionalLong.of(last) : OptionalLong.empty();
+	}
+
+	/** The last version processed per organization: what to keep to resume later. */
+	public Map<String, Long> lastVersions() {
+		return Collections.unmodifiableMap(new HashMap<>(this.lastVersions));
+	}
+
+	private static void roleChanges(MembershipEvent event, long version, String eventId, List<Outcome> outcomes) {
+		String organization = event.organizationId().value();
+		long actor = event.actorUserId().value();
+		String type = event.typeName();
+		if (event instanceof OrganizationCreated created) {
+			outcomes.add(new Outcome.RoleChange(organization, created.ownerUserId().value(), null, Role.OWNER, version,
+					actor, type, eventId));
+		}
+		else if (event instanceof MemberJoined joined) {
+			outcomes.add(new Outcome.RoleChange(organization, joined.userId().value(), null, joined.role(), version,
+					actor, type, eventId));
+		}
+		else if (event instanceof MemberActivated activated) {
+			outcomes.add(new Outcome.RoleChange(organization, activated.userId().value(), activated.fromRole(),
+					activated.toRole(), version, actor, type, eventId));
+		}
+		else if (event instanceof MemberRoleChanged changed) {
+			outcomes.add(new Outcome.RoleChange(organization, changed.userId().value(), changed.fromRole(),
+					changed.toRole(), version, actor, type, eventId));
+		}
+		else if (event instanceof MemberDeactivated deactivated) {
+			outcomes.add(new Outcome.RoleChange(organization, deactivated.userId().value(), deactivated.fromRole(),
+					Role.DEACTIVATED, version, actor, type, eventId));
+		}
+		else if (event instanceof OwnershipTransferred transferred) {
+			outcomes.add(new Outcome.RoleChange(organization, transferred.previousOwnerUserId().value(), Role.OWNER,
+					Role.ADMINISTRATOR, version, actor, type, eventId));
+			outcomes.add(new Outcome.RoleChange(organization, transferred.newOwnerUserId().value(),
+					transferred.newOwnerPreviousRole(), Role.OWNER, version, actor, type, eventId));
+		}
+	}
+
+	/** The record key is the organization id; {@code ce_source} says the same. */
+	private static String organization(ConsumerRecord<String, byte[]> record) {
+		if (record.key() != null && !record.key().isEmpty()) {
+			return record.key();
+		}
+		String source = header(record, "ce_source");
+		return (source != null && source.startsWith(SOURCE_PREFIX) && source.length() > SOURCE_PREFIX.length())
+				? source.substring(SOURCE_PREFIX.length()) : null;
+	}
+
+	private static String header(ConsumerRecord<String, byte[]> record, String name) {
+		Header header = record.headers().lastHeader(name);
+		return (header != null && header.value() != null) ? new String(header.value(), StandardCharsets.UTF_8) : null;
+	}
+
+	private static Outcome unreadable(ConsumerRecord<String, byte[]> record, String reason) {
+		return new Outcome.Unreadable(record.topic(), record.partition(), record.offset(), reason);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Class<? extends MembershipEvent> eventClass(Class<?> type) {
+		return (Class<? extends MembershipEvent>) type;
+	}
+
+}
