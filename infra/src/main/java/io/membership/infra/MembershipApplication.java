@@ -1,8 +1,12 @@
 package io.membership.infra;
 
+import java.util.Arrays;
+
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+import io.membership.events.audit.AuditVerifier;
 
 /**
  * The one jar that runs the membership service. It scans the whole {@code io.membership}
@@ -13,7 +17,14 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @ConfigurationPropertiesScan("io.membership")
 public class MembershipApplication {
 
+	/**
+	 * Runs the service; {@code verify ...} instead runs the offline audit verifier, which
+	 * needs no database, broker or configuration.
+	 */
 	public static void main(String[] args) {
+		if (args.length > 0 && "verify".equals(args[0])) {
+			System.exit(AuditVerifier.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+		}
 		SpringApplication.run(MembershipApplication.class, args);
 	}
 
