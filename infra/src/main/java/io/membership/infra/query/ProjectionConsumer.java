@@ -112,38 +112,43 @@ public class ProjectionConsumer implements SmartLifecycle {
 		return this.running;
 	}
 
+	/**
+	 * Follows the topic until stopped. A failure (Kafka unreachable at start, a database
+	 * error) never ends the loop: it starts again from the last committed positions.
+	 */
 	private void run() {
 		try (Consumer<String, byte[]> kafka = this.consumer) {
-			List<TopicPartition> partitions = kafka.partitionsFor(MembershipTopics.EVENTS)
-				.stream()
-				.map((info) -> new TopicPartition(info.topic(), info.partition()))
-				.toList();
-			kafka.assign(partitions);
-			seekToStoredPositions(kafka, partitions);
 			while (this.running) {
-				ConsumerRecords<String, byte[]> records = kafka.poll(Duration.ofMillis(500));
-				if (records.isEmpty()) {
-					continue;
-				}
 				try {
-					List<ProjectedEvent> committed = this.transactions.execute((status) -> applyAll(records));
-					committed.forEach(this.view::accept);
+					follow(kafka);
+				}
+				catch (WakeupException stopping) {
+					return;
 				}
 				catch (RuntimeException ex) {
-					logger.error("Could not apply a batch of events; retrying from the last committed position", ex);
-					seekToStoredPositions(kafka, partitions);
+					logger.error("The query-side consumer failed; starting again from the last committed position", ex);
 					pause();
 				}
 			}
 		}
-		catch (WakeupException stopping) {
-			// stop() woke the consumer up.
-		}
-		catch (RuntimeException ex) {
-			logger.error("The query-side consumer stopped", ex);
-		}
 		finally {
 			this.running = false;
+		}
+	}
+
+	private void follow(Consumer<String, byte[]> kafka) {
+		List<TopicPartition> partitions = kafka.partitionsFor(MembershipTopics.EVENTS)
+			.stream()
+			.map((info) -> new TopicPartition(info.topic(), info.partition()))
+			.toList();
+		kafka.assign(partitions);
+		seekToStoredPositions(kafka, partitions);
+		while (this.running) {
+			ConsumerRecords<String, byte[]> records = kafka.poll(Duration.ofMillis(500));
+			if (!records.isEmpty()) {
+				List<ProjectedEvent> committed = this.transactions.execute((status) -> applyAll(records));
+				committed.forEach(this.view::accept);
+			}
 		}
 	}
 
