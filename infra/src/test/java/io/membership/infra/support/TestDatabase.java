@@ -66,7 +66,16 @@ public final class TestDatabase {
 
 	/** The JDBC URL that puts every connection in this run's schema. */
 	public String jdbcUrl() {
-		return this.url + (this.url.contains("?") ? "&" : "?") + "currentSchema=" + this.schema;
+		return jdbcUrl(this.schema);
+	}
+
+	/**
+	 * The JDBC URL that puts every connection in another schema of the same database, for
+	 * tests that build a second copy of some tables (name it after {@link #schema()} so a
+	 * leftover is recognisable).
+	 */
+	public String jdbcUrl(String otherSchema) {
+		return this.url + (this.url.contains("?") ? "&" : "?") + "currentSchema=" + otherSchema;
 	}
 
 	public String username() {

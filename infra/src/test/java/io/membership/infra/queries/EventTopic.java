@@ -1,0 +1,85 @@
+package io.membership.infra.queries;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import io.membership.events.MembershipEvent;
+import io.membership.events.json.MembershipJson;
+import io.membership.infra.kafka.MembershipTopics;
+import io.membership.query.projection.ProjectedEvent;
+
+/**
+ * {@code membership.events.v1} as a new subscriber reads it: every record of every
+ * partition from the beginning up to the end as it stands, and each record parsed the way
+ * the query side's consumer parses it.
+ */
+final class EventTopic {
+
+	private EventTopic() {
+	}
+
+	/** Every record on the topic now, partition by partition, each in offset order. */
+	static List<ConsumerRecord<String, byte[]>> readAll(String bootstrapServers) {
+		Properties properties = new Properties();
+		properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+		properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+		properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+		List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+		try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(properties, new StringDeserializer(),
+				new ByteArrayDeserializer())) {
+			List<TopicPartition> partitions = consumer.partitionsFor(MembershipTopics.EVENTS)
+				.stream()
+				.map((info) -> new TopicPartition(info.topic(), info.partition()))
+				.toList();
+			consumer.assign(partitions);
+			consumer.seekToBeginning(partitions);
+			Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+			Instant deadline = Instant.now().plusSeconds(30);
+			while (partitions.stream().anyMatch((partition) -> consumer.position(partition) < ends.get(partition))) {
+				if (Instant.now().isAfter(deadline)) {
+					throw new AssertionError("Could not read " + MembershipTopics.EVENTS + " up to " + ends);
+				}
+				for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+					if (record.offset() < ends.get(new TopicPartition(record.topic(), record.partition()))) {
+						records.add(record);
+					}
+				}
+			}
+		}
+		return records;
+	}
+
+	/**
+	 * The record as {@code ProjectionConsumer} parses it: the body by its
+	 * {@code ce_type}, the version from {@code ce_orgversion}, the id from {@code ce_id}.
+	 */
+	static ProjectedEvent parse(ConsumerRecord<String, byte[]> record) {
+		String type = header(record, "ce_type");
+		Optional<Class<? extends MembershipEvent>> eventClass = MembershipEvent.typeNamed(type);
+		if (eventClass.isEmpty()) {
+			throw new AssertionError("unknown ce_type " + type + " at offset " + record.offset());
+		}
+		MembershipEvent event = MembershipJson.mapper().readValue(record.value(), eventClass.get());
+		return new ProjectedEvent(event, Long.parseLong(header(record, "ce_orgversion")), header(record, "ce_id"));
+	}
+
+	static String header(ConsumerRecord<String, byte[]> record, String name) {
+		Header header = record.headers().lastHeader(name);
+		return (header != null) ? new String(header.value(), StandardCharsets.UTF_8) : null;
+	}
+
+}
