@@ -6,6 +6,7 @@ import static io.membership.infra.support.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -93,6 +94,26 @@ class QueryAccessTest {
 			assertThat(probed.path("detail").asString()).as(query).isEqualTo(absent.path("detail").asString());
 			assertThat(probe.header("ETag")).as(query).isNull();
 		}
+	}
+
+	/**
+	 * Waiting for a version must not tell a non-member what an organization's version is,
+	 * nor that it exists: a 503 would, where an unknown organization also times out.
+	 */
+	@Test
+	void a_non_member_asking_for_a_version_not_reached_gets_the_same_not_found_as_for_an_unknown_organization() {
+		ApiClient outsider = TestOrganization.create(this.port).owner();
+		String unknown = "/api/organizations/" + OrganizationId.generate().value();
+		String query = "/memberships?min_version=" + (this.organization.version() + 1000);
+
+		CompletableFuture<Answer> probe = CompletableFuture
+			.supplyAsync(() -> outsider.get(this.organization.path() + query));
+		CompletableFuture<Answer> missing = CompletableFuture.supplyAsync(() -> outsider.get(unknown + query));
+
+		JsonNode probed = assertProblem(probe.join(), 404, "organization_not_found");
+		JsonNode absent = assertProblem(missing.join(), 404, "organization_not_found");
+		assertThat(probed.path("detail").asString()).isEqualTo(absent.path("detail").asString());
+		assertThat(probe.join().header("Retry-After")).isNull();
 	}
 
 	@Test
