@@ -4,7 +4,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+
+import io.membership.query.projection.MembershipProjection;
 
 /** Reading and writing the projections' {@code TIMESTAMP WITH TIME ZONE} columns. */
 final class Timestamps {
@@ -22,8 +23,12 @@ final class Timestamps {
 		return (value != null) ? value.toInstant() : null;
 	}
 
+	/**
+	 * As the projections store and compare instants, see
+	 * {@link MembershipProjection#utc}.
+	 */
 	static OffsetDateTime utc(Instant instant) {
-		return (instant != null) ? instant.atOffset(ZoneOffset.UTC) : null;
+		return (instant != null) ? MembershipProjection.utc(instant) : null;
 	}
 
 	static Long nullableLong(ResultSet row, String column) throws SQLException {
