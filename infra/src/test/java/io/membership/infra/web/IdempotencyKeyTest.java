@@ -108,7 +108,7 @@ class IdempotencyKeyTest {
 		}
 		pool.shutdown();
 
-		assertThat(statuses).containsOnly(201, 409).contains(201);
+		assertThat(statuses).isSubsetOf(201, 409).contains(201);
 		assertThat(currentVersion()).as("one workspace created, then the reset").isEqualTo(before + 2);
 	}
 

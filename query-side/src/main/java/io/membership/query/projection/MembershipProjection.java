@@ -3,6 +3,7 @@ package io.membership.query.projection;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -365,8 +366,15 @@ public class MembershipProjection {
 		return (role != null) ? role.code() : null;
 	}
 
-	static OffsetDateTime utc(Instant instant) {
-		return instant.atOffset(ZoneOffset.UTC);
+	/**
+	 * An instant as the projections store and compare it: in UTC, truncated to the
+	 * microseconds that the timestamp columns keep. Databases round extra digits, which
+	 * would store an event up to half a microsecond after its own {@code occurred_at}, so
+	 * that {@code as_of} that very instant would miss it; truncating both what is stored
+	 * and what is asked keeps every event at or before its own time.
+	 */
+	public static OffsetDateTime utc(Instant instant) {
+		return instant.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
 	}
 
 }

@@ -39,6 +39,12 @@ public class PermissionView {
 
 	private final Map<OrganizationId, OrganizationView> organizations = new ConcurrentHashMap<>();
 
+	/**
+	 * Waiters for an organization the view does not hold yet wait here, and are woken
+	 * whenever the view takes in a new organization.
+	 */
+	private final Object newOrganizations = new Object();
+
 	private final JdbcClient jdbc;
 
 	public PermissionView(JdbcClient jdbc) {
@@ -103,11 +109,42 @@ public class PermissionView {
 	 * @return whether it was reached
 	 */
 	public boolean awaitVersion(OrganizationId organization, long version, Duration wait) throws InterruptedException {
-		return view(organization).awaitVersion(version, wait.toNanos());
+		long deadline = System.nanoTime() + wait.toNanos();
+		if (version <= 0) {
+			return true;
+		}
+		// Any caller may name any organization id: waiting for one the view does not hold
+		// must not add it, or ids that never appear would pile up in memory.
+		OrganizationView view = this.organizations.get(organization);
+		if (view == null) {
+			synchronized (this.newOrganizations) {
+				while ((view = this.organizations.get(organization)) == null) {
+					long left = deadline - System.nanoTime();
+					if (left <= 0) {
+						return false;
+					}
+					this.newOrganizations.wait(Math.max(1, left / 1_000_000));
+				}
+			}
+		}
+		return view.awaitVersion(version, deadline - System.nanoTime());
+	}
+
+	/** How many organizations the view holds. */
+	int organizationCount() {
+		return this.organizations.size();
 	}
 
 	private OrganizationView view(OrganizationId organization) {
-		return this.organizations.computeIfAbsent(organization, (id) -> new OrganizationView());
+		OrganizationView existing = this.organizations.get(organization);
+		if (existing != null) {
+			return existing;
+		}
+		OrganizationView view = this.organizations.computeIfAbsent(organization, (id) -> new OrganizationView());
+		synchronized (this.newOrganizations) {
+			this.newOrganizations.notifyAll();
+		}
+		return view;
 	}
 
 	private void reload(OrganizationId organization) {

@@ -49,13 +49,25 @@ public record QueryContext(UserId caller, Set<String> scopes, Long minVersion, P
 		}
 		try {
 			if (!this.view.awaitVersion(organization, this.minVersion, this.maxWait)) {
-				throw QueryProblems.notYet(this.minVersion, this.view.version(organization));
+				throw notYet(organization);
 			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw QueryProblems.notYet(this.minVersion, this.view.version(organization));
+			throw notYet(organization);
 		}
+	}
+
+	/**
+	 * 503 with the version reached, for a member only: a caller who is not one (yet, as
+	 * far as the view knows) gets the 404 of an unknown organization, which also times
+	 * out, rather than learning that the organization exists and its version.
+	 */
+	private RuntimeException notYet(OrganizationId organization) {
+		if (this.view.member(organization, this.caller).isEmpty()) {
+			return QueryProblems.organizationNotFound();
+		}
+		return QueryProblems.notYet(this.minVersion, this.view.version(organization));
 	}
 
 }

@@ -1,0 +1,253 @@
+package io.membership.query.read;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import io.membership.events.access.Role;
+import io.membership.events.ids.OrganizationId;
+import io.membership.events.ids.UserId;
+import io.membership.events.ids.WorkspaceId;
+import io.membership.events.state.MemberState;
+import io.membership.query.projection.MembershipProjection;
+
+/**
+ * Members as the projection tables hold them: the filtered, paged list, one member now or
+ * as they stood at an instant, and a member's role history. Call it inside a
+ * {@link ReadSnapshot} so that the rows and the version answered agree.
+ */
+@Repository
+public class MemberReads {
+
+	private static final String COLUMNS = "m.user_id, m.email, m.role, m.invited_at, m.invited_by, m.joined_at, "
+			+ "m.activated_at, m.role_changed_at";
+
+	private final JdbcClient jdbc;
+
+	private final MembershipProjection projection;
+
+	public MemberReads(JdbcClient jdbc, MembershipProjection projection) {
+		this.jdbc = jdbc;
+		this.projection = projection;
+	}
+
+	/** How many members pass the filter. */
+	public long count(OrganizationId organization, MemberFilter filter) {
+		Map<String, Object> params = new HashMap<>();
+		String where = where(organization, filter, params);
+		return this.jdbc.sql("SELECT COUNT(*) FROM qs_members m" + where).params(params).query(Long.class).single();
+	}
+
+	/** One page of the members that pass the filter, by user id. */
+	public List<MemberRecord> page(OrganizationId organization, MemberFilter filter, long offset, int limit) {
+		Map<String, Object> params = new HashMap<>();
+		String where = where(organization, filter, params);
+		params.put("limit", limit);
+		params.put("offset", offset);
+		List<MemberRow> rows = this.jdbc
+			.sql("SELECT " + COLUMNS + " FROM qs_members m" + where + " ORDER BY m.user_id LIMIT :limit OFFSET :offset")
+			.params(params)
+			.query(MemberReads::memberRow)
+			.list();
+		Map<Long, Set<WorkspaceId>> workspaces = workspacesOf(organization,
+				rows.stream().map(MemberRow::userId).toList());
+		return rows.stream().map((row) -> row.toRecord(workspaces.getOrDefault(row.userId(), Set.of()))).toList();
+	}
+
+	/** The member as they are now, if they are one. */
+	public Optional<MemberRecord> current(OrganizationId organization, UserId user) {
+		return this.jdbc
+			.sql("SELECT " + COLUMNS
+					+ " FROM qs_members m WHERE m.organization_id = :organization AND m.user_id = :user")
+			.param("organization", organization.value())
+			.param("user", user.value())
+			.query(MemberReads::memberRow)
+			.optional()
+			.map((row) -> row
+				.toRecord(workspacesOf(organization, List.of(row.userId())).getOrDefault(row.userId(), Set.of())));
+	}
+
+	/**
+	 * The member as they stood at an instant: role and workspaces from their timeline,
+	 * {@code activated_at} and {@code role_changed_at} from their role history up to it.
+	 * Empty if they were not a member then.
+	 */
+	public Optional<MemberRecord> asOf(OrganizationId organization, UserId user, Instant instant) {
+		Optional<MemberState> then = this.projection.stateAt(organization, user, instant);
+		if (then.isEmpty()) {
+			return Optional.empty();
+		}
+		MemberState state = then.get();
+		Map<String, Object> params = Map.of("organization", organization.value(), "user", user.value(), "instant",
+				Timestamps.utc(instant));
+		Instant activatedAt = latestRoleChange(params,
+				"to_role NOT IN ('NO', 'DI') AND (from_role IS NULL OR from_role IN ('NO', 'DI'))");
+		Instant roleChangedAt = latestRoleChange(params, "from_role IS NOT NULL");
+		return this.jdbc
+			.sql("SELECT " + COLUMNS
+					+ " FROM qs_members m WHERE m.organization_id = :organization AND m.user_id = :user")
+			.param("organization", organization.value())
+			.param("user", user.value())
+			.query(MemberReads::memberRow)
+			.optional()
+			.map((row) -> new MemberRecord(row.userId(), row.email(), state.role(), state.workspaces(), row.invitedAt(),
+					row.invitedBy(), row.joinedAt(), activatedAt, roleChangedAt));
+	}
+
+	/** Every change of the member's role or status since they joined, oldest first. */
+	public List<RoleChange> roleHistory(OrganizationId organization, UserId user) {
+		return this.jdbc
+			.sql("SELECT version, event_id, occurred_at, actor_user_id, from_role, to_role, reason, correlation_id "
+					+ "FROM qs_role_history WHERE organization_id = :organization AND user_id = :user ORDER BY version")
+			.param("organization", organization.value())
+			.param("user", user.value())
+			.query((row, number) -> new RoleChange(row.getLong("version"), row.getString("event_id"),
+					Timestamps.instant(row, "occurred_at"), row.getLong("actor_user_id"), role(row, "from_role"),
+					role(row, "to_role"), row.getString("reason"), row.getString("correlation_id")))
+			.list();
+	}
+
+	public boolean isMember(OrganizationId organization, UserId user) {
+		return this.jdbc
+			.sql("SELECT COUNT(*) FROM qs_members WHERE organization_id = :organization AND user_id = :user")
+			.param("organization", organization.value())
+			.param("user", user.value())
+			.query(Integer.class)
+			.single() > 0;
+	}
+
+	/**
+	 * When the latest change of role that meets the condition, up to the instant,
+	 * occurred.
+	 */
+	private Instant latestRoleChange(Map<String, Object> params, String condition) {
+		return this.jdbc
+			.sql("SELECT occurred_at FROM qs_role_history WHERE organization_id = :organization AND user_id = :user "
+					+ "AND occurred_at <= :instant AND " + condition + " ORDER BY version DESC LIMIT 1")
+			.params(params)
+			.query((row, number) -> Timestamps.instant(row, 1))
+			.optional()
+			.orElse(null);
+	}
+
+	private Map<Long, Set<WorkspaceId>> workspacesOf(OrganizationId organization, List<Long> users) {
+		Map<Long, Set<WorkspaceId>> workspaces = new LinkedHashMap<>();
+		if (users.isEmpty()) {
+			return workspaces;
+		}
+		this.jdbc
+			.sql("SELECT user_id, workspace_id FROM qs_member_workspaces WHERE organization_id = :organization "
+					+ "AND user_id IN (:users)")
+			.param("organization", organization.value())
+			.param("users", users)
+			.query((row) -> {
+				workspaces.computeIfAbsent(row.getLong(1), (user) -> new TreeSet<>())
+					.add(new WorkspaceId(row.getString(2)));
+			});
+		return workspaces;
+	}
+
+	private static String where(OrganizationId organization, MemberFilter filter, Map<String, Object> params) {
+		StringBuilder where = new StringBuilder(" WHERE m.organization_id = :organization");
+		params.put("organization", organization.value());
+		if (!filter.roles().isEmpty()) {
+			where.append(" AND m.role IN (:roles)");
+			params.put("roles", filter.roles().stream().map(Role::code).toList());
+		}
+		if (filter.search() != null) {
+			String search = filter.search();
+			where.append(" AND (LOWER(m.email) LIKE :pattern ESCAPE '!'");
+			params.put("pattern", "%" + likeEscaped(search.toLowerCase(Locale.ROOT)) + "%");
+			Long user = userIdIn(search);
+			if (user != null) {
+				where.append(" OR m.user_id = :searched");
+				params.put("searched", user);
+			}
+			where.append(")");
+		}
+		if (filter.workspace() != null) {
+			where.append(" AND EXISTS (SELECT 1 FROM qs_member_workspaces w WHERE w.organization_id = m.organization_id"
+					+ " AND w.user_id = m.user_id AND w.workspace_id = :workspace)");
+			params.put("workspace", filter.workspace().value());
+		}
+		return where.toString();
+	}
+
+	private static String likeEscaped(String text) {
+		return text.replace("!", "!!").replace("%", "!%").replace("_", "!_");
+	}
+
+	private static Long userIdIn(String search) {
+		try {
+			long user = Long.parseLong(search);
+			return (user > 0) ? user : null;
+		}
+		catch (NumberFormatException ex) {
+			return null;
+		}
+	}
+
+	private static MemberRow memberRow(ResultSet row, int number) throws SQLException {
+		return new MemberRow(row.getLong("user_id"), row.getString("email"), role(row, "role"),
+				Timestamps.instant(row, "invited_at"), Timestamps.nullableLong(row, "invited_by"),
+				Timestamps.instant(row, "joined_at"), Timestamps.instant(row, "activated_at"),
+				Timestamps.instant(row, "role_changed_at"));
+	}
+
+	private static Role role(ResultSet row, String column) throws SQLException {
+		String code = row.getString(column);
+		return (code != null) ? Role.fromCode(code).orElseThrow() : null;
+	}
+
+	/** Which members the list shows; an empty set of roles or a null means no filter. */
+	public record MemberFilter(Set<Role> roles, String search, WorkspaceId workspace) {
+
+		public MemberFilter {
+			roles = Set.copyOf(roles);
+		}
+
+	}
+
+	/**
+	 * A member as the list and the member query show them; {@code activated_at} is the
+	 * latest activation, {@code role_changed_at} the latest change after joining.
+	 */
+	public record MemberRecord(long userId, String email, Role role, Set<WorkspaceId> workspaces, Instant invitedAt,
+			Long invitedBy, Instant joinedAt, Instant activatedAt, Instant roleChangedAt) {
+
+		public MemberRecord {
+			workspaces = WorkspaceId.sortedSet(workspaces);
+		}
+
+	}
+
+	/**
+	 * One change of a member's role or status, with who decided it, why, and in which
+	 * request.
+	 */
+	public record RoleChange(long version, String eventId, Instant occurredAt, long actorUserId, Role fromRole,
+			Role toRole, String reason, String correlationId) {
+	}
+
+	private record MemberRow(long userId, String email, Role role, Instant invitedAt, Long invitedBy, Instant joinedAt,
+			Instant activatedAt, Instant roleChangedAt) {
+
+		MemberRecord toRecord(Set<WorkspaceId> workspaces) {
+			return new MemberRecord(this.userId, this.email, this.role, workspaces, this.invitedAt, this.invitedBy,
+					this.joinedAt, this.activatedAt, this.roleChangedAt);
+		}
+
+	}
+
+}

@@ -1,0 +1,108 @@
+package io.membership.query.web;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.membership.events.access.Role;
+import io.membership.events.ids.OrganizationId;
+import io.membership.query.projection.MembershipProjection;
+import io.membership.query.read.ActivityLogReads;
+import io.membership.query.read.ActivityLogReads.ActivityEntry;
+import io.membership.query.read.ActivityLogReads.ActivityFilter;
+import io.membership.query.read.ReadSnapshot;
+
+/**
+ * The activity log: one entry per event, newest first, paged by an opaque cursor that
+ * encodes the version of the last entry returned, so a page never shifts when new events
+ * arrive between requests.
+ */
+@RestController
+@RequestMapping(path = "/api/organizations/{organizationId}/activity-log", produces = MediaType.APPLICATION_JSON_VALUE)
+class ActivityLogQueryController {
+
+	static final int DEFAULT_LIMIT = 50;
+
+	static final int MAX_LIMIT = 200;
+
+	private static final String CURSOR_PREFIX = "before:";
+
+	private final ReadSnapshot snapshot;
+
+	private final ActivityLogReads log;
+
+	private final MembershipProjection projection;
+
+	ActivityLogQueryController(ReadSnapshot snapshot, ActivityLogReads log, MembershipProjection projection) {
+		this.snapshot = snapshot;
+		this.log = log;
+		this.projection = projection;
+	}
+
+	@GetMapping
+	ResponseEntity<ActivityLogAnswer> entries(@PathVariable String organizationId,
+			@RequestParam(required = false) String actor, @RequestParam(required = false) String subject,
+			@RequestParam(required = false) String type, @RequestParam(required = false) String since,
+			@RequestParam(required = false) String until, @RequestParam(required = false) String cursor,
+			@RequestParam(required = false) String limit, QueryContext context) {
+		OrganizationId organization = QueryParameters.organization(organizationId);
+		context.memberWithRole(organization, Role.ADMINISTRATOR, Role.OWNER);
+		Instant from = QueryParameters.instant("since", since);
+		Instant to = QueryParameters.instant("until", until);
+		if (from != null && to != null && from.isAfter(to)) {
+			throw QueryProblems.invalid("invalid_time_range", "since must not be after until.");
+		}
+		ActivityFilter filter = new ActivityFilter(decode(cursor), QueryParameters.optionalUser("actor", actor),
+				QueryParameters.optionalUser("subject", subject), QueryParameters.eventTypes(type), from, to);
+		int size = QueryParameters.integer("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT);
+		ActivityLogAnswer answer = this.snapshot.read(() -> {
+			long version = this.projection.versionOf(organization);
+			List<ActivityEntry> entries = this.log.entries(organization, filter, size + 1);
+			if (entries.size() <= size) {
+				return new ActivityLogAnswer(entries, null, version);
+			}
+			List<ActivityEntry> page = entries.subList(0, size);
+			return new ActivityLogAnswer(List.copyOf(page), encode(page.get(size - 1).version()), version);
+		});
+		return QueryAnswers.versioned(answer, answer.version());
+	}
+
+	static String encode(long lastVersion) {
+		return Base64.getUrlEncoder()
+			.withoutPadding()
+			.encodeToString((CURSOR_PREFIX + lastVersion).getBytes(StandardCharsets.UTF_8));
+	}
+
+	/** The version below which the next page starts, or null for the first page. */
+	static Long decode(String cursor) {
+		if (cursor == null || cursor.isBlank()) {
+			return null;
+		}
+		try {
+			String decoded = new String(Base64.getUrlDecoder().decode(cursor.strip()), StandardCharsets.UTF_8);
+			if (decoded.startsWith(CURSOR_PREFIX)) {
+				long version = Long.parseLong(decoded.substring(CURSOR_PREFIX.length()));
+				if (version > 0) {
+					return version;
+				}
+			}
+		}
+		catch (IllegalArgumentException ex) {
+			// answered below; NumberFormatException is one too
+		}
+		throw QueryProblems.invalid("invalid_cursor", "cursor must be a next_cursor this service answered.");
+	}
+
+	record ActivityLogAnswer(List<ActivityEntry> entries, String nextCursor, long version) {
+	}
+
+}

@@ -1,0 +1,152 @@
+package io.membership.query.web;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.membership.events.access.Role;
+import io.membership.events.ids.OrganizationId;
+import io.membership.events.ids.UserId;
+import io.membership.events.ids.WorkspaceId;
+import io.membership.events.state.MemberState;
+import io.membership.query.projection.MembershipProjection;
+import io.membership.query.read.MemberReads;
+import io.membership.query.read.MemberReads.MemberFilter;
+import io.membership.query.read.MemberReads.MemberRecord;
+import io.membership.query.read.MemberReads.RoleChange;
+import io.membership.query.read.ReadSnapshot;
+import io.membership.query.read.WorkspaceReads;
+
+/**
+ * The members of an organization: Label Studio's paged list, one member now or as they
+ * stood at an instant, and a member's role history. Each answer is read from one snapshot
+ * of the projection tables and carries the version of that snapshot.
+ */
+@RestController
+@RequestMapping(path = "/api/organizations/{organizationId}/memberships", produces = MediaType.APPLICATION_JSON_VALUE)
+class MemberQueryController {
+
+	static final int DEFAULT_PAGE_SIZE = 50;
+
+	static final int MAX_PAGE_SIZE = 200;
+
+	private final ReadSnapshot snapshot;
+
+	private final MemberReads members;
+
+	private final WorkspaceReads workspaces;
+
+	private final MembershipProjection projection;
+
+	MemberQueryController(ReadSnapshot snapshot, MemberReads members, WorkspaceReads workspaces,
+			MembershipProjection projection) {
+		this.snapshot = snapshot;
+		this.members = members;
+		this.workspaces = workspaces;
+		this.projection = projection;
+	}
+
+	@GetMapping
+	ResponseEntity<MemberPage> list(@PathVariable String organizationId, @RequestParam(required = false) String role,
+			@RequestParam(required = false) String search, @RequestParam(required = false) String workspace,
+			@RequestParam(required = false) String page,
+			@RequestParam(name = "page_size", required = false) String pageSize, QueryContext context,
+			HttpServletRequest request) {
+		OrganizationId organization = QueryParameters.organization(organizationId);
+		context.memberWithRole(organization, Role.MANAGER, Role.ADMINISTRATOR, Role.OWNER);
+		MemberFilter filter = new MemberFilter(QueryParameters.roles(role), QueryParameters.search(search),
+				QueryParameters.workspace(workspace));
+		int number = QueryParameters.integer("page", page, 1, 1, Integer.MAX_VALUE);
+		int size = QueryParameters.integer("page_size", pageSize, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
+		MemberPage answer = this.snapshot.read(() -> {
+			WorkspaceId filtered = filter.workspace();
+			if (filtered != null && this.workspaces.one(organization, filtered).isEmpty()) {
+				throw QueryProblems.workspaceNotFound(filtered);
+			}
+			long version = this.projection.versionOf(organization);
+			long count = this.members.count(organization, filter);
+			long offset = (long) (number - 1) * size;
+			List<MemberRecord> results = this.members.page(organization, filter, offset, size);
+			long lastPage = Math.max(1, (count + size - 1) / size);
+			String next = (offset + size < count)
+					? QueryAnswers.withParameter(request, "page", Long.toString(number + 1L)) : null;
+			String previous = (number > 1)
+					? QueryAnswers.withParameter(request, "page", Long.toString(Math.min(number - 1L, lastPage)))
+					: null;
+			return new MemberPage(count, next, previous, results, version);
+		});
+		return QueryAnswers.versioned(answer, answer.version());
+	}
+
+	@GetMapping("/{userId}")
+	ResponseEntity<MemberAnswer> member(@PathVariable String organizationId, @PathVariable String userId,
+			@RequestParam(name = "as_of", required = false) String asOf, QueryContext context) {
+		OrganizationId organization = QueryParameters.organization(organizationId);
+		MemberState caller = context.memberOf(organization);
+		UserId subject = QueryParameters.user(userId);
+		if (!subject.equals(context.caller()) && !QueryAnswers.isAdministrator(caller)
+				&& caller.role() != Role.MANAGER) {
+			throw QueryProblems.forbidden("Only a Manager, an Administrator, the Owner or the member may read this.");
+		}
+		Instant instant = QueryParameters.instant("as_of", asOf);
+		MemberAnswer answer = this.snapshot.read(() -> {
+			if (instant == null) {
+				long version = this.projection.versionOf(organization);
+				return MemberAnswer.of(this.members.current(organization, subject)
+					.orElseThrow(() -> QueryProblems.memberNotFound(subject)), version);
+			}
+			long version = this.projection.versionAt(organization, instant);
+			return MemberAnswer.of(this.members.asOf(organization, subject, instant)
+				.orElseThrow(() -> QueryProblems.memberNotFound(subject)), version);
+		});
+		return QueryAnswers.versioned(answer, answer.version());
+	}
+
+	@GetMapping("/{userId}/role-history")
+	ResponseEntity<RoleHistoryAnswer> roleHistory(@PathVariable String organizationId, @PathVariable String userId,
+			QueryContext context) {
+		OrganizationId organization = QueryParameters.organization(organizationId);
+		MemberState caller = context.memberOf(organization);
+		UserId subject = QueryParameters.user(userId);
+		if (!subject.equals(context.caller()) && !QueryAnswers.isAdministrator(caller)) {
+			throw QueryProblems.forbidden("Only an Administrator, the Owner or the member may read a role history.");
+		}
+		RoleHistoryAnswer answer = this.snapshot.read(() -> {
+			if (!this.members.isMember(organization, subject)) {
+				throw QueryProblems.memberNotFound(subject);
+			}
+			return new RoleHistoryAnswer(subject.value(), this.projection.versionOf(organization),
+					this.members.roleHistory(organization, subject));
+		});
+		return QueryAnswers.versioned(answer, answer.version());
+	}
+
+	/** Label Studio's paged list, and the version it reflects. */
+	record MemberPage(long count, String next, String previous, List<MemberRecord> results, long version) {
+	}
+
+	record MemberAnswer(long userId, String email, Role role, Set<WorkspaceId> workspaces, Instant invitedAt,
+			Long invitedBy, Instant joinedAt, Instant activatedAt, Instant roleChangedAt, long version) {
+
+		static MemberAnswer of(MemberRecord member, long version) {
+			return new MemberAnswer(member.userId(), member.email(), member.role(), member.workspaces(),
+					member.invitedAt(), member.invitedBy(), member.joinedAt(), member.activatedAt(),
+					member.roleChangedAt(), version);
+		}
+
+	}
+
+	record RoleHistoryAnswer(long userId, long version, List<RoleChange> history) {
+	}
+
+}
