@@ -35,7 +35,7 @@ class EmbeddedDefaultSmokeTest {
 	private ConfigurableApplicationContext start() {
 		return new SpringApplicationBuilder(MembershipApplication.class).run("--server.port=0",
 				"--membership.data-dir=" + this.dataDirectory, "--membership.jwt.secret=" + ApiClient.TEST_SECRET,
-				"--spring.main.banner-mode=off");
+				"--membership.kafka.embedded.port=0", "--spring.main.banner-mode=off");
 	}
 
 	private static int port(ConfigurableApplicationContext application) {

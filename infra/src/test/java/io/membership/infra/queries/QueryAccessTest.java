@@ -65,6 +65,27 @@ class QueryAccessTest {
 	}
 
 	@Test
+	void a_check_in_a_workspace_the_organization_does_not_have_is_not_found() {
+		assertProblem(read(this.organization, this.admin.client(),
+				"/permissions/check?user_id=" + this.anna.userId() + "&action=workspace_read&workspace_id=ws_missing"),
+				404, "workspace_not_found");
+		assertProblem(
+				read(this.organization, this.admin.client(),
+						"/permissions/subjects?action=workspace_read&workspace_id=ws_missing"),
+				404, "workspace_not_found");
+	}
+
+	@Test
+	void a_check_in_an_existing_workspace_the_member_is_not_in_is_answered() {
+		Answer answer = read(this.organization, this.admin.client(), "/permissions/check?user_id=" + this.anna.userId()
+				+ "&action=workspace_read&workspace_id=" + this.workspace);
+
+		assertThat(answer.status()).isEqualTo(200);
+		assertThat(answer.json().get("allowed").asBoolean()).isFalse();
+		assertThat(answer.json().get("reason").asString()).isEqualTo("workspace_not_assigned");
+	}
+
+	@Test
 	void a_reviewer_cannot_list_the_members() {
 		assertForbidden(this.rita, "/memberships");
 	}

@@ -2,6 +2,7 @@ package io.membership.query.view;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -11,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
+import io.membership.events.WorkspaceCreated;
 import io.membership.events.access.AccessDecision;
 import io.membership.events.access.Action;
 import io.membership.events.access.PermissionMatrix;
@@ -59,8 +61,29 @@ public class PermissionView {
 			versions.put(new OrganizationId(row.getString(1)), row.getLong(2));
 		});
 		loadMembers(null, members);
+		Map<OrganizationId, Set<WorkspaceId>> workspaces = loadWorkspaces(null);
 		versions.forEach((organization, version) -> view(organization).replace(version,
-				members.getOrDefault(organization, Map.of())));
+				members.getOrDefault(organization, Map.of()), workspaces.getOrDefault(organization, Set.of())));
+	}
+
+	/** Whether the organization has this workspace (workspaces are never deleted). */
+	public boolean hasWorkspace(OrganizationId organization, WorkspaceId workspace) {
+		OrganizationView view = this.organizations.get(organization);
+		return view != null && view.workspaces.contains(workspace);
+	}
+
+	private Map<OrganizationId, Set<WorkspaceId>> loadWorkspaces(OrganizationId only) {
+		String where = (only != null) ? " WHERE organization_id = ?" : "";
+		var query = this.jdbc.sql("SELECT organization_id, workspace_id FROM qs_workspaces" + where);
+		if (only != null) {
+			query = query.param(only.value());
+		}
+		Map<OrganizationId, Set<WorkspaceId>> workspaces = new HashMap<>();
+		query.query((row) -> {
+			workspaces.computeIfAbsent(new OrganizationId(row.getString(1)), (id) -> new HashSet<>())
+				.add(new WorkspaceId(row.getString(2)));
+		});
+		return workspaces;
 	}
 
 	/**
@@ -155,7 +178,8 @@ public class PermissionView {
 			.orElse(0L);
 		Map<OrganizationId, Map<UserId, MemberState>> members = new HashMap<>();
 		loadMembers(organization, members);
-		view(organization).replace(version, members.getOrDefault(organization, Map.of()));
+		view(organization).replace(version, members.getOrDefault(organization, Map.of()),
+				loadWorkspaces(organization).getOrDefault(organization, Set.of()));
 	}
 
 	private void loadMembers(OrganizationId only, Map<OrganizationId, Map<UserId, MemberState>> into) {
@@ -195,6 +219,8 @@ public class PermissionView {
 
 		private final Map<UserId, MemberState> members = new ConcurrentHashMap<>();
 
+		private final Set<WorkspaceId> workspaces = ConcurrentHashMap.newKeySet();
+
 		private volatile long version;
 
 		long version() {
@@ -220,17 +246,23 @@ public class PermissionView {
 			for (MemberState state : MemberStates.next(projected.event(), this.members::get)) {
 				this.members.put(state.userId(), state);
 			}
+			if (projected.event() instanceof WorkspaceCreated created) {
+				this.workspaces.add(created.workspaceId());
+			}
 			this.version = projected.version();
 			notifyAll();
 			return true;
 		}
 
-		synchronized void replace(long newVersion, Map<UserId, MemberState> newMembers) {
+		synchronized void replace(long newVersion, Map<UserId, MemberState> newMembers,
+				Set<WorkspaceId> newWorkspaces) {
 			if (newVersion < this.version) {
 				return;
 			}
 			this.members.clear();
 			this.members.putAll(newMembers);
+			this.workspaces.clear();
+			this.workspaces.addAll(newWorkspaces);
 			this.version = newVersion;
 			notifyAll();
 		}

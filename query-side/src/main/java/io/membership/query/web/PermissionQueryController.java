@@ -66,12 +66,12 @@ class PermissionQueryController {
 			throw QueryProblems.forbidden("Only an Administrator or the Owner may check another member.");
 		}
 		Action checked = QueryParameters.action(action);
-		WorkspaceId workspace = QueryParameters.workspace(workspaceId);
+		WorkspaceId workspace = existingWorkspace(organization, workspaceId);
 		Instant instant = QueryParameters.instant("as_of", asOf);
 		if (instant == null) {
 			PermissionView.Answer answer = this.view.decide(organization, subject, checked, workspace)
 				.orElseThrow(() -> QueryProblems.memberNotFound(subject));
-			return versioned(CheckAnswer.of(answer.decision(), answer.version()), answer.version());
+			return QueryAnswers.versioned(CheckAnswer.of(answer.decision(), answer.version()), answer.version());
 		}
 		long version = this.projection.versionAt(organization, instant);
 		Optional<MemberState> then = this.projection.stateAt(organization, subject, instant);
@@ -79,7 +79,7 @@ class PermissionQueryController {
 			.map((state) -> CheckAnswer
 				.of(PermissionMatrix.decide(state.role(), state.workspaces(), checked, workspace), version))
 			.orElseGet(() -> new CheckAnswer(false, null, null, "not_a_member", version));
-		return versioned(answer, version);
+		return QueryAnswers.versioned(answer, version);
 	}
 
 	@GetMapping("/memberships/{userId}/permissions")
@@ -111,7 +111,7 @@ class PermissionQueryController {
 						(decision.scope() == Scope.WORKSPACE) ? decision.workspaces() : null));
 			}
 		}
-		return versioned(new PermissionsAnswer(subject.value(), state.role(), version, grants), version);
+		return QueryAnswers.versioned(new PermissionsAnswer(subject.value(), state.role(), version, grants), version);
 	}
 
 	@GetMapping("/permissions/subjects")
@@ -121,7 +121,7 @@ class PermissionQueryController {
 		OrganizationId organization = QueryParameters.organization(organizationId);
 		context.memberWithRole(organization, Role.ADMINISTRATOR, Role.OWNER);
 		Action asked = QueryParameters.action(action);
-		WorkspaceId workspace = QueryParameters.workspace(workspaceId);
+		WorkspaceId workspace = existingWorkspace(organization, workspaceId);
 		long version = this.view.version(organization);
 		List<Subject> subjects = this.view.members(organization)
 			.values()
@@ -133,7 +133,7 @@ class PermissionQueryController {
 					entry.getValue().scope()))
 			.sorted((a, b) -> Long.compare(a.userId(), b.userId()))
 			.toList();
-		return versioned(subjects, version);
+		return QueryAnswers.versioned(subjects, version);
 	}
 
 	@GetMapping("/permissions/matrix")
@@ -146,15 +146,23 @@ class PermissionQueryController {
 			return new MatrixRow(action, action.group(), action.label(), grants);
 		}).toList();
 		long version = this.view.version(organization);
-		return versioned(new MatrixAnswer(Arrays.asList(Role.values()), rows, version), version);
+		return QueryAnswers.versioned(new MatrixAnswer(Arrays.asList(Role.values()), rows, version), version);
+	}
+
+	/**
+	 * The workspace named by the request, if any; 404 if the organization has no such
+	 * workspace.
+	 */
+	private WorkspaceId existingWorkspace(OrganizationId organization, String raw) {
+		WorkspaceId workspace = QueryParameters.workspace(raw);
+		if (workspace != null && !this.view.hasWorkspace(organization, workspace)) {
+			throw QueryProblems.workspaceNotFound(workspace);
+		}
+		return workspace;
 	}
 
 	private static boolean isAdministrator(MemberState member) {
 		return member.role() == Role.ADMINISTRATOR || member.role() == Role.OWNER;
-	}
-
-	static <T> ResponseEntity<T> versioned(T body, long version) {
-		return ResponseEntity.ok().eTag("\"" + version + "\"").body(body);
 	}
 
 	record CheckAnswer(boolean allowed, Role role, Scope scope, String reason, long version) {
