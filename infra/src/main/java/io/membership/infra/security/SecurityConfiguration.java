@@ -23,6 +23,7 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 /**
  * Every endpoint but health and the API documents needs a bearer token. The acting user
@@ -52,6 +53,11 @@ public class SecurityConfiguration {
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(problems::unauthorized)
 				.accessDeniedHandler(problems::forbidden));
 		return http.build();
+	}
+
+	@Bean
+	RequestRejectedHandler requestRejectedHandler(ProblemResponses problems) {
+		return problems::rejected;
 	}
 
 	@Bean

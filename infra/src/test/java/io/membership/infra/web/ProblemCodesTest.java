@@ -61,6 +61,13 @@ class ProblemCodesTest {
 		assertProblem(answer, 400, "invalid_if_match");
 	}
 
+	@Test
+	void a_url_with_an_empty_path_segment_answers_400_with_a_code_and_its_type() {
+		Answer answer = ApiClient.as(this.port, 1).get("/api/organizations//memberships");
+
+		assertProblem(answer, 400, "malformed_request");
+	}
+
 	private static void assertProblem(Answer answer, int status, String code) {
 		assertThat(answer.status()).as(answer.toString()).isEqualTo(status);
 		assertThat(answer.header("Content-Type")).startsWith("application/problem+json");
