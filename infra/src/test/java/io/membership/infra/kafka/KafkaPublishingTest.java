@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
 
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -36,6 +39,12 @@ class KafkaPublishingTest {
 	private static final Duration WAIT = Duration.ofSeconds(60);
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	/**
+	 * The JSON Schemas the events jar publishes for subscribers
+	 * (events/src/main/resources/schemas).
+	 */
+	private static final SchemaRegistry SCHEMAS = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
 
 	@LocalServerPort
 	int port;
@@ -89,6 +98,9 @@ class KafkaPublishingTest {
 				.containsKeys("ce_time", "ce_actorid", "ce_correlationid");
 			assertThat(JSON.readTree(record.value())).as("the body is the stored event")
 				.isEqualTo(JSON.readTree(event.payload()));
+			assertThat(SCHEMAS.getSchema(SchemaLocation.of("classpath:schemas/" + event.type() + ".v1.schema.json"))
+				.validate(JSON.readTree(record.value()))).as("the body validates against its published schema")
+				.isEmpty();
 		}
 		assertThat(TopicReader.header(records.get(2), "ce_subject")).as("MemberJoined names its member")
 			.isEqualTo("42");
