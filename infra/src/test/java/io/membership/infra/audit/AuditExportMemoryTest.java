@@ -214,6 +214,19 @@ class AuditExportMemoryTest {
 		return new Stream(lines, bytes);
 	}
 
+	@Test
+	void a_reader_slower_than_the_servlet_containers_default_async_timeout_still_gets_every_line() throws Exception {
+		// 100 pauses of 350 ms: the export takes well over 30 s, Tomcat's default
+		// timeout for asynchronous requests, while no single pause is long.
+		long started = System.nanoTime();
+		Stream read = readExport(350);
+		long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+		System.out.printf("AuditExportMemoryTest: a slow reader got %,d lines in %,d ms%n", read.lines(), millis);
+
+		assertThat(millis).isGreaterThan(32_000);
+		assertThat(read.lines()).isEqualTo(EVENTS);
+	}
+
 	/** What an export delivered. */
 	record Stream(long lines, long bytes) {
 	}
