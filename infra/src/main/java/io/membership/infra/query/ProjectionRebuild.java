@@ -115,8 +115,10 @@ public class ProjectionRebuild {
 				Map<Integer, Long> positions = livePositions(connection);
 				out.println("Replaying " + MembershipTopics.EVENTS + " from the start up to the live positions "
 						+ positions + " into a scratch database ...");
+				long started = System.nanoTime();
 				scratch.replayTo(positions);
-				out.println("Replayed " + scratch.replayed() + " events. Comparing every projection table:");
+				out.println("Replayed " + scratch.replayed() + " events in " + millisSince(started)
+						+ " ms. Comparing every projection table:");
 				List<Difference> differences = compare(connection, scratch, out);
 				summarize(differences, out);
 				return new Report(scratch.replayed(), positions, differences, false);
@@ -140,14 +142,15 @@ public class ProjectionRebuild {
 			connection.setAutoCommit(true);
 			before = livePositions(connection);
 			out.println("Replaying " + MembershipTopics.EVENTS + " from the start into a scratch database ...");
+			long started = System.nanoTime();
 			scratch.replayTo(before);
 			connection.setAutoCommit(false);
 			try {
 				lockProjections(connection, out);
 				Map<Integer, Long> positions = livePositions(connection);
 				scratch.replayTo(positions);
-				out.println("Replayed " + scratch.replayed() + " events, up to the live positions " + positions
-						+ ". Comparing every projection table:");
+				out.println("Replayed " + scratch.replayed() + " events in " + millisSince(started)
+						+ " ms, up to the live positions " + positions + ". Comparing every projection table:");
 				List<Difference> differences = compare(connection, scratch, out);
 				summarize(differences, out);
 				Map<Integer, Long> end = scratch.endOffsets();
@@ -156,7 +159,7 @@ public class ProjectionRebuild {
 				connection.commit();
 				out.println("REBUILT: every projection table now holds the replay of " + scratch.replayed()
 						+ " events, up to offsets " + end + "; the consumer positions are set there"
-						+ (differences.isEmpty() ? "." : " (" + differences.size() + " rows repaired)."));
+						+ (differences.isEmpty() ? "." : " (" + rows(differences.size()) + " repaired)."));
 				return new Report(scratch.replayed(), end, differences, true);
 			}
 			catch (SQLException | RuntimeException ex) {
@@ -167,6 +170,14 @@ public class ProjectionRebuild {
 		catch (SQLException ex) {
 			throw new IllegalStateException("Cannot rebuild the live projections: " + ex.getMessage(), ex);
 		}
+	}
+
+	private static String rows(long count) {
+		return (count == 1) ? "1 row" : count + " rows";
+	}
+
+	private static long millisSince(long started) {
+		return Duration.ofNanos(System.nanoTime() - started).toMillis();
 	}
 
 	/**
@@ -264,7 +275,7 @@ public class ProjectionRebuild {
 					}
 				}
 			}
-			out.println("  " + table + ": " + counts[0] + " rows live, " + counts[1] + " rebuilt, "
+			out.println("  " + table + ": " + rows(counts[0]) + " live, " + counts[1] + " rebuilt, "
 					+ (found.isEmpty() ? "identical" : found.size() + " differing"));
 			found.stream()
 				.limit(REPORTED_PER_TABLE)
@@ -284,7 +295,9 @@ public class ProjectionRebuild {
 		else {
 			Map<String, Long> byTable = differences.stream()
 				.collect(Collectors.groupingBy(Difference::table, TreeMap::new, Collectors.counting()));
-			out.println("DIFFERENT: " + differences.size() + " rows differ from the replay " + byTable);
+			out.println(
+					"DIFFERENT: " + ((differences.size() == 1) ? "1 row differs" : differences.size() + " rows differ")
+							+ " from the replay " + byTable);
 		}
 	}
 

@@ -61,8 +61,10 @@ public final class ProjectionRebuildCommand {
 			.bannerMode(Banner.Mode.OFF)
 			.logStartupInfo(false)
 			.registerShutdownHook(false)
-			.properties("logging.level.root=WARN", "logging.level.io.membership=WARN",
-					"spring.main.allow-bean-definition-overriding=false")
+			// The report is the output; the embedded broker's and Flyway's notices are
+			// not.
+			.properties("logging.level.root=WARN", "logging.level.org.apache.kafka=ERROR", "logging.level.kafka=ERROR",
+					"logging.level.org.flywaydb=ERROR")
 			.run(properties.toArray(String[]::new))) {
 			ProjectionRebuild rebuild = context.getBean(ProjectionRebuild.class);
 			if (verifyOnly) {

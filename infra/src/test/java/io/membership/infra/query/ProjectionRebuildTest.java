@@ -235,7 +235,7 @@ class ProjectionRebuildTest {
 				history.org().id(), history.anna().userId());
 		Command different = command(with(configuration, "--verify-only"));
 		assertThat(different.status()).as(different.toString()).isEqualTo(1);
-		assertThat(different.out()).contains("role: live 'MA', rebuilt 'RE'").contains("DIFFERENT: 1 rows differ");
+		assertThat(different.out()).contains("role: live 'MA', rebuilt 'RE'").contains("DIFFERENT: 1 row differs");
 
 		Command rebuilt = command(configuration);
 		assertThat(rebuilt.status()).as(rebuilt.toString()).isZero();
