@@ -403,7 +403,9 @@ class AuditTamperingTest {
 				.queryForObject("SELECT COALESCE(MAX(globalindex), 0) FROM domainevententry", Long.class);
 			Walkthrough walk = walkthrough(false);
 
-			Answer all = AuditTamperingTest.this.auditor.get("/api/audit/events?after=" + before);
+			// The stream holds back events younger than the settle time (5 s).
+			Answer all = eventually(() -> AuditTamperingTest.this.auditor.get("/api/audit/events?after=" + before),
+					(answer) -> answer.status() == 200 && answer.text().contains("\"version\":12,"));
 			assertThat(all.status()).as(all.toString()).isEqualTo(200);
 			List<JsonNode> lines = all.text().lines().map(MembershipJson.mapper()::readTree).toList();
 			List<JsonNode> mine = lines.stream()
