@@ -3,6 +3,7 @@ package io.membership.infra.audit;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -16,6 +17,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -27,7 +29,8 @@ import io.membership.events.json.MembershipJson;
  * envelope plus {@code prev_hash} and {@code hash}. Rows are read through a database
  * cursor and written as they come, so memory stays flat however long the history. What is
  * exported is what is stored: if a row was edited by hand, the export shows the edit and
- * the verifier finds that its hash no longer matches.
+ * the verifier finds that its hash no longer matches (a payload that is not even JSON is
+ * exported as a string).
  *
  * <p>
  * The system-wide export is resumed after the last {@code position} received. A position
@@ -114,15 +117,29 @@ public class AuditExport {
 		String organization = row.getString(2);
 		long version = row.getLong(3) + 1;
 		String type = row.getString(5);
-		JsonNode payload = MembershipJson.mapper().readTree(row.getBytes(6));
+		JsonNode payload = payload(row.getBytes(6));
 		ObjectNode line = HashChain.envelope(organization, version, row.getString(4),
-				type.substring(type.lastIndexOf('.') + 1), payload.path("occurred_at").asString(), payload);
+				type.substring(type.lastIndexOf('.') + 1),
+				payload.isObject() ? payload.path("occurred_at").asString() : null, payload);
 		line.put("prev_hash", row.getString(7));
 		line.put("hash", row.getString(8));
 		if (withPosition) {
 			line.put("position", row.getLong(1));
 		}
 		write(out, line);
+	}
+
+	/**
+	 * The stored payload; one that is not JSON (edited by hand) is exported as the text
+	 * it holds, so the export goes on and the verifier names that event as altered.
+	 */
+	private static JsonNode payload(byte[] stored) {
+		try {
+			return MembershipJson.mapper().readTree(stored);
+		}
+		catch (JacksonException ex) {
+			return MembershipJson.mapper().getNodeFactory().stringNode(new String(stored, StandardCharsets.UTF_8));
+		}
 	}
 
 	private static void write(OutputStream out, ObjectNode line) {

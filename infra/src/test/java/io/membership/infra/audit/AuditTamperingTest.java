@@ -202,6 +202,22 @@ class AuditTamperingTest {
 		}
 
 		@Test
+		void a_payload_overwritten_with_bytes_that_are_not_JSON() {
+			Walkthrough walk = walkthrough(false);
+			walk.setPayload(ROLE_CHANGE, "role=AD; not JSON at all");
+
+			Answer export = AuditTamperingTest.this.auditor.get(walk.org.path() + "/audit/events");
+			assertThat(export.status()).isEqualTo(200);
+			assertThat(export.text().lines()).as("every stored row is exported, the broken one too").hasSize(12);
+			Verdict verdict = walk.exportAndVerify();
+
+			assertThat(verdict.status()).as(verdict.toString()).isEqualTo(1);
+			assertThat(verdict.out())
+				.contains("FAILED: organization " + walk.id() + ", version 7, event " + walk.eventId(ROLE_CHANGE)
+						+ " (line 7): its content does not match its hash: the event was altered");
+		}
+
+		@Test
 		void an_event_row_deleted() {
 			Walkthrough walk = walkthrough(false);
 			String before = walk.eventId(ROLE_CHANGE - 1);
