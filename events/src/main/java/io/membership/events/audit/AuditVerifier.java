@@ -153,7 +153,13 @@ public final class AuditVerifier {
 				catch (RuntimeException ex) {
 					throw new Failure("line " + lineNumber + " is not JSON");
 				}
-				if (!event.isObject()) {
+				if (event.isObject() && event.path("type").asString().startsWith("urn:membership:problem:")
+						&& !event.has("organization_id")) {
+					throw new Failure("line " + lineNumber + ": the export was cut short by an error on the server ("
+							+ event.path("detail").asString() + "); export again");
+				}
+				if (!event.isObject() || !event.path("organization_id").isString()
+						|| !event.path("version").canConvertToExactIntegral()) {
 					throw new Failure("line " + lineNumber + " is not an event");
 				}
 				consumer.accept(event, lineNumber);

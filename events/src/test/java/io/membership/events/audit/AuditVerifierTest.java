@@ -507,6 +507,29 @@ class AuditVerifierTest {
 		}
 
 		@Test
+		void an_export_that_ends_in_the_servers_error_answer() throws IOException {
+			String problem = "{\"type\":\"urn:membership:problem:internal_error\",\"title\":\"Internal error\","
+					+ "\"status\":500,\"detail\":\"The request failed unexpectedly.\",\"code\":\"internal_error\"}";
+			Path export = write("export.ndjson", AuditVerifierTest.this.lines.get(0) + "\n" + problem);
+
+			Result result = verify("--events", export.toString());
+
+			assertThat(result.status()).as(result.toString()).isEqualTo(1);
+			assertThat(result.out()).contains("line 2: the export was cut short by an error on the server "
+					+ "(The request failed unexpectedly.); export again");
+		}
+
+		@Test
+		void a_line_that_is_JSON_but_no_event() throws IOException {
+			Path export = write("export.ndjson", AuditVerifierTest.this.lines.get(0) + "\n[1,2]\n");
+
+			Result result = verify("--events", export.toString());
+
+			assertThat(result.status()).as(result.toString()).isEqualTo(1);
+			assertThat(result.out()).contains("line 2 is not an event");
+		}
+
+		@Test
 		void a_line_that_is_not_JSON() throws IOException {
 			Path export = write("export.ndjson", AuditVerifierTest.this.lines.get(0) + "\n{not json\n");
 
