@@ -475,6 +475,30 @@ class AuditTamperingTest {
 		}
 
 		@Test
+		void checkpoints_asked_for_at_the_same_moment_are_one_checkpoint() throws Exception {
+			TestOrganization org = TestOrganization.create(AuditTamperingTest.this.port);
+			org.join("AN");
+			java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+			List<java.util.concurrent.Future<Answer>> answers = new ArrayList<>();
+			for (int i = 0; i < 8; i++) {
+				answers.add(pool
+					.submit(() -> AuditTamperingTest.this.auditor.post(org.path() + "/audit/checkpoints", null)));
+			}
+			List<Answer> taken = new ArrayList<>();
+			for (java.util.concurrent.Future<Answer> answer : answers) {
+				taken.add(answer.get());
+			}
+			pool.shutdown();
+
+			assertThat(taken).allSatisfy((answer) -> assertThat(answer.status()).as(answer.toString()).isEqualTo(200));
+			assertThat(taken.stream().map((answer) -> answer.json().path("signature").asString()).distinct())
+				.hasSize(1);
+			assertThat(
+					AuditTamperingTest.this.auditor.get(org.path() + "/audit/checkpoints").json().path("checkpoints"))
+				.hasSize(1);
+		}
+
+		@Test
 		void the_public_key_is_served_to_any_authenticated_caller_but_not_without_a_token() {
 			Answer key = ApiClient.as(AuditTamperingTest.this.port, TestOrganization.newUserId())
 				.get("/api/audit/public-key");
