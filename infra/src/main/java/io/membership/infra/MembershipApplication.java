@@ -7,6 +7,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 import io.membership.events.audit.AuditVerifier;
+import io.membership.infra.query.ProjectionRebuildCommand;
 
 /**
  * The one jar that runs the membership service. It scans the whole {@code io.membership}
@@ -19,11 +20,16 @@ public class MembershipApplication {
 
 	/**
 	 * Runs the service; {@code verify ...} instead runs the offline audit verifier, which
-	 * needs no database, broker or configuration.
+	 * needs no database, broker or configuration, and
+	 * {@code rebuild-projections [--verify-only]} rebuilds (or checks) the query side's
+	 * projections from the events topic, with the service's configuration.
 	 */
 	public static void main(String[] args) {
 		if (args.length > 0 && "verify".equals(args[0])) {
 			System.exit(AuditVerifier.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+		}
+		if (args.length > 0 && "rebuild-projections".equals(args[0])) {
+			System.exit(ProjectionRebuildCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
 		}
 		SpringApplication.run(MembershipApplication.class, args);
 	}

@@ -8,21 +8,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
+import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import io.membership.events.MemberActivated;
+import io.membership.events.MemberDeactivated;
+import io.membership.events.MemberRoleChanged;
 import io.membership.events.MembershipEvent;
 import io.membership.events.access.Role;
 import io.membership.events.ids.UserId;
@@ -38,14 +45,19 @@ import io.membership.events.state.MemberStates;
  * java -jar membership.jar verify --events export.ndjson --checkpoints checkpoints.json --public-key key.json
  * </pre>
  *
- * It checks that every organization's events run from version 1 without a gap, that each
- * links to the hash of the one before and that its own hash matches its content; that
- * every checkpoint's signature is the audit key's and that the chain passes through the
- * hash it signed. It stops at the first bad event, names it and exits with status 1; on
- * success it prints every member's role history, rebuilt from the export alone, and exits
- * with 0. Usage errors exit with 2.
+ * It checks that every organization's events run from version 1 without a gap, a repeated
+ * or a misplaced version, that each links to the hash of the one before and that its own
+ * hash matches its content; that every checkpoint's signature is the audit key's and that
+ * the chain passes through the hash it signed. It stops at the first bad event, names it
+ * (version and event id) and exits with status 1; on success it prints every member's
+ * role history, rebuilt from the export alone, and exits with 0. Usage errors and
+ * unreadable input exit with 2.
  */
 public final class AuditVerifier {
+
+	static final String USAGE = "usage: verify --events EXPORT.ndjson [--checkpoints CHECKPOINTS.json --public-key KEY]";
+
+	private static final Set<String> OPTIONS = Set.of("--events", "--checkpoints", "--public-key");
 
 	private final PrintStream out;
 
@@ -57,15 +69,20 @@ public final class AuditVerifier {
 		System.exit(run(args, System.out, System.err));
 	}
 
+	/**
+	 * Verifies and answers the exit status: 0 verified, 1 the export is not what was
+	 * stored and signed (the reason on {@code out}, starting with {@code FAILED:}), 2 a
+	 * usage error or unreadable input (on {@code err}).
+	 */
 	public static int run(String[] args, PrintStream out, PrintStream err) {
 		Map<String, Path> options = new HashMap<>();
-		for (int i = 0; i + 1 < args.length; i += 2) {
-			options.put(args[i], Path.of(args[i + 1]));
+		boolean valid = args.length % 2 == 0;
+		for (int i = 0; valid && i + 1 < args.length; i += 2) {
+			valid = OPTIONS.contains(args[i]) && options.put(args[i], Path.of(args[i + 1])) == null;
 		}
-		if (!options.containsKey("--events")
-				|| (options.containsKey("--checkpoints") != options.containsKey("--public-key"))
-				|| args.length % 2 != 0) {
-			err.println("usage: verify --events EXPORT.ndjson [--checkpoints CHECKPOINTS.json --public-key KEY]");
+		if (!valid || !options.containsKey("--events")
+				|| options.containsKey("--checkpoints") != options.containsKey("--public-key")) {
+			err.println(USAGE);
 			return 2;
 		}
 		try {
@@ -73,7 +90,11 @@ public final class AuditVerifier {
 					options.get("--public-key"));
 		}
 		catch (IOException ex) {
-			err.println("cannot read the input: " + ex.getMessage());
+			err.println("cannot read the input: " + ex);
+			return 2;
+		}
+		catch (InputError ex) {
+			err.println(ex.getMessage());
 			return 2;
 		}
 		catch (Failure failure) {
@@ -83,7 +104,41 @@ public final class AuditVerifier {
 	}
 
 	private int verify(Path events, Path checkpointFile, Path publicKeyFile) throws IOException {
+		// Read what is needed to check the signatures first: a usage error is reported
+		// before any verdict on the export.
+		List<JsonNode> checkpoints = (checkpointFile != null) ? readCheckpoints(checkpointFile) : List.of();
+		PublicKey key = (publicKeyFile != null) ? readPublicKey(publicKeyFile) : null;
+		Map<String, Index> index = index(events);
 		Map<String, Chain> chains = new LinkedHashMap<>();
+		forEachLine(events, (event, line) -> {
+			String organization = event.path("organization_id").asString();
+			chains.computeIfAbsent(organization, (id) -> new Chain(id, index.get(id))).append(event, line);
+		});
+		long total = chains.values().stream().mapToLong((chain) -> chain.lastVersion).sum();
+		this.out.println("OK: " + total + " events of " + chains.size() + " organization(s), every hash verified");
+		if (key != null) {
+			verifyCheckpoints(chains, checkpoints, key);
+		}
+		else {
+			this.out.println("NOTE: no checkpoints given; the chain is consistent but not anchored to a signature");
+		}
+		chains.values().forEach(this::printRoleHistories);
+		return 0;
+	}
+
+	/**
+	 * The first pass: where every version of every organization is in the file, so that a
+	 * bad line can be told apart as deleted, repeated or out of order.
+	 */
+	private static Map<String, Index> index(Path events) throws IOException {
+		Map<String, Index> index = new HashMap<>();
+		forEachLine(events,
+				(event, line) -> index.computeIfAbsent(event.path("organization_id").asString(), (id) -> new Index())
+					.add(event.path("version").asLong(), new Occurrence(line, event.path("event_id").asString())));
+		return index;
+	}
+
+	private static void forEachLine(Path events, LineConsumer consumer) throws IOException {
 		int lineNumber = 0;
 		try (BufferedReader lines = Files.newBufferedReader(events, StandardCharsets.UTF_8)) {
 			for (String line = lines.readLine(); line != null; line = lines.readLine()) {
@@ -98,64 +153,64 @@ public final class AuditVerifier {
 				catch (RuntimeException ex) {
 					throw new Failure("line " + lineNumber + " is not JSON");
 				}
-				String organization = event.path("organization_id").asString();
-				chains.computeIfAbsent(organization, Chain::new).append(event, lineNumber);
+				if (event.isObject() && event.path("type").asString().startsWith("urn:membership:problem:")
+						&& !event.has("organization_id")) {
+					throw new Failure("line " + lineNumber + ": the export was cut short by an error on the server ("
+							+ event.path("detail").asString() + "); export again");
+				}
+				if (!event.isObject() || !event.path("organization_id").isString()
+						|| !event.path("version").canConvertToExactIntegral()) {
+					throw new Failure("line " + lineNumber + " is not an event");
+				}
+				consumer.accept(event, lineNumber);
 			}
 		}
-		long total = chains.values().stream().mapToLong((chain) -> chain.hashes.size()).sum();
-		this.out.println("OK: " + total + " events of " + chains.size() + " organization(s), every hash verified");
-		if (checkpointFile != null) {
-			verifyCheckpoints(chains, readCheckpoints(checkpointFile), readPublicKey(publicKeyFile));
-		}
-		else {
-			this.out.println("NOTE: no checkpoints given; the chain is consistent but not anchored to a signature");
-		}
-		chains.values().forEach(this::printRoleHistories);
-		return 0;
 	}
 
 	private void verifyCheckpoints(Map<String, Chain> chains, List<JsonNode> checkpoints, PublicKey key) {
-		Map<String, Long> anchored = new HashMap<>();
+		String keyId = keyIdOf(key);
+		Map<String, List<JsonNode>> byOrganization = new TreeMap<>();
 		for (JsonNode checkpoint : checkpoints) {
-			String organization = checkpoint.path("organization_id").asString();
+			if (!signatureValid(checkpoint, key)) {
+				throw new Failure("the checkpoint of " + checkpoint.path("organization_id").asString() + " at version "
+						+ checkpoint.path("version").asString() + " is not signed by the audit key " + keyId
+						+ (keyId.equals(checkpoint.path("key_id").asString()) ? ""
+								: " (it names key " + checkpoint.path("key_id").asString() + ")")
+						+ "; it was forged or altered");
+			}
+			byOrganization.computeIfAbsent(checkpoint.path("organization_id").asString(), (id) -> new ArrayList<>())
+				.add(checkpoint);
+		}
+		byOrganization.forEach((organization, signed) -> {
+			signed.sort(Comparator.comparingLong((checkpoint) -> checkpoint.path("version").asLong()));
 			Chain chain = chains.get(organization);
 			if (chain == null) {
-				continue;
+				throw new Failure("organization " + organization + " has a signed checkpoint at version "
+						+ signed.get(signed.size() - 1).path("version").asLong()
+						+ " but no events in the export: its events were removed, or the export is not of it");
 			}
-			long version = checkpoint.path("version").asLong();
-			if (!signatureValid(checkpoint, key)) {
-				throw new Failure("the checkpoint of " + organization + " at version " + version
-						+ " is not signed by the audit key");
-			}
-			String exported = chain.hashes.get(version);
-			if (exported == null) {
-				throw new Failure("organization " + organization + ": the signed checkpoint is at version " + version
-						+ " but the export ends at version " + chain.lastVersion
-						+ "; events after it were removed (first missing: version " + (chain.lastVersion + 1) + ")");
-			}
-			if (!exported.equals(checkpoint.path("hash").asString())) {
-				long previous = anchored.getOrDefault(organization, 0L);
-				throw new Failure("organization " + organization + ": the chain was rewritten; at version " + version
-						+ " it does not match the signed checkpoint (first suspect event: version " + (previous + 1)
-						+ ", event " + chain.eventIds.get(previous + 1) + ")");
-			}
-			anchored.merge(organization, version, Math::max);
-		}
+			chain.anchor(signed);
+		});
 		for (Chain chain : chains.values()) {
-			long last = anchored.getOrDefault(chain.organization, 0L);
-			if (last == 0) {
+			if (chain.anchored == 0) {
 				this.out.println("NOTE: " + chain.organization + " has no checkpoint in the given file");
 			}
-			else if (last < chain.lastVersion) {
-				this.out.println("NOTE: " + chain.organization + " versions " + (last + 1) + ".." + chain.lastVersion
-						+ " are after its last checkpoint and not yet anchored");
+			else if (chain.anchored < chain.lastVersion) {
+				this.out.println("NOTE: " + chain.organization + " versions " + (chain.anchored + 1) + ".."
+						+ chain.lastVersion + " are after its last checkpoint (version " + chain.anchored
+						+ ") and not yet anchored");
 			}
 			else {
-				this.out.println("OK: " + chain.organization + " anchored by a signed checkpoint at version " + last);
+				this.out.println(
+						"OK: " + chain.organization + " anchored by a signed checkpoint at version " + chain.anchored);
 			}
 		}
 	}
 
+	/**
+	 * Ed25519 over the canonical JSON (RFC 8785) of {@code {organization_id, version,
+	 * hash, signed_at, key_id}}.
+	 */
 	private static boolean signatureValid(JsonNode checkpoint, PublicKey key) {
 		ObjectNode signed = MembershipJson.mapper().createObjectNode();
 		for (String field : List.of("organization_id", "version", "hash", "signed_at", "key_id")) {
@@ -172,16 +227,47 @@ public final class AuditVerifier {
 		}
 	}
 
+	/**
+	 * As the service names its key: the first 16 hex digits of the SHA-256 of the encoded
+	 * public key.
+	 */
+	private static String keyIdOf(PublicKey key) {
+		try {
+			return HexFormat.of()
+				.formatHex(MessageDigest.getInstance("SHA-256").digest(key.getEncoded()))
+				.substring(0, 16);
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	private void printRoleHistories(Chain chain) {
 		this.out.println("Role histories of " + chain.organization + ":");
 		chain.histories
 			.forEach((user, steps) -> this.out.println("  user " + user + ": " + String.join(" -> ", steps)));
 	}
 
+	/**
+	 * The service's answer {@code {"checkpoints": [...]}}, a JSON array, one checkpoint,
+	 * or one checkpoint per line (as read from the checkpoints topic).
+	 */
 	private static List<JsonNode> readCheckpoints(Path file) throws IOException {
 		String text = Files.readString(file).strip();
 		List<JsonNode> checkpoints = new ArrayList<>();
-		if (text.startsWith("{") && !text.contains("\n{")) {
+		try {
+			if (text.isEmpty()) {
+				return checkpoints;
+			}
+			if (text.lines().filter((line) -> !line.isBlank()).count() > 1 && text.lines()
+				.filter((line) -> !line.isBlank())
+				.allMatch((line) -> line.strip().startsWith("{") && line.strip().endsWith("}"))) {
+				text.lines()
+					.filter((line) -> !line.isBlank())
+					.map(MembershipJson.mapper()::readTree)
+					.forEach(checkpoints::add);
+				return checkpoints;
+			}
 			JsonNode document = MembershipJson.mapper().readTree(text);
 			JsonNode list = document.has("checkpoints") ? document.get("checkpoints") : document;
 			if (list.isArray()) {
@@ -191,14 +277,13 @@ public final class AuditVerifier {
 				checkpoints.add(list);
 			}
 		}
-		else if (text.startsWith("[")) {
-			MembershipJson.mapper().readTree(text).forEach(checkpoints::add);
+		catch (RuntimeException ex) {
+			throw new InputError("cannot read the checkpoints in " + file + ": " + ex.getMessage());
 		}
-		else {
-			text.lines()
-				.filter((line) -> !line.isBlank())
-				.map(MembershipJson.mapper()::readTree)
-				.forEach(checkpoints::add);
+		for (JsonNode checkpoint : checkpoints) {
+			if (!checkpoint.isObject() || !checkpoint.has("organization_id") || !checkpoint.has("signature")) {
+				throw new InputError("the checkpoints in " + file + " are not checkpoints: " + checkpoint);
+			}
 		}
 		return checkpoints;
 	}
@@ -206,16 +291,47 @@ public final class AuditVerifier {
 	/** A PEM public key, or the JSON the service serves at /api/audit/public-key. */
 	private static PublicKey readPublicKey(Path file) throws IOException {
 		String text = Files.readString(file);
-		String pem = text.strip().startsWith("{")
-				? MembershipJson.mapper().readTree(text).path("public_key_pem").asString() : text;
-		String base64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
 		try {
+			String pem = text.strip().startsWith("{")
+					? MembershipJson.mapper().readTree(text).path("public_key_pem").asString() : text;
+			String base64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
 			return KeyFactory.getInstance("Ed25519")
 				.generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
 		}
-		catch (GeneralSecurityException | IllegalArgumentException ex) {
-			throw new Failure("the public key is not an Ed25519 key in PEM");
+		catch (GeneralSecurityException | RuntimeException ex) {
+			throw new InputError("the public key in " + file + " is not an Ed25519 key in PEM");
 		}
+	}
+
+	private interface LineConsumer {
+
+		void accept(JsonNode event, int line);
+
+	}
+
+	/** Where an event is in the export. */
+	private record Occurrence(int line, String eventId) {
+
+		@Override
+		public String toString() {
+			return "event " + this.eventId + " on line " + this.line;
+		}
+
+	}
+
+	/** Every line of one organization, by version. */
+	private static final class Index {
+
+		private final Map<Long, List<Occurrence>> versions = new HashMap<>();
+
+		void add(long version, Occurrence occurrence) {
+			this.versions.computeIfAbsent(version, (v) -> new ArrayList<>(1)).add(occurrence);
+		}
+
+		List<Occurrence> of(long version) {
+			return this.versions.getOrDefault(version, List.of());
+		}
+
 	}
 
 	/** One organization's events as read so far. */
@@ -223,39 +339,51 @@ public final class AuditVerifier {
 
 		private final String organization;
 
+		private final Index index;
+
 		private final Map<Long, String> hashes = new HashMap<>();
 
 		private final Map<Long, String> eventIds = new HashMap<>();
 
 		private final Map<UserId, MemberState> members = new HashMap<>();
 
-		private final Map<UserId, List<String>> histories = new TreeMap<>((a, b) -> Long.compare(a.value(), b.value()));
+		private final Map<UserId, List<String>> histories = new TreeMap<>(Comparator.comparingLong(UserId::value));
 
 		private long lastVersion;
 
 		private String lastHash = HashChain.GENESIS;
 
-		Chain(String organization) {
+		private long anchored;
+
+		Chain(String organization, Index index) {
 			this.organization = organization;
+			this.index = index;
 		}
 
 		void append(JsonNode event, int line) {
 			long version = event.path("version").asLong();
 			String eventId = event.path("event_id").asString();
-			String where = "line " + line + ", organization " + this.organization + ", version " + version + ", event "
-					+ eventId + ": ";
-			if (version != this.lastVersion + 1) {
-				throw new Failure(where
-						+ ((version <= this.lastVersion) ? "out of order or inserted"
-								: "versions " + (this.lastVersion + 1) + ".." + (version - 1) + " are missing")
-						+ " (expected version " + (this.lastVersion + 1) + ")");
+			String where = "organization " + this.organization + ", version " + version + ", event " + eventId
+					+ " (line " + line + "): ";
+			long expected = this.lastVersion + 1;
+			if (version != expected) {
+				throw new Failure(where + misplaced(version, expected, line));
 			}
 			if (!this.lastHash.equals(event.path("prev_hash").asString())) {
-				throw new Failure(where + "prev_hash does not link to the previous event's hash");
+				throw new Failure(where + "its prev_hash does not link to the hash of "
+						+ ((version == 1) ? "the start of the chain"
+								: "version " + (version - 1) + " (event " + this.eventIds.get(version - 1) + ")")
+						+ ": an event was inserted, removed or altered here");
 			}
-			String recomputed = HashChain.hash(this.lastHash, event);
+			String recomputed;
+			try {
+				recomputed = HashChain.hash(this.lastHash, event);
+			}
+			catch (RuntimeException ex) {
+				throw new Failure(where + "its content cannot be canonicalized (" + ex.getMessage() + "): altered");
+			}
 			if (!recomputed.equals(event.path("hash").asString())) {
-				throw new Failure(where + "its content does not match its hash (altered)");
+				throw new Failure(where + "its content does not match its hash: the event was altered");
 			}
 			this.lastVersion = version;
 			this.lastHash = recomputed;
@@ -264,21 +392,105 @@ public final class AuditVerifier {
 			recordRoleChanges(event, version, where);
 		}
 
-		private void recordRoleChanges(JsonNode event, long version, String where) {
-			Optional<Class<? extends MembershipEvent>> type = MembershipEvent.typeNamed(event.path("type").asString());
-			if (type.isEmpty()) {
-				throw new Failure(where + "unknown event type " + event.path("type").asString());
+		/** Why a line does not carry the expected version. */
+		private String misplaced(long version, long expected, int line) {
+			List<Occurrence> same = this.index.of(version);
+			if (version < expected && same.size() > 1) {
+				return "version " + version + " appears more than once (" + join(same)
+						+ "): an event was inserted or copied";
 			}
-			MembershipEvent body = MembershipJson.mapper().treeToValue(event.get("payload"), type.get());
-			for (MemberState state : MemberStates.next(body, this.members::get)) {
-				MemberState before = this.members.put(state.userId(), state);
-				Role from = (before != null) ? before.role() : null;
-				if (from != state.role()) {
-					this.histories.computeIfAbsent(state.userId(), (user) -> new ArrayList<>())
-						.add(state.role().code() + " (v" + version + ", " + body.occurredAt() + ", by "
-								+ body.actorUserId() + ")");
+			List<Occurrence> expectedOnes = this.index.of(expected);
+			Optional<Occurrence> later = expectedOnes.stream().filter((o) -> o.line() > line).findFirst();
+			if (later.isPresent()) {
+				return "out of order: version " + expected + " (" + later.get() + ") comes after it";
+			}
+			if (version < expected) {
+				return "out of order: it comes after version " + this.lastVersion + " (event "
+						+ this.eventIds.get(this.lastVersion) + ")";
+			}
+			long lastMissing = version - 1;
+			return ((expected == lastMissing) ? "version " + expected + " is missing"
+					: "versions " + expected + ".." + lastMissing + " are missing")
+					+ ((this.lastVersion > 0) ? " between version " + this.lastVersion + " (event "
+							+ this.eventIds.get(this.lastVersion) + ") and this one" : " before this one")
+					+ ": deleted";
+		}
+
+		private static String join(List<Occurrence> occurrences) {
+			return String.join(", ", occurrences.stream().map(Occurrence::toString).toList());
+		}
+
+		/**
+		 * Checks the chain against this organization's signed checkpoints, in version
+		 * order: each must be a hash the export passes through.
+		 */
+		void anchor(List<JsonNode> checkpoints) {
+			for (JsonNode checkpoint : checkpoints) {
+				long version = checkpoint.path("version").asLong();
+				String exported = this.hashes.get(version);
+				if (exported == null) {
+					throw new Failure(
+							"organization " + this.organization + ": a signed checkpoint is at version " + version
+									+ " but the export ends at version " + this.lastVersion + ": "
+									+ ((version == this.lastVersion + 1) ? "version " + version + " was"
+											: "versions " + (this.lastVersion + 1) + ".." + version + " were")
+									+ " removed");
+				}
+				if (!exported.equals(checkpoint.path("hash").asString())) {
+					long from = this.anchored + 1;
+					String suspects = (from == version)
+							? "the rewritten event is version " + version + ", event " + this.eventIds.get(version)
+							: "the rewrite is in versions " + from + ".." + version + " (the first: version " + from
+									+ ", event " + this.eventIds.get(from) + ")";
+					throw new Failure("organization " + this.organization
+							+ ": the chain was rewritten: its hash at version " + version
+							+ " is not the one the checkpoint signed" + ((this.anchored > 0)
+									? ", while it matches the checkpoint at version " + this.anchored : "")
+							+ "; " + suspects);
+				}
+				this.anchored = Math.max(this.anchored, version);
+			}
+		}
+
+		private void recordRoleChanges(JsonNode event, long version, String where) {
+			String type = event.path("type").asString();
+			Class<? extends MembershipEvent> eventClass = MembershipEvent.typeNamed(type)
+				.orElseThrow(() -> new Failure(where + "unknown event type " + type));
+			try {
+				MembershipEvent body = MembershipJson.mapper().treeToValue(event.get("payload"), eventClass);
+				for (MemberState state : MemberStates.next(body, (user) -> {
+					MemberState current = this.members.get(user);
+					if (current == null) {
+						throw new IllegalStateException("user " + user + " is not a member before it");
+					}
+					return current;
+				})) {
+					MemberState before = this.members.put(state.userId(), state);
+					Role from = (before != null) ? before.role() : null;
+					if (from != state.role()) {
+						String reason = reason(body);
+						this.histories.computeIfAbsent(state.userId(), (user) -> new ArrayList<>())
+							.add(state.role().code() + " (v" + version + ", " + body.occurredAt() + ", by "
+									+ body.actorUserId() + ((reason != null) ? ", \"" + reason + "\"" : "") + ")");
+					}
 				}
 			}
+			catch (RuntimeException ex) {
+				throw new Failure(where + "it is not a valid " + type + " in this history: " + ex.getMessage());
+			}
+		}
+
+		private static String reason(MembershipEvent event) {
+			if (event instanceof MemberActivated activated) {
+				return activated.reason();
+			}
+			if (event instanceof MemberRoleChanged changed) {
+				return changed.reason();
+			}
+			if (event instanceof MemberDeactivated deactivated) {
+				return deactivated.reason();
+			}
+			return null;
 		}
 
 	}
@@ -287,6 +499,15 @@ public final class AuditVerifier {
 	private static final class Failure extends RuntimeException {
 
 		Failure(String message) {
+			super(message);
+		}
+
+	}
+
+	/** The input is not an export, checkpoints or a key at all. */
+	private static final class InputError extends RuntimeException {
+
+		InputError(String message) {
 			super(message);
 		}
 

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import tools.jackson.databind.node.ObjectNode;
@@ -60,12 +61,7 @@ public class AuditCheckpoints {
 			return Optional.empty();
 		}
 		long version = (Long) head.get()[0];
-		Optional<Checkpoint> existing = this.jdbc
-			.sql("SELECT organization_id, version, hash, signed_at, key_id, signature FROM audit_checkpoints "
-					+ "WHERE organization_id = ? AND version = ?")
-			.params(organizationId, version)
-			.query(AuditCheckpoints::checkpointOf)
-			.optional();
+		Optional<Checkpoint> existing = stored(organizationId, version);
 		if (existing.isPresent()) {
 			return existing;
 		}
@@ -73,14 +69,30 @@ public class AuditCheckpoints {
 		Checkpoint unsigned = new Checkpoint(organizationId, version, (String) head.get()[1], signedAt,
 				this.signer.keyId(), null);
 		Checkpoint checkpoint = unsigned.withSignature(this.signer.sign(CanonicalJson.bytes(unsigned.signedPart())));
-		this.jdbc
-			.sql("INSERT INTO audit_checkpoints (organization_id, version, hash, signed_at, key_id, signature) "
-					+ "VALUES (?, ?, ?, ?, ?, ?)")
-			.params(checkpoint.organizationId(), checkpoint.version(), checkpoint.hash(), checkpoint.signedAt(),
-					checkpoint.keyId(), checkpoint.signature())
-			.update();
+		try {
+			this.jdbc
+				.sql("INSERT INTO audit_checkpoints (organization_id, version, hash, signed_at, key_id, signature) "
+						+ "VALUES (?, ?, ?, ?, ?, ?)")
+				.params(checkpoint.organizationId(), checkpoint.version(), checkpoint.hash(), checkpoint.signedAt(),
+						checkpoint.keyId(), checkpoint.signature())
+				.update();
+		}
+		catch (DuplicateKeyException signedMeanwhile) {
+			// Another request (or the schedule, or another instance) signed this head
+			// first.
+			return stored(organizationId, version);
+		}
 		publish(checkpoint);
 		return Optional.of(checkpoint);
+	}
+
+	private Optional<Checkpoint> stored(String organizationId, long version) {
+		return this.jdbc
+			.sql("SELECT organization_id, version, hash, signed_at, key_id, signature FROM audit_checkpoints "
+					+ "WHERE organization_id = ? AND version = ?")
+			.params(organizationId, version)
+			.query(AuditCheckpoints::checkpointOf)
+			.optional();
 	}
 
 	public List<Checkpoint> of(String organizationId) {

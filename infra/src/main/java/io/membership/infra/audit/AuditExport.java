@@ -3,11 +3,21 @@ package io.membership.infra.audit;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.function.Predicate;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -19,7 +29,16 @@ import io.membership.events.json.MembershipJson;
  * envelope plus {@code prev_hash} and {@code hash}. Rows are read through a database
  * cursor and written as they come, so memory stays flat however long the history. What is
  * exported is what is stored: if a row was edited by hand, the export shows the edit and
- * the verifier finds that its hash no longer matches.
+ * the verifier finds that its hash no longer matches (a payload that is not even JSON is
+ * exported as a string).
+ *
+ * <p>
+ * The system-wide export is resumed after the last {@code position} received. A position
+ * is taken when an event is inserted, but becomes visible when its transaction commits,
+ * so an event can appear after one with a higher position; a reader that had already
+ * moved past it would never see it. So that stream ends before the first event stored
+ * less than the settle time ({@code membership.audit.export-settle-time}, 5 s) ago: what
+ * it has sent is final, and the rest comes with the next request.
  */
 @Component
 public class AuditExport {
@@ -27,7 +46,7 @@ public class AuditExport {
 	private static final int FETCH_SIZE = 500;
 
 	private static final String COLUMNS = "SELECT e.globalindex, e.aggregateidentifier, e.sequencenumber, "
-			+ "e.eventidentifier, e.payloadtype, e.payload, c.prev_hash, c.hash FROM domainevententry e "
+			+ "e.eventidentifier, e.payloadtype, e.payload, c.prev_hash, c.hash, e.timestamp FROM domainevententry e "
 			+ "LEFT JOIN event_hash_chain c ON c.organization_id = e.aggregateidentifier "
 			+ "AND c.version = e.sequencenumber + 1 ";
 
@@ -35,42 +54,92 @@ public class AuditExport {
 
 	private final TransactionTemplate readOnly;
 
-	AuditExport(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
+	private final Clock clock;
+
+	private final Duration settleTime;
+
+	AuditExport(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, Clock clock,
+			@Value("${membership.audit.export-settle-time:5s}") Duration settleTime) {
 		this.jdbc = new JdbcTemplate(jdbc.getDataSource());
 		this.jdbc.setFetchSize(FETCH_SIZE);
 		this.readOnly = new TransactionTemplate(transactionManager);
 		this.readOnly.setReadOnly(true);
+		this.clock = clock;
+		this.settleTime = settleTime;
 	}
 
 	/** One organization's events after {@code afterVersion}, in version order. */
 	public void organization(String organizationId, long afterVersion, OutputStream out) {
 		stream(COLUMNS + "WHERE e.aggregateidentifier = ? AND e.sequencenumber >= ? ORDER BY e.sequencenumber",
-				new Object[] { organizationId, afterVersion }, false, out);
+				new Object[] { organizationId, afterVersion }, false, (stored) -> false, out);
 	}
 
 	/**
 	 * Every organization's events after the global {@code position}, in the order they
-	 * were stored; each line carries its {@code position} so an export can be resumed.
+	 * were stored, up to the first one younger than the settle time; each line carries
+	 * its {@code position} so an export can be resumed.
 	 */
 	public void all(long afterPosition, OutputStream out) {
-		stream(COLUMNS + "WHERE e.globalindex > ? ORDER BY e.globalindex", new Object[] { afterPosition }, true, out);
+		Instant now = this.clock.instant();
+		Instant settled = now.minus(this.settleTime);
+		// A time far in the future (another instance's clock cannot be that wrong) is not
+		// waited for: a row whose time was set by hand must not hold the stream up for
+		// good.
+		Instant future = now.plus(this.settleTime);
+		stream(COLUMNS + "WHERE e.globalindex > ? ORDER BY e.globalindex", new Object[] { afterPosition }, true,
+				(stored) -> stored != null && stored.isAfter(settled) && !stored.isAfter(future), out);
 	}
 
-	private void stream(String sql, Object[] parameters, boolean withPosition, OutputStream out) {
-		this.readOnly.executeWithoutResult((status) -> this.jdbc.query(sql, (row) -> {
-			String organization = row.getString(2);
-			long version = row.getLong(3) + 1;
-			String type = row.getString(5);
-			JsonNode payload = MembershipJson.mapper().readTree(row.getBytes(6));
-			ObjectNode line = HashChain.envelope(organization, version, row.getString(4),
-					type.substring(type.lastIndexOf('.') + 1), payload.path("occurred_at").asString(), payload);
-			line.put("prev_hash", row.getString(7));
-			line.put("hash", row.getString(8));
-			if (withPosition) {
-				line.put("position", row.getLong(1));
+	private void stream(String sql, Object[] parameters, boolean withPosition, Predicate<Instant> stopAt,
+			OutputStream out) {
+		this.readOnly.executeWithoutResult((status) -> this.jdbc.query(sql, (ResultSet row) -> {
+			while (row.next()) {
+				if (stopAt.test(storedAt(row.getString(9)))) {
+					return null;
+				}
+				writeLine(row, withPosition, out);
 			}
-			write(out, line);
+			return null;
 		}, parameters));
+	}
+
+	/** When the event store wrote the row, or null if that cannot be read. */
+	private static Instant storedAt(String timestamp) {
+		try {
+			return (timestamp != null) ? Instant.parse(timestamp) : null;
+		}
+		catch (DateTimeParseException ex) {
+			return null;
+		}
+	}
+
+	private static void writeLine(ResultSet row, boolean withPosition, OutputStream out) throws SQLException {
+		String organization = row.getString(2);
+		long version = row.getLong(3) + 1;
+		String type = row.getString(5);
+		JsonNode payload = payload(row.getBytes(6));
+		ObjectNode line = HashChain.envelope(organization, version, row.getString(4),
+				type.substring(type.lastIndexOf('.') + 1),
+				payload.isObject() ? payload.path("occurred_at").asString() : null, payload);
+		line.put("prev_hash", row.getString(7));
+		line.put("hash", row.getString(8));
+		if (withPosition) {
+			line.put("position", row.getLong(1));
+		}
+		write(out, line);
+	}
+
+	/**
+	 * The stored payload; one that is not JSON (edited by hand) is exported as the text
+	 * it holds, so the export goes on and the verifier names that event as altered.
+	 */
+	private static JsonNode payload(byte[] stored) {
+		try {
+			return MembershipJson.mapper().readTree(stored);
+		}
+		catch (JacksonException ex) {
+			return MembershipJson.mapper().getNodeFactory().stringNode(new String(stored, StandardCharsets.UTF_8));
+		}
 	}
 
 	private static void write(OutputStream out, ObjectNode line) {

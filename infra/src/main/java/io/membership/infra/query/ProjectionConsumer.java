@@ -166,7 +166,11 @@ public class ProjectionConsumer implements SmartLifecycle {
 		return applied;
 	}
 
-	private Optional<ProjectedEvent> parse(ConsumerRecord<String, byte[]> record) {
+	/**
+	 * The event a record carries, or empty for a type this version does not know (also
+	 * what a rebuild replays).
+	 */
+	static Optional<ProjectedEvent> parse(ConsumerRecord<String, byte[]> record) {
 		String type = header(record, "ce_type");
 		Optional<Class<? extends MembershipEvent>> eventClass = (type != null) ? MembershipEvent.typeNamed(type)
 				: Optional.empty();

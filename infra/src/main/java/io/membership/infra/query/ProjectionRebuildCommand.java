@@ -1,0 +1,104 @@
+package io.membership.infra.query;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.Banner;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+
+import io.membership.infra.kafka.EmbeddedKafkaConfiguration;
+import io.membership.infra.kafka.ExternalKafkaConfiguration;
+import io.membership.infra.kafka.KafkaBootstrapServers;
+import io.membership.infra.kafka.KafkaSettings;
+
+/**
+ * {@code java -jar membership.jar rebuild-projections [--verify-only]}: rebuilds every
+ * projection from the start of the events topic, or with {@code --verify-only} only
+ * compares a replay with the live projections.
+ *
+ * <p>
+ * It starts only what it needs, with the service's configuration: the database and Kafka
+ * (on the embedded default, the embedded broker over the data directory, so the service
+ * must be stopped). No web server, no Axon, no live consumer, no Flyway migration of the
+ * live database. Exit status: 0 identical (verify) or rebuilt, 1 the live projections
+ * differ (verify), 2 a usage error or the rebuild could not run.
+ */
+public final class ProjectionRebuildCommand {
+
+	static final String USAGE = "usage: rebuild-projections [--verify-only] [--spring.property=value ...]";
+
+	private ProjectionRebuildCommand() {
+	}
+
+	public static int run(String[] args, PrintStream out, PrintStream err) {
+		boolean verifyOnly = false;
+		List<String> properties = new ArrayList<>();
+		for (String arg : args) {
+			if (arg.equals("--verify-only")) {
+				verifyOnly = true;
+			}
+			else if (arg.startsWith("--") && arg.contains("=")) {
+				properties.add(arg);
+			}
+			else {
+				err.println(USAGE);
+				return 2;
+			}
+		}
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(Components.class)
+			.web(WebApplicationType.NONE)
+			.bannerMode(Banner.Mode.OFF)
+			.logStartupInfo(false)
+			.registerShutdownHook(false)
+			// The report is the output; the embedded broker's and Flyway's notices are
+			// not.
+			.properties("logging.level.root=WARN", "logging.level.org.apache.kafka=ERROR", "logging.level.kafka=ERROR",
+					"logging.level.org.flywaydb=ERROR")
+			.run(properties.toArray(String[]::new))) {
+			ProjectionRebuild rebuild = context.getBean(ProjectionRebuild.class);
+			if (verifyOnly) {
+				return rebuild.verify(out).identical() ? 0 : 1;
+			}
+			rebuild.rebuild(out);
+			return 0;
+		}
+		catch (RuntimeException ex) {
+			Throwable cause = ex;
+			while (cause.getCause() != null && cause.getCause() != cause) {
+				cause = cause.getCause();
+			}
+			err.println("rebuild-projections failed: " + ex.getMessage()
+					+ ((cause != ex) ? " (" + cause.getMessage() + ")" : ""));
+			return 2;
+		}
+	}
+
+	/**
+	 * The database and Kafka as the service configures them, and the rebuild. Not a
+	 * {@code @Configuration}, so the service's component scan leaves it alone.
+	 */
+	@ImportAutoConfiguration(DataSourceAutoConfiguration.class)
+	@Import({ EmbeddedKafkaConfiguration.class, ExternalKafkaConfiguration.class })
+	@EnableConfigurationProperties(KafkaSettings.class)
+	static class Components {
+
+		@Bean
+		ProjectionRebuild projectionRebuild(DataSource dataSource, KafkaBootstrapServers bootstrapServers,
+				KafkaSettings settings, @Value("${membership.query.consumer-name:query-side}") String consumerName) {
+			return new ProjectionRebuild(dataSource, bootstrapServers, settings, consumerName);
+		}
+
+	}
+
+}
