@@ -145,6 +145,14 @@ final class CommandLoad implements AutoCloseable {
 			return this.status < 0;
 		}
 
+		/**
+		 * No answer, or 503: the service could not tell whether the command was stored
+		 * (the database connection broke while it was being committed).
+		 */
+		boolean outcomeUnknown() {
+			return this.status < 0 || this.status == 503;
+		}
+
 		@Override
 		public String toString() {
 			return this.kind + " " + this.correlationId + " on :" + this.port + " in " + this.organizationId + " -> "

@@ -59,8 +59,8 @@ final class FaultChecks {
 			.collect(Collectors.groupingBy((stored) -> stored.event().correlationId()));
 		int acknowledged = 0;
 		int refused = 0;
-		int unanswered = 0;
-		int unansweredStored = 0;
+		int unknown = 0;
+		int unknownStored = 0;
 		for (Sent request : sent) {
 			List<StoredEvent> recorded = byCorrelation.getOrDefault(request.correlationId(), List.of());
 			if (request.acknowledged()) {
@@ -70,11 +70,11 @@ final class FaultChecks {
 				assertThat(event.organizationId()).as(request.toString()).isEqualTo(request.organizationId());
 				assertThat(event.version()).as("the version answered for %s", request).isEqualTo(request.version());
 			}
-			else if (request.unanswered()) {
-				unanswered++;
-				assertThat(recorded).as("a command without an answer is stored at most once: %s", request)
+			else if (request.outcomeUnknown()) {
+				unknown++;
+				assertThat(recorded).as("a command of unknown outcome is stored at most once: %s", request)
 					.hasSizeLessThanOrEqualTo(1);
-				unansweredStored += recorded.size();
+				unknownStored += recorded.size();
 			}
 			else {
 				refused++;
@@ -89,16 +89,16 @@ final class FaultChecks {
 					.contains(correlationId);
 			}
 		}
-		return new Tally(acknowledged, refused, unanswered, unansweredStored);
+		return new Tally(acknowledged, refused, unknown, unknownStored);
 	}
 
 	/** The outcomes of a run's commands. */
-	record Tally(int acknowledged, int refused, int unanswered, int unansweredStored) {
+	record Tally(int acknowledged, int refused, int unknown, int unknownStored) {
 
 		@Override
 		public String toString() {
-			return "%d acknowledged, %d refused, %d without an answer (of which %d stored)".formatted(this.acknowledged,
-					this.refused, this.unanswered, this.unansweredStored);
+			return "%d acknowledged, %d refused, %d of unknown outcome (of which %d stored)"
+				.formatted(this.acknowledged, this.refused, this.unknown, this.unknownStored);
 		}
 
 	}
