@@ -30,8 +30,9 @@ import io.membership.command.organization.Refusal;
 
 /**
  * Turns every failure into RFC 9457 problem details with a {@code code}: the
- * Organization's refusals by their kind (404, 403, 409, 412), bad input as 400, and
- * anything unexpected as a 500 that tells the caller nothing internal.
+ * Organization's refusals by their kind (404, 403, 409, 412), bad input as 400, an
+ * unreachable database as a 503 to retry ({@link DatabaseUnavailable}), and anything
+ * unexpected as a 500 that tells the caller nothing internal.
  */
 @RestControllerAdvice
 class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
@@ -67,9 +68,33 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler(Exception.class)
 	ResponseEntity<ProblemDetail> unexpected(Exception failure) {
+		if (DatabaseUnavailable.causedBy(failure)) {
+			return databaseUnavailable(failure);
+		}
 		logger.error("Unexpected failure", failure);
 		return answer(Problems.problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "Internal error",
 				"The request failed unexpectedly; nothing was recorded. It is safe to retry."));
+	}
+
+	/**
+	 * The database is away (Axon's event store, a projection or a transaction could not
+	 * reach it): the caller retries shortly. Logged without a stack trace, since an
+	 * outage produces one per request.
+	 */
+	private static ResponseEntity<ProblemDetail> databaseUnavailable(Exception failure) {
+		logger.warn("Answering 503, the database is unavailable: {}", mostSpecificMessage(failure));
+		return ResponseEntity.status(DatabaseUnavailable.STATUS)
+			.header(HttpHeaders.RETRY_AFTER, DatabaseUnavailable.RETRY_AFTER_SECONDS)
+			.body(Problems.problem(DatabaseUnavailable.STATUS, DatabaseUnavailable.CODE, DatabaseUnavailable.TITLE,
+					DatabaseUnavailable.DETAIL));
+	}
+
+	private static String mostSpecificMessage(Throwable failure) {
+		Throwable cause = failure;
+		for (int depth = 0; cause.getCause() != null && cause.getCause() != cause && depth < 32; depth++) {
+			cause = cause.getCause();
+		}
+		return cause.getClass().getSimpleName() + ": " + cause.getMessage();
 	}
 
 	@Override
