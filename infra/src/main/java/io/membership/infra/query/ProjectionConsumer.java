@@ -30,6 +30,7 @@ import io.membership.events.json.MembershipJson;
 import io.membership.infra.kafka.KafkaBootstrapServers;
 import io.membership.infra.kafka.KafkaSettings;
 import io.membership.infra.kafka.MembershipTopics;
+import io.membership.infra.web.DatabaseUnavailable;
 import io.membership.query.projection.MembershipProjection;
 import io.membership.query.projection.ProjectedEvent;
 import io.membership.query.view.PermissionView;
@@ -130,9 +131,15 @@ public class ProjectionConsumer implements SmartLifecycle {
 					committed.forEach(this.view::accept);
 				}
 				catch (RuntimeException ex) {
-					logger.error("Could not apply a batch of events; retrying from the last committed position", ex);
-					seekToStoredPositions(kafka, partitions);
-					pause();
+					if (DatabaseUnavailable.causedBy(ex)) {
+						logger.warn("Could not apply a batch of events, the database is unavailable; retrying from "
+								+ "the last committed position: {}", ex.getMessage());
+					}
+					else {
+						logger.error("Could not apply a batch of events; retrying from the last committed position",
+								ex);
+					}
+					rewind(kafka, partitions);
 				}
 			}
 		}
@@ -197,6 +204,24 @@ public class ProjectionConsumer implements SmartLifecycle {
 			}
 			else {
 				kafka.seekToBeginning(List.of(partition));
+			}
+		}
+	}
+
+	/**
+	 * Goes back to the positions committed with the projections, so the failed batch is
+	 * read again. While the database is away those positions cannot be read either: it
+	 * keeps trying, once a second, rather than letting the consumer die with the outage.
+	 */
+	private void rewind(Consumer<String, byte[]> kafka, List<TopicPartition> partitions) {
+		while (this.running) {
+			pause();
+			try {
+				seekToStoredPositions(kafka, partitions);
+				return;
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Cannot read the committed positions yet; trying again: {}", ex.getMessage());
 			}
 		}
 	}
