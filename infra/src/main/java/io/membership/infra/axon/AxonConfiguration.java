@@ -16,7 +16,7 @@ import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
-import org.axonframework.eventsourcing.eventstore.jdbc.JdbcSQLErrorCodesResolver;
+import org.axonframework.eventsourcing.eventstore.jpa.SQLStateResolver;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
@@ -44,6 +44,9 @@ import io.membership.infra.audit.HashChainingStorageEngine;
  */
 @Configuration(proxyBeanMethods = false)
 public class AxonConfiguration {
+
+	/** The SQL state of a unique key violation. */
+	private static final String UNIQUE_VIOLATION = "23505";
 
 	/**
 	 * Without JPA, Axon's JDBC engine falls back to running without transactions unless
@@ -74,10 +77,11 @@ public class AxonConfiguration {
 			.eventSerializer(eventSerializer)
 			.upcasterChain(axonConfiguration.upcasterChain())
 			.snapshotFilter(axonConfiguration.snapshotFilter())
-			// Turns a duplicate (aggregate, sequence) key into Axon's
-			// ConcurrencyException,
-			// which the command gateway retries.
-			.persistenceExceptionResolver(new JdbcSQLErrorCodesResolver())
+			// A duplicate (aggregate, sequence) key becomes a ConcurrencyException,
+			// which the command gateway retries. Matched by SQL state 23505, as
+			// PostgreSQL and H2 report it: Axon's JdbcSQLErrorCodesResolver wants an
+			// exception type the PostgreSQL driver never throws.
+			.persistenceExceptionResolver(new SQLStateResolver(UNIQUE_VIOLATION))
 			.connectionProvider(connectionProvider)
 			.transactionManager(transactionManager)
 			.build();
