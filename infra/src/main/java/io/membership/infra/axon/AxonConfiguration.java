@@ -8,7 +8,6 @@ import javax.sql.DataSource;
 import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
-import org.axonframework.commandhandling.gateway.IntervalRetryScheduler;
 import org.axonframework.common.caching.Cache;
 import org.axonframework.common.caching.WeakReferenceCache;
 import org.axonframework.common.jdbc.ConnectionProvider;
@@ -21,7 +20,6 @@ import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.Snapshotter;
-import org.axonframework.modelling.command.ConcurrencyException;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.jackson3.Jackson3Serializer;
 import org.axonframework.spring.eventsourcing.SpringAggregateSnapshotterFactoryBean;
@@ -162,31 +160,18 @@ public class AxonConfiguration {
 	/**
 	 * Retries a command whose append lost a race with another writer to the same
 	 * organization (Axon's {@code ConcurrencyException}), so it is decided again on fresh
-	 * state. Nothing else is retried: a refusal is final, and any other failure is
-	 * reported at once rather than repeated.
+	 * state, up to 10 times. Nothing else is retried: a refusal is final, and any other
+	 * failure is reported at once rather than repeated.
 	 */
 	@Bean
 	CommandGateway commandGateway(CommandBus commandBus) {
-		IntervalRetryScheduler retries = IntervalRetryScheduler.builder()
-			.retryExecutor(Executors.newSingleThreadScheduledExecutor((runnable) -> {
-				Thread thread = new Thread(runnable, "command-retry");
-				thread.setDaemon(true);
-				return thread;
-			}))
-			.retryInterval(10)
-			.maxRetryCount(10)
-			.nonTransientFailurePredicate((failure) -> !lostAppendRace(failure))
-			.build();
+		LostAppendRaceRetries retries = new LostAppendRaceRetries(
+				Executors.newSingleThreadScheduledExecutor((runnable) -> {
+					Thread thread = new Thread(runnable, "command-retry");
+					thread.setDaemon(true);
+					return thread;
+				}), 10, 10);
 		return DefaultCommandGateway.builder().commandBus(commandBus).retryScheduler(retries).build();
-	}
-
-	private static boolean lostAppendRace(Throwable failure) {
-		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof ConcurrencyException) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.axonframework.modelling.command.ConcurrencyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -31,8 +32,9 @@ import io.membership.command.organization.Refusal;
 /**
  * Turns every failure into RFC 9457 problem details with a {@code code}: the
  * Organization's refusals by their kind (404, 403, 409, 412), bad input as 400, an
- * unreachable database as a 503 to retry ({@link DatabaseUnavailable}), and anything
- * unexpected as a 500 that tells the caller nothing internal.
+ * unreachable database ({@link DatabaseUnavailable}) or a race for an organization lost
+ * too often as a 503 to retry, and anything unexpected as a 500 that tells the caller
+ * nothing internal.
  */
 @RestControllerAdvice
 class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
@@ -58,6 +60,21 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 	ResponseEntity<ProblemDetail> unknownOrganization(AggregateNotFoundException missing) {
 		Refusal refusal = Refusal.ORGANIZATION_NOT_FOUND;
 		return answer(Problems.problem(HttpStatus.NOT_FOUND, refusal.code(), refusal.title(), refusal.title()));
+	}
+
+	/**
+	 * The command lost the race to append to its organization even after it was decided
+	 * again on fresh state several times (another instance kept winning): nothing was
+	 * recorded, and the caller retries shortly.
+	 */
+	@ExceptionHandler(ConcurrencyException.class)
+	ResponseEntity<ProblemDetail> contended(ConcurrencyException contended) {
+		logger.warn("Answering 503, a command kept losing the race to append: {}", contended.getMessage());
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+			.header(HttpHeaders.RETRY_AFTER, "1")
+			.body(Problems.problem(HttpStatus.SERVICE_UNAVAILABLE, "concurrent_update", "Concurrent update",
+					"The organization was changed by other requests at the same moment, repeatedly; nothing was "
+							+ "recorded. Retry in a moment."));
 	}
 
 	@ExceptionHandler(IllegalArgumentException.class)
