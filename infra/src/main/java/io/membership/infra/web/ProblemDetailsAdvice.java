@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.slf4j.Logger;
@@ -15,6 +16,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.validation.FieldError;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MethodArgumentNotValidException;
@@ -75,6 +77,27 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 			.body(Problems.problem(HttpStatus.SERVICE_UNAVAILABLE, "concurrent_update", "Concurrent update",
 					"The organization was changed by other requests at the same moment, repeatedly; nothing was "
 							+ "recorded. Retry in a moment."));
+	}
+
+	/**
+	 * Spring Security's firewall checks header values only when they are read, which for
+	 * {@code X-Correlation-Id} or {@code If-Match} is inside Spring MVC: a value with
+	 * bytes it does not allow is the client's mistake, not ours.
+	 */
+	@ExceptionHandler(RequestRejectedException.class)
+	ResponseEntity<ProblemDetail> rejected(RequestRejectedException rejected) {
+		return answer(Problems.problem(HttpStatus.BAD_REQUEST, "request_rejected", "Request rejected",
+				"The request has a header or path the service does not accept."));
+	}
+
+	/**
+	 * Tomcat reports a query string it cannot decode (a stray {@code %}, bytes that are
+	 * not UTF-8) when a parameter is first read.
+	 */
+	@ExceptionHandler(InvalidParameterException.class)
+	ResponseEntity<ProblemDetail> undecodableParameters(InvalidParameterException undecodable) {
+		return answer(Problems.problem(HttpStatus.BAD_REQUEST, "invalid_parameter", "Invalid parameter",
+				"The query string cannot be decoded."));
 	}
 
 	@ExceptionHandler(IllegalArgumentException.class)
