@@ -172,10 +172,19 @@ final class RequestFuzzer {
 	record Outcome(int requests, Map<String, Integer> byCategory, Map<Integer, Integer> byStatus, int problems,
 			List<String> violations) {
 
+		/** Requests per kind of defect (token, body, path, header, method, caller). */
+		Map<String, Integer> byDefect() {
+			Map<String, Integer> defects = new TreeMap<>();
+			this.byCategory.forEach((category, count) -> defects.merge(category.substring(0, category.indexOf(':')),
+					count, Integer::sum));
+			return defects;
+		}
+
 		@Override
 		public String toString() {
-			return "%d requests by defect %s; statuses %s; %d answered as problem details".formatted(this.requests,
-					this.byCategory, this.byStatus, this.problems);
+			return "%d requests (%d kinds of defect, by part %s); statuses %s; %d answered as problem details"
+				.formatted(this.requests, this.byCategory.size(), byDefect(), new TreeMap<>(this.byStatus),
+						this.problems);
 		}
 
 	}
