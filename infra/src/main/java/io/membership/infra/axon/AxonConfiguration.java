@@ -8,7 +8,6 @@ import javax.sql.DataSource;
 import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
-import org.axonframework.commandhandling.gateway.IntervalRetryScheduler;
 import org.axonframework.common.caching.Cache;
 import org.axonframework.common.caching.WeakReferenceCache;
 import org.axonframework.common.jdbc.ConnectionProvider;
@@ -16,12 +15,11 @@ import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
-import org.axonframework.eventsourcing.eventstore.jdbc.JdbcSQLErrorCodesResolver;
+import org.axonframework.eventsourcing.eventstore.jpa.SQLStateResolver;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.Snapshotter;
-import org.axonframework.modelling.command.ConcurrencyException;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.jackson3.Jackson3Serializer;
 import org.axonframework.spring.eventsourcing.SpringAggregateSnapshotterFactoryBean;
@@ -44,6 +42,9 @@ import io.membership.infra.audit.HashChainingStorageEngine;
  */
 @Configuration(proxyBeanMethods = false)
 public class AxonConfiguration {
+
+	/** The SQL state of a unique key violation. */
+	private static final String UNIQUE_VIOLATION = "23505";
 
 	/**
 	 * Without JPA, Axon's JDBC engine falls back to running without transactions unless
@@ -74,10 +75,11 @@ public class AxonConfiguration {
 			.eventSerializer(eventSerializer)
 			.upcasterChain(axonConfiguration.upcasterChain())
 			.snapshotFilter(axonConfiguration.snapshotFilter())
-			// Turns a duplicate (aggregate, sequence) key into Axon's
-			// ConcurrencyException,
-			// which the command gateway retries.
-			.persistenceExceptionResolver(new JdbcSQLErrorCodesResolver())
+			// A duplicate (aggregate, sequence) key becomes a ConcurrencyException,
+			// which the command gateway retries. Matched by SQL state 23505, as
+			// PostgreSQL and H2 report it: Axon's JdbcSQLErrorCodesResolver wants an
+			// exception type the PostgreSQL driver never throws.
+			.persistenceExceptionResolver(new SQLStateResolver(UNIQUE_VIOLATION))
 			.connectionProvider(connectionProvider)
 			.transactionManager(transactionManager)
 			.build();
@@ -158,31 +160,18 @@ public class AxonConfiguration {
 	/**
 	 * Retries a command whose append lost a race with another writer to the same
 	 * organization (Axon's {@code ConcurrencyException}), so it is decided again on fresh
-	 * state. Nothing else is retried: a refusal is final, and any other failure is
-	 * reported at once rather than repeated.
+	 * state, up to 10 times. Nothing else is retried: a refusal is final, and any other
+	 * failure is reported at once rather than repeated.
 	 */
 	@Bean
 	CommandGateway commandGateway(CommandBus commandBus) {
-		IntervalRetryScheduler retries = IntervalRetryScheduler.builder()
-			.retryExecutor(Executors.newSingleThreadScheduledExecutor((runnable) -> {
-				Thread thread = new Thread(runnable, "command-retry");
-				thread.setDaemon(true);
-				return thread;
-			}))
-			.retryInterval(10)
-			.maxRetryCount(10)
-			.nonTransientFailurePredicate((failure) -> !lostAppendRace(failure))
-			.build();
+		LostAppendRaceRetries retries = new LostAppendRaceRetries(
+				Executors.newSingleThreadScheduledExecutor((runnable) -> {
+					Thread thread = new Thread(runnable, "command-retry");
+					thread.setDaemon(true);
+					return thread;
+				}), 10, 10);
 		return DefaultCommandGateway.builder().commandBus(commandBus).retryScheduler(retries).build();
-	}
-
-	private static boolean lostAppendRace(Throwable failure) {
-		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof ConcurrencyException) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 }

@@ -30,6 +30,7 @@ import io.membership.events.json.MembershipJson;
 import io.membership.infra.kafka.KafkaBootstrapServers;
 import io.membership.infra.kafka.KafkaSettings;
 import io.membership.infra.kafka.MembershipTopics;
+import io.membership.infra.web.DatabaseUnavailable;
 import io.membership.query.projection.MembershipProjection;
 import io.membership.query.projection.ProjectedEvent;
 import io.membership.query.view.PermissionView;
@@ -126,7 +127,14 @@ public class ProjectionConsumer implements SmartLifecycle {
 					return;
 				}
 				catch (RuntimeException ex) {
-					logger.error("The query-side consumer failed; starting again from the last committed position", ex);
+					if (DatabaseUnavailable.causedBy(ex)) {
+						logger.warn("The database is unavailable; starting again from the last committed position: {}",
+								ex.getMessage());
+					}
+					else {
+						logger.error("The query-side consumer failed; starting again from the last committed position",
+								ex);
+					}
 					pause();
 				}
 			}

@@ -9,7 +9,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
-import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.stereotype.Component;
 
 import io.membership.infra.web.ProblemWriter;
@@ -34,16 +33,6 @@ public class ProblemResponses {
 		this.challenge.commence(request, response, failure);
 		this.problems.write(response, HttpStatus.UNAUTHORIZED, "unauthorized",
 				"A valid bearer token is required: " + failure.getMessage());
-	}
-
-	/**
-	 * Requests Spring Security's firewall refuses outright (an empty path segment, "..",
-	 * ...).
-	 */
-	void rejected(HttpServletRequest request, HttpServletResponse response, RequestRejectedException rejected)
-			throws IOException {
-		this.problems.write(response, HttpStatus.BAD_REQUEST, "malformed_request",
-				"The request URL is not acceptable: " + rejected.getMessage());
 	}
 
 	void forbidden(HttpServletRequest request, HttpServletResponse response, AccessDeniedException failure)

@@ -2,6 +2,7 @@ package io.membership.infra.security;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.List;
 
 import javax.crypto.spec.SecretKeySpec;
@@ -10,10 +11,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
@@ -22,8 +26,13 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.resource.BearerTokenErrors;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
+import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
+
+import io.membership.infra.web.ProblemWriter;
 
 /**
  * Every endpoint but health and the API documents needs a bearer token. The acting user
@@ -55,9 +64,36 @@ public class SecurityConfiguration {
 		return http.build();
 	}
 
+	/**
+	 * The standard resolver, but a request with two {@code Authorization} headers is
+	 * refused rather than authenticated by the first: Authorization is not a list header,
+	 * and a proxy that reads the other one would check different credentials than the
+	 * service.
+	 */
 	@Bean
-	RequestRejectedHandler requestRejectedHandler(ProblemResponses problems) {
-		return problems::rejected;
+	BearerTokenResolver bearerTokenResolver() {
+		DefaultBearerTokenResolver standard = new DefaultBearerTokenResolver();
+		return (request) -> {
+			Enumeration<String> authorizations = request.getHeaders(HttpHeaders.AUTHORIZATION);
+			if (authorizations != null && authorizations.hasMoreElements()) {
+				authorizations.nextElement();
+				if (authorizations.hasMoreElements()) {
+					throw new OAuth2AuthenticationException(
+							BearerTokenErrors.invalidRequest("Found more than one Authorization header"));
+				}
+			}
+			return standard.resolve(request);
+		};
+	}
+
+	/**
+	 * Requests the firewall refuses (encoded slashes, {@code /./}, header bytes it does
+	 * not allow) get a problem with a code like every other error, not a bare 400.
+	 */
+	@Bean
+	RequestRejectedHandler requestRejectedHandler(ProblemWriter problems) {
+		return (request, response, rejected) -> problems.write(response, HttpStatus.BAD_REQUEST, "request_rejected",
+				"The request has a header or path the service does not accept.");
 	}
 
 	@Bean

@@ -5,7 +5,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.axonframework.modelling.command.ConcurrencyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -14,6 +16,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.validation.FieldError;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MethodArgumentNotValidException;
@@ -30,8 +33,10 @@ import io.membership.command.organization.Refusal;
 
 /**
  * Turns every failure into RFC 9457 problem details with a {@code code}: the
- * Organization's refusals by their kind (404, 403, 409, 412), bad input as 400, and
- * anything unexpected as a 500 that tells the caller nothing internal.
+ * Organization's refusals by their kind (404, 403, 409, 412), bad input as 400, an
+ * unreachable database ({@link DatabaseUnavailable}) or a race for an organization lost
+ * too often as a 503 to retry, and anything unexpected as a 500 that tells the caller
+ * nothing internal.
  */
 @RestControllerAdvice
 class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
@@ -59,6 +64,42 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 		return answer(Problems.problem(HttpStatus.NOT_FOUND, refusal.code(), refusal.title(), refusal.title()));
 	}
 
+	/**
+	 * The command lost the race to append to its organization even after it was decided
+	 * again on fresh state several times (another instance kept winning): nothing was
+	 * recorded, and the caller retries shortly.
+	 */
+	@ExceptionHandler(ConcurrencyException.class)
+	ResponseEntity<ProblemDetail> contended(ConcurrencyException contended) {
+		logger.warn("Answering 503, a command kept losing the race to append: {}", contended.getMessage());
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+			.header(HttpHeaders.RETRY_AFTER, "1")
+			.body(Problems.problem(HttpStatus.SERVICE_UNAVAILABLE, "concurrent_update", "Concurrent update",
+					"The organization was changed by other requests at the same moment, repeatedly; nothing was "
+							+ "recorded. Retry in a moment."));
+	}
+
+	/**
+	 * Spring Security's firewall checks header values only when they are read, which for
+	 * {@code X-Correlation-Id} or {@code If-Match} is inside Spring MVC: a value with
+	 * bytes it does not allow is the client's mistake, not ours.
+	 */
+	@ExceptionHandler(RequestRejectedException.class)
+	ResponseEntity<ProblemDetail> rejected(RequestRejectedException rejected) {
+		return answer(Problems.problem(HttpStatus.BAD_REQUEST, "request_rejected", "Request rejected",
+				"The request has a header or path the service does not accept."));
+	}
+
+	/**
+	 * Tomcat reports a query string it cannot decode (a stray {@code %}, bytes that are
+	 * not UTF-8) when a parameter is first read.
+	 */
+	@ExceptionHandler(InvalidParameterException.class)
+	ResponseEntity<ProblemDetail> undecodableParameters(InvalidParameterException undecodable) {
+		return answer(Problems.problem(HttpStatus.BAD_REQUEST, "invalid_parameter", "Invalid parameter",
+				"The query string cannot be decoded."));
+	}
+
 	@ExceptionHandler(IllegalArgumentException.class)
 	ResponseEntity<ProblemDetail> invalidValue(IllegalArgumentException invalid) {
 		return answer(
@@ -67,9 +108,33 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler(Exception.class)
 	ResponseEntity<ProblemDetail> unexpected(Exception failure) {
+		if (DatabaseUnavailable.causedBy(failure)) {
+			return databaseUnavailable(failure);
+		}
 		logger.error("Unexpected failure", failure);
 		return answer(Problems.problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "Internal error",
 				"The request failed unexpectedly; nothing was recorded. It is safe to retry."));
+	}
+
+	/**
+	 * The database is away (Axon's event store, a projection or a transaction could not
+	 * reach it): the caller retries shortly. Logged without a stack trace, since an
+	 * outage produces one per request.
+	 */
+	private static ResponseEntity<ProblemDetail> databaseUnavailable(Exception failure) {
+		logger.warn("Answering 503, the database is unavailable: {}", mostSpecificMessage(failure));
+		return ResponseEntity.status(DatabaseUnavailable.STATUS)
+			.header(HttpHeaders.RETRY_AFTER, DatabaseUnavailable.RETRY_AFTER_SECONDS)
+			.body(Problems.problem(DatabaseUnavailable.STATUS, DatabaseUnavailable.CODE, DatabaseUnavailable.TITLE,
+					DatabaseUnavailable.DETAIL));
+	}
+
+	private static String mostSpecificMessage(Throwable failure) {
+		Throwable cause = failure;
+		for (int depth = 0; cause.getCause() != null && cause.getCause() != cause && depth < 32; depth++) {
+			cause = cause.getCause();
+		}
+		return cause.getClass().getSimpleName() + ": " + cause.getMessage();
 	}
 
 	@Override

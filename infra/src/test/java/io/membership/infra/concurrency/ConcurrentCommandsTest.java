@@ -66,7 +66,7 @@ import io.membership.infra.support.TestOrganization.Member;
  * independent of the aggregate, and matched with the answers each request got.
  */
 @PostgresServiceTest
-class ConcurrentCommandsTest {
+public class ConcurrentCommandsTest {
 
 	private static final int THREADS = 12;
 
@@ -90,7 +90,7 @@ class ConcurrentCommandsTest {
 	}
 
 	/** One row of {@code domainevententry}. */
-	record StoredEvent(long sequenceNumber, MembershipEvent event) {
+	public record StoredEvent(long sequenceNumber, MembershipEvent event) {
 	}
 
 	@Test
@@ -375,9 +375,10 @@ class ConcurrentCommandsTest {
 	 * API.md: exactly one Owner after every event; every actor an active member whose
 	 * role grants the action at that moment; only the Owner transfers ownership; only AD
 	 * and OW change roles; nobody changes the Owner's role. Written from API.md and
-	 * {@link PermissionMatrix}, not from the aggregate.
+	 * {@link PermissionMatrix}, not from the aggregate. Public so that the
+	 * fault-injection suite replays the histories it provokes with it too.
 	 */
-	static final class InvariantChecker {
+	public static final class InvariantChecker {
 
 		private final Map<UserId, Role> roles = new HashMap<>();
 
@@ -387,11 +388,11 @@ class ConcurrentCommandsTest {
 
 		private MembershipEvent previous;
 
-		UserId owner() {
+		public UserId owner() {
 			return this.owner;
 		}
 
-		void apply(StoredEvent stored) {
+		public void apply(StoredEvent stored) {
 			MembershipEvent event = stored.event();
 			String at = "event #" + stored.sequenceNumber() + " " + event;
 			if (event instanceof OrganizationCreated created) {

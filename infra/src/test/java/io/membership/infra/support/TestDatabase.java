@@ -78,6 +78,14 @@ public final class TestDatabase {
 		return this.url + (this.url.contains("?") ? "&" : "?") + "currentSchema=" + otherSchema;
 	}
 
+	/**
+	 * The server's JDBC URL without a schema, for tests that give each service process a
+	 * schema of its own.
+	 */
+	public String serverUrl() {
+		return this.url;
+	}
+
 	public String username() {
 		return this.username;
 	}

@@ -23,6 +23,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -35,6 +37,7 @@ import org.springframework.web.util.ContentCachingResponseWrapper;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.membership.infra.web.DatabaseUnavailable;
 import io.membership.infra.web.ProblemWriter;
 import io.membership.infra.web.RequestBodyLimitFilter;
 
@@ -43,7 +46,8 @@ import io.membership.infra.web.RequestBodyLimitFilter;
  * and its answer is kept (per caller, for a day); a retry with the same key and the same
  * request gets that answer again and runs nothing, so it stores nothing new. The same key
  * with a different request is refused (422), and a retry while the first is still running
- * is told to come back (409). A request that failed on our side (5xx) releases its key.
+ * is told to come back (409). A request that failed on our side (5xx) releases its key;
+ * while the database is unreachable the key cannot be claimed and the answer is 503.
  *
  * <p>
  * Runs after Spring Security's filters, so the caller is known and an unauthenticated
@@ -51,6 +55,8 @@ import io.membership.infra.web.RequestBodyLimitFilter;
  */
 @Component
 public class IdempotencyFilter extends OncePerRequestFilter {
+
+	private static final Logger logger = LoggerFactory.getLogger(IdempotencyFilter.class);
 
 	static final String HEADER = "Idempotency-Key";
 
@@ -113,27 +119,78 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 			return;
 		}
 		String fingerprint = fingerprint(request, body);
-		Optional<IdempotencyStore.Earlier> earlier = this.store.claim(caller.getName(), key, fingerprint,
-				this.abandonedAfter);
+		Optional<IdempotencyStore.Earlier> earlier;
+		try {
+			earlier = this.store.claim(caller.getName(), key, fingerprint, this.abandonedAfter);
+		}
+		catch (RuntimeException failure) {
+			if (!DatabaseUnavailable.causedBy(failure)) {
+				throw failure;
+			}
+			logger.warn("Answering 503, the database is unavailable to claim an Idempotency-Key: {}",
+					failure.getMessage());
+			response.setHeader(HttpHeaders.RETRY_AFTER, DatabaseUnavailable.RETRY_AFTER_SECONDS);
+			this.problems.write(response, DatabaseUnavailable.STATUS, DatabaseUnavailable.CODE,
+					DatabaseUnavailable.DETAIL);
+			return;
+		}
 		if (earlier.isPresent()) {
 			answerAgain(earlier.get(), fingerprint, response);
 			return;
 		}
 		ContentCachingResponseWrapper recorded = new ContentCachingResponseWrapper(response);
-		boolean completed = false;
+		boolean answered = false;
 		try {
 			chain.doFilter(new ReplayableBodyRequest(request, body), recorded);
 			if (recorded.getStatus() < 500) {
-				this.store.complete(caller.getName(), key, recorded.getStatus(), headersOf(recorded),
-						recorded.getContentAsByteArray());
-				completed = true;
+				keep(caller.getName(), key, recorded);
+				answered = true;
 			}
 		}
 		finally {
-			if (!completed) {
-				this.store.release(caller.getName(), key);
+			try {
+				if (!answered) {
+					release(caller.getName(), key);
+				}
 			}
-			recorded.copyBodyToResponse();
+			finally {
+				recorded.copyBodyToResponse();
+			}
+		}
+	}
+
+	/**
+	 * Keeps the answer under its key. If the database went away since the command ran,
+	 * the answer still goes out and the claim stays in progress: a retry is told to wait
+	 * (409) until the claim counts as abandoned, rather than running the command again.
+	 */
+	private void keep(String caller, String key, ContentCachingResponseWrapper recorded) {
+		try {
+			this.store.complete(caller, key, recorded.getStatus(), headersOf(recorded),
+					recorded.getContentAsByteArray());
+		}
+		catch (RuntimeException failure) {
+			if (!DatabaseUnavailable.causedBy(failure)) {
+				throw failure;
+			}
+			logger.warn("Could not keep the answer to an Idempotency-Key, the database is unavailable: {}",
+					failure.getMessage());
+		}
+	}
+
+	/**
+	 * Releases the key of a request that failed on our side, so a retry runs again. If
+	 * the database is away the claim stays until it counts as abandoned.
+	 */
+	private void release(String caller, String key) {
+		try {
+			this.store.release(caller, key);
+		}
+		catch (RuntimeException failure) {
+			if (!DatabaseUnavailable.causedBy(failure)) {
+				throw failure;
+			}
+			logger.warn("Could not release an Idempotency-Key, the database is unavailable: {}", failure.getMessage());
 		}
 	}
 

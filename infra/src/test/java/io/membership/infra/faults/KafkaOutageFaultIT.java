@@ -1,0 +1,106 @@
+package io.membership.infra.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import io.membership.infra.faults.CommandLoad.Sent;
+import io.membership.infra.faults.EventsTopic.Published;
+import io.membership.infra.faults.FaultChecks.Delivery;
+import io.membership.infra.faults.FaultChecks.Tally;
+import io.membership.infra.faults.FaultSchema.StoredEvent;
+import io.membership.infra.kafka.EmbeddedKafkaBroker;
+
+/**
+ * Case 2: Kafka (a broker in the test JVM) goes away for three times the publisher's
+ * delivery timeout while clients keep sending commands, then comes back on the same port
+ * with the same log. Commands must go on being accepted throughout, and afterwards the
+ * topic must hold every stored event, in order per organization.
+ */
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class KafkaOutageFaultIT {
+
+	private static final String SCENARIO = "Kafka down";
+
+	private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(5);
+
+	private static final Duration OUTAGE = DELIVERY_TIMEOUT.multipliedBy(3);
+
+	@Test
+	@Timeout(value = 10, unit = TimeUnit.MINUTES)
+	void commands_are_accepted_while_kafka_is_down_and_every_event_is_published_in_order_when_it_returns() {
+		try (FaultSchema schema = FaultSchema.create("kafka");
+				EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(0, ServiceProcess.faultsDirectory()
+					.resolve("kafka-outage-broker-" + System.currentTimeMillis()))) {
+			broker.start();
+			String bootstrapServers = broker.bootstrapServers();
+			try (ServiceProcess service = ServiceProcess.builder("kafka-outage", schema)
+				.externalKafka(bootstrapServers)
+				.env("MEMBERSHIP_KAFKA_DELIVERY_TIMEOUT", DELIVERY_TIMEOUT.toSeconds() + "s")
+				.build()
+				.start(); EventsTopic topic = new EventsTopic(bootstrapServers)) {
+				List<Sent> sent;
+				long down;
+				long up;
+				try (CommandLoad load = new CommandLoad("kafka", 3, (client) -> service.port(),
+						Duration.ofMillis(20))) {
+					load.start();
+					assertThat(load.awaitAcknowledged(60, Duration.ofSeconds(120))).isTrue();
+					broker.close();
+					down = System.currentTimeMillis();
+					int before = load.acknowledged();
+					ServiceProcess.sleep(OUTAGE);
+					int during = load.acknowledged() - before;
+					broker.start();
+					up = System.currentTimeMillis();
+					assertThat(broker.bootstrapServers()).isEqualTo(bootstrapServers);
+					load.awaitAcknowledged(load.acknowledged() + 30, Duration.ofSeconds(60));
+					sent = load.stop();
+					assertThat(during).as("commands accepted while Kafka was down").isPositive();
+				}
+				assertThat(sent).as("every command was accepted, Kafka or not")
+					.allSatisfy((request) -> assertThat(request.acknowledged()).as(request.toString()).isTrue());
+				List<Sent> duringOutage = sent.stream()
+					.filter((request) -> request.startedAtMillis() >= down && request.startedAtMillis() < up)
+					.sorted(Comparator.comparingLong(Sent::millis))
+					.toList();
+
+				List<StoredEvent> store = schema.events();
+				FaultChecks.assertGapless(store);
+				Tally tally = FaultChecks.assertAcknowledgedStoredOnce(sent, store, "kafka");
+				List<Published> records = topic.readUntil(FaultChecks.containsEvery(store), Duration.ofSeconds(180));
+				long drained = System.currentTimeMillis();
+				Delivery delivery = FaultChecks.assertPublishedInOrder(store, records);
+				Duration converged = FaultChecks.assertViewsConverge(service, schema, store, Duration.ofSeconds(60));
+
+				FaultReport.record(SCENARIO,
+						"Kafka stopped for %d s (delivery timeout %d s); %d commands during the "
+								+ "outage, all accepted, median %d ms, slowest %d ms",
+						(up - down) / 1000, DELIVERY_TIMEOUT.toSeconds(), duringOutage.size(),
+						percentile(duringOutage, 50), percentile(duringOutage, 100));
+				FaultReport.record(SCENARIO, "%s; %s; topic complete %d ms after Kafka returned", tally, delivery,
+						drained - up);
+				FaultReport.record(SCENARIO, "views converged %s after the topic was complete",
+						FaultChecks.millis(converged));
+			}
+		}
+	}
+
+	private static long percentile(List<Sent> sortedByMillis, int percent) {
+		if (sortedByMillis.isEmpty()) {
+			return 0;
+		}
+		int index = Math.min(sortedByMillis.size() - 1, (sortedByMillis.size() * percent) / 100);
+		return new ArrayList<>(sortedByMillis).get(index).millis();
+	}
+
+}
