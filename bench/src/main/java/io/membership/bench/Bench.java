@@ -70,7 +70,8 @@ public final class Bench {
 	}
 
 	private void run() throws Exception {
-		log("Benchmarks, " + this.settings.mode() + " mode, service " + this.settings.jar());
+		log("Benchmarks, " + this.settings.mode() + " mode"
+				+ (this.settings.replayOnly() ? ", replay and memory only" : "") + ", service " + this.settings.jar());
 		Path data = this.settings.out().resolve("bench-data");
 		deleteRecursively(data);
 		try (BenchDatabase database = new BenchDatabase(this.settings)) {
@@ -78,7 +79,6 @@ public final class Bench {
 			this.results.put("started_at", Instant.now().toString());
 			int kafkaPort = ServiceProcess.freePort();
 			String schemaA = database.createSchema();
-			List<Organization> organizations;
 			Topics.Read plain;
 			long topicEvents;
 			SyntheticEvents.Written synthetic;
@@ -87,10 +87,12 @@ public final class Bench {
 				long[] idle = service.residentKib();
 				section("memory").put("service_a_idle_rss_mb", mb(idle[0]));
 				Api api = new Api(service.baseUrl());
-				organizations = commands(api, database, schemaA);
-				checks(api, organizations.get(0));
-				propagation(api, service, organizations);
-				growth(api);
+				if (!this.settings.replayOnly()) {
+					List<Organization> organizations = commands(api, service, database, schemaA);
+					checks(api, service, organizations.get(0));
+					propagation(api, service, organizations);
+					growth(api);
+				}
 				long[] loaded = service.residentKib();
 				section("memory").put("service_a_rss_after_command_phases_mb", mb(loaded[0]));
 				log("Writing synthetic events to the topic");
@@ -111,6 +113,7 @@ public final class Bench {
 			deleteRecursively(data);
 		}
 		this.results.put("finished_at", Instant.now().toString());
+		this.results.put("load_average_at_end", Files.readString(Path.of("/proc/loadavg")).trim());
 		this.results.put("seconds", Load.round(elapsed()));
 		this.results.write(this.settings.out());
 		log("Wrote " + this.settings.out().resolve("bench-results.json") + " and bench-results.md:\n"
@@ -118,7 +121,8 @@ public final class Bench {
 	}
 
 	// 1. Command throughput over HTTP, against raw JDBC inserts of event-store rows.
-	private List<Organization> commands(Api api, BenchDatabase database, String schema) throws Exception {
+	private List<Organization> commands(Api api, ServiceProcess service, BenchDatabase database, String schema)
+			throws Exception {
 		int clients = this.settings.clients();
 		log("Commands: setting up " + 4 * clients + " organizations and one shared by " + clients + " clients");
 		List<Organization> organizations = parallel(4 * clients, 16, (index) -> {
@@ -138,8 +142,21 @@ public final class Bench {
 			return true;
 		};
 		Load.closed(clients, this.settings.warmup(), manyOrganizations);
+		Map<String, Long> rowsBefore = settled(database, schema);
+		long cpuBefore = service.cpuMillis();
 		Load.Outcome many = Load.closed(clients, this.settings.commandRun(), manyOrganizations);
 		log("Commands over " + organizations.size() + " organizations: " + many.summary());
+		Map<String, Long> rowsAfter = settled(database, schema);
+		double cpuPerCommand = (double) (service.cpuMillis() - cpuBefore) / many.ok();
+		Map<String, Object> rowsPerCommand = new LinkedHashMap<>();
+		rowsAfter.forEach((table, rows) -> {
+			long added = rows - rowsBefore.getOrDefault(table, 0L);
+			if (added > 0) {
+				rowsPerCommand.put(table, Load.round((double) added / many.ok()));
+			}
+		});
+		log("Per command: " + Load.round(cpuPerCommand)
+				+ " ms of service CPU (publishing and projecting included), rows " + rowsPerCommand);
 		Load.closed(clients, this.settings.warmup(), oneOrganization);
 		Load.Outcome one = Load.closed(clients, this.settings.commandRun(), oneOrganization);
 		log("Commands on one organization: " + one.summary());
@@ -149,6 +166,8 @@ public final class Bench {
 		section.put("clients", clients);
 		section.put("command", "POST /api/organizations/{org}/memberships/{user}/role (AN <-> RE), one event each");
 		section.put("many_organizations", with(many.summary(), "organizations", organizations.size()));
+		section.put("service_cpu_ms_per_command", Load.round(cpuPerCommand));
+		section.put("rows_added_per_command", rowsPerCommand);
 		section.put("one_organization", one.summary());
 		section.put("baseline_jdbc_inserts", with(jdbc.summary(), "statement",
 				"INSERT of one domainevententry-shaped row, autocommit, one connection per client"));
@@ -205,7 +224,7 @@ public final class Bench {
 	}
 
 	// 2. Checks at a fixed arrival rate, against a trivial endpoint of the same server.
-	private void checks(Api api, Organization organization) {
+	private void checks(Api api, ServiceProcess service, Organization organization) {
 		Member member = organization.members().get(0);
 		String path = "/api/organizations/" + organization.id() + "/permissions/check?user_id=" + member.userId()
 				+ "&action=" + CHECK_ACTION;
@@ -223,11 +242,16 @@ public final class Bench {
 		Load.open(rate, this.settings.warmup(), 64, trivial);
 		Load.Outcome trivialOpen = Load.open(rate, this.settings.checkRun(), 64, trivial);
 		log("Trivial at " + rate + "/s: " + trivialOpen.summary());
+		long cpuBefore = service.cpuMillis();
 		Load.Outcome checkMax = Load.closed(this.settings.saturationClients(), this.settings.saturationRun(), check);
-		log("Check saturated: " + checkMax.summary());
+		double cpuPerCheck = (double) (service.cpuMillis() - cpuBefore) / checkMax.ok();
+		log("Check saturated: " + checkMax.summary() + ", " + Load.round(cpuPerCheck * 1000) + " µs service CPU each");
+		cpuBefore = service.cpuMillis();
 		Load.Outcome trivialMax = Load.closed(this.settings.saturationClients(), this.settings.saturationRun(),
 				trivial);
-		log("Trivial saturated: " + trivialMax.summary());
+		double cpuPerTrivial = (double) (service.cpuMillis() - cpuBefore) / trivialMax.ok();
+		log("Trivial saturated: " + trivialMax.summary() + ", " + Load.round(cpuPerTrivial * 1000)
+				+ " µs service CPU each");
 		Map<String, Object> section = section("checks");
 		section.put("request", "GET "
 				+ path.replace(organization.id(), "{org}").replace("user_id=" + member.userId(), "user_id={member}")
@@ -239,6 +263,8 @@ public final class Bench {
 		section.put("saturation_clients", this.settings.saturationClients());
 		section.put("check_saturated", checkMax.summary());
 		section.put("baseline_saturated", trivialMax.summary());
+		section.put("service_cpu_us_per_check_saturated", Load.round(cpuPerCheck * 1000));
+		section.put("service_cpu_us_per_baseline_request_saturated", Load.round(cpuPerTrivial * 1000));
 		this.results.key("check_p99_ms", checkOpen.millis(99),
 				"p50 " + Results.format(checkOpen.millis(50)) + " / p99 " + Results.format(checkOpen.millis(99))
 						+ " / p99.9 " + Results.format(checkOpen.millis(99.9)) + " ms at " + rate + "/s",
@@ -379,8 +405,8 @@ public final class Bench {
 		try (ServiceProcess service = ServiceProcess.start("b", this.settings, schema, data, kafkaPort);
 				Connection connection = database.connect(schema)) {
 			log("Service b started (pid " + service.pid() + ") after " + Load.round(since(launched)) + " s");
-			long deadline = launched
-					+ (this.settings.quick() ? TimeUnit.MINUTES.toNanos(3) : TimeUnit.MINUTES.toNanos(40));
+			long deadline = this.settings.quick() ? Math.max(this.started + BenchSettings.QUICK_BUDGET.toNanos(),
+					System.nanoTime() + TimeUnit.SECONDS.toNanos(30)) : launched + TimeUnit.MINUTES.toNanos(40);
 			long applied = 0;
 			while (System.nanoTime() < deadline) {
 				applied = appliedPosition(connection);
@@ -404,6 +430,7 @@ public final class Bench {
 			section.put("events_on_topic", topicEvents);
 			section.put("synthetic_events", synthetic.events());
 			section.put("events_applied", applied);
+			section.put("finished", applied >= topicEvents);
 			section.put("seconds_from_first_commit", Load.round(seconds));
 			section.put("seconds_from_launch", Load.round((done - launched) / 1e9));
 			section.put("per_second", Load.round(perSecond));
@@ -437,6 +464,24 @@ public final class Bench {
 					Results.format(idleMb) + " MB idle after start", null, true);
 			return plain;
 		}
+	}
+
+	/**
+	 * The schema's row counts once the publisher and the projection have caught up (no
+	 * table changed for a second), at most 20 s after the load stopped.
+	 */
+	private static Map<String, Long> settled(BenchDatabase database, String schema) {
+		Map<String, Long> counts = database.rowCounts(schema);
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+		while (System.nanoTime() < deadline) {
+			ServiceProcess.sleep(1000);
+			Map<String, Long> again = database.rowCounts(schema);
+			if (again.equals(counts)) {
+				return again;
+			}
+			counts = again;
+		}
+		return counts;
 	}
 
 	private static long appliedPosition(Connection connection) {

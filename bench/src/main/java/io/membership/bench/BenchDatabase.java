@@ -44,6 +44,34 @@ final class BenchDatabase implements AutoCloseable {
 		}
 	}
 
+	/** Every table of the schema and how many rows it holds. */
+	java.util.Map<String, Long> rowCounts(String schema) {
+		java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+		try (Connection connection = connect(schema)) {
+			List<String> tables = new ArrayList<>();
+			try (var statement = connection.prepareStatement(
+					"SELECT table_name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE'")) {
+				statement.setString(1, schema);
+				try (var rows = statement.executeQuery()) {
+					while (rows.next()) {
+						tables.add(rows.getString(1));
+					}
+				}
+			}
+			for (String table : tables) {
+				try (Statement statement = connection.createStatement();
+						var rows = statement.executeQuery("SELECT COUNT(*) FROM " + schema + "." + table)) {
+					rows.next();
+					counts.put(table, rows.getLong(1));
+				}
+			}
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Cannot count the rows of " + schema + ": " + ex.getMessage(), ex);
+		}
+		return counts;
+	}
+
 	String serverVersion() {
 		try (Connection connection = connect(null);
 				Statement statement = connection.createStatement();

@@ -27,13 +27,27 @@ record BenchSettings(boolean quick, Path jar, Path out, List<String> serviceJvmA
 		String dbUser = System.getProperty("bench.db.user", "postgres");
 		String dbPassword = System.getProperty("bench.db.password", "");
 		if (quick) {
-			return new BenchSettings(true, jar, out, jvmArgs, dbUrl, dbUser, dbPassword, 32, Duration.ofSeconds(3),
-					Duration.ofSeconds(8), 2000, Duration.ofSeconds(8), 16, Duration.ofSeconds(5), 50,
-					Duration.ofSeconds(8), 1_000, 10_000, 50, Duration.ofSeconds(8), 100_000, 1_000, 100);
+			return new BenchSettings(true, jar, out, jvmArgs, dbUrl, dbUser, dbPassword, 32, Duration.ofSeconds(2),
+					Duration.ofSeconds(5), 2000, Duration.ofSeconds(5), 16, Duration.ofSeconds(4), 50,
+					Duration.ofSeconds(5), 500, 5_000, 50, Duration.ofSeconds(5), 100_000, 1_000, 100);
 		}
 		return new BenchSettings(false, jar, out, jvmArgs, dbUrl, dbUser, dbPassword, 32, Duration.ofSeconds(10),
 				Duration.ofSeconds(30), 2000, Duration.ofSeconds(30), 16, Duration.ofSeconds(15), 50,
 				Duration.ofSeconds(30), 10_000, 100_000, 50, Duration.ofSeconds(30), 1_000_000, 1_000, 100);
+	}
+
+	/**
+	 * The quick run's whole budget: the replay, which comes last, gets what is left of it
+	 * (and reports how far it got).
+	 */
+	static final Duration QUICK_BUDGET = Duration.ofSeconds(290);
+
+	/**
+	 * {@code -Dbench.phases=replay}: only the replay and memory measurements, to compare
+	 * a change to the projection quickly; the default runs everything.
+	 */
+	boolean replayOnly() {
+		return "replay".equals(System.getProperty("bench.phases", "all"));
 	}
 
 	String mode() {

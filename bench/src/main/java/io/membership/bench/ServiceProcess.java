@@ -24,6 +24,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class ServiceProcess implements AutoCloseable {
 
+	/** USER_HZ, which Linux fixes at 100 for user space. */
+	private static final long CLOCK_TICKS_PER_SECOND = 100;
+
 	private final String name;
 
 	private final int port;
@@ -110,6 +113,20 @@ final class ServiceProcess implements AutoCloseable {
 			throw new UncheckedIOException(ex);
 		}
 		return new long[] { rss, hwm };
+	}
+
+	/** CPU time the service's JVM has used so far (user and system), in milliseconds. */
+	long cpuMillis() {
+		try {
+			String stat = Files.readString(Path.of("/proc", Long.toString(pid()), "stat"));
+			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+			// Fields 14 and 15 of proc(5), counted from the state field (3) here.
+			long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+			return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	/** Asks the service's JVM for a full collection, as {@code jcmd <pid> GC.run}. */
