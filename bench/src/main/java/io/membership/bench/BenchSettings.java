@@ -13,7 +13,7 @@ record BenchSettings(boolean quick, Path jar, Path out, List<String> serviceJvmA
 		String dbPassword, int clients, Duration warmup, Duration commandRun, int checkRate, Duration checkRun,
 		int saturationClients, Duration saturationRun, int propagationRate, Duration propagationRun, int growthMembers,
 		int growthEvents, int growthRate, Duration growthRun, int replayEvents, int replayOrganizations,
-		int replayMembersPerOrganization) {
+		int replayMembersPerOrganization, Duration initialWarmup) {
 
 	static BenchSettings fromSystemProperties() {
 		boolean quick = Boolean.parseBoolean(System.getProperty("bench.quick", "false"));
@@ -29,11 +29,13 @@ record BenchSettings(boolean quick, Path jar, Path out, List<String> serviceJvmA
 		if (quick) {
 			return new BenchSettings(true, jar, out, jvmArgs, dbUrl, dbUser, dbPassword, 32, Duration.ofSeconds(2),
 					Duration.ofSeconds(5), 2000, Duration.ofSeconds(5), 16, Duration.ofSeconds(4), 50,
-					Duration.ofSeconds(5), 500, 5_000, 50, Duration.ofSeconds(5), 100_000, 1_000, 100);
+					Duration.ofSeconds(5), 500, 5_000, 50, Duration.ofSeconds(5), 100_000, 1_000, 100,
+					Duration.ofSeconds(10));
 		}
 		return new BenchSettings(false, jar, out, jvmArgs, dbUrl, dbUser, dbPassword, 32, Duration.ofSeconds(10),
 				Duration.ofSeconds(30), 2000, Duration.ofSeconds(30), 16, Duration.ofSeconds(15), 50,
-				Duration.ofSeconds(30), 10_000, 100_000, 50, Duration.ofSeconds(30), 1_000_000, 1_000, 100);
+				Duration.ofSeconds(30), 10_000, 100_000, 50, Duration.ofSeconds(30), 1_000_000, 1_000, 100,
+				Duration.ofSeconds(60));
 	}
 
 	/**
