@@ -459,6 +459,7 @@ public final class Bench {
 			service.fullGc();
 			ServiceProcess.sleep(1000);
 			long[] afterGc = service.residentKib();
+			long heapUsed = service.heapUsedKib();
 			long members = count(connection, "SELECT COUNT(*) FROM qs_members");
 			Map<String, Object> memory = section("memory");
 			memory.put("members_loaded", members);
@@ -466,6 +467,7 @@ public final class Bench {
 			memory.put("service_b_rss_after_replay_mb", mb(loaded[0]));
 			memory.put("service_b_peak_rss_mb", mb(loaded[1]));
 			memory.put("service_b_rss_after_full_gc_mb", mb(afterGc[0]));
+			memory.put("service_b_heap_used_after_full_gc_mb", mb(heapUsed));
 			memory.put("jvm_args", this.settings.serviceJvmArgs());
 			log("Memory: " + members + " members, RSS " + mb(loaded[0]) + " MB, after GC " + mb(afterGc[0]) + " MB");
 			Topics.Read plain = Topics.readAll(service.kafkaBootstrap(), topicEvents, Duration.ofMinutes(10));
@@ -477,7 +479,8 @@ public final class Bench {
 			double idleMb = (double) section("memory").get("service_a_idle_rss_mb");
 			this.results.key("memory_rss_mb", mb(loaded[0]),
 					"RSS with " + Results.format(members) + " members loaded (" + Results.format(mb(afterGc[0]))
-							+ " MB after a full GC; peak " + Results.format(mb(loaded[1])) + " MB)",
+							+ " MB after a full GC, of which Java heap in use " + Results.format(mb(heapUsed))
+							+ " MB; peak " + Results.format(mb(loaded[1])) + " MB)",
 					Results.format(idleMb) + " MB idle after start", null, true);
 			return plain;
 		}

@@ -131,18 +131,36 @@ final class ServiceProcess implements AutoCloseable {
 
 	/** Asks the service's JVM for a full collection, as {@code jcmd <pid> GC.run}. */
 	void fullGc() {
+		jcmd("GC.run");
+	}
+
+	/**
+	 * The Java heap in use, in KiB, as {@code jcmd <pid> GC.heap_info} reports it; -1 if
+	 * it cannot be read.
+	 */
+	long heapUsedKib() {
+		java.util.regex.Matcher used = java.util.regex.Pattern.compile("heap\\s+total \\d+K, used (\\d+)K")
+			.matcher(jcmd("GC.heap_info"));
+		return used.find() ? Long.parseLong(used.group(1)) : -1;
+	}
+
+	private String jcmd(String command) {
 		Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
 		try {
-			Process gc = new ProcessBuilder(jcmd.toString(), Long.toString(pid()), "GC.run").redirectErrorStream(true)
-				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+			Process process = new ProcessBuilder(jcmd.toString(), Long.toString(pid()), command)
+				.redirectErrorStream(true)
 				.start();
-			gc.waitFor(60, TimeUnit.SECONDS);
+			String output = new String(process.getInputStream().readAllBytes(),
+					java.nio.charset.StandardCharsets.UTF_8);
+			process.waitFor(60, TimeUnit.SECONDS);
+			return output;
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+			return "";
 		}
 	}
 
