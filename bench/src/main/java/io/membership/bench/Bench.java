@@ -64,50 +64,69 @@ public final class Bench {
 		if (!Files.isRegularFile(settings.jar())) {
 			throw new IllegalStateException("No service jar at " + settings.jar() + "; build infra first");
 		}
-		new Bench(settings).run();
+		try {
+			new Bench(settings).run();
+		}
+		catch (Exception | Error ex) {
+			ex.printStackTrace();
+			System.exit(1);
+		}
 		// The JDK's HTTP client and Kafka's threads may linger; the results are written.
 		System.exit(0);
 	}
 
 	private void run() throws Exception {
-		log("Benchmarks, " + this.settings.mode() + " mode"
-				+ (this.settings.replayOnly() ? ", replay and memory only" : "") + ", service " + this.settings.jar());
+		log("Benchmarks, " + this.settings.mode() + " mode, phases " + this.settings.phases() + ", service "
+				+ this.settings.jar());
 		Path data = this.settings.out().resolve("bench-data");
 		deleteRecursively(data);
 		try (BenchDatabase database = new BenchDatabase(this.settings)) {
 			this.results.put("machine", machine(database));
 			this.results.put("started_at", Instant.now().toString());
+			this.results.put("phases", this.settings.phases());
 			int kafkaPort = ServiceProcess.freePort();
 			String schemaA = database.createSchema();
-			Topics.Read plain;
-			long topicEvents;
-			SyntheticEvents.Written synthetic;
+			long topicEvents = 0;
+			SyntheticEvents.Written synthetic = null;
 			try (ServiceProcess service = ServiceProcess.start("a", this.settings, schemaA, data, kafkaPort)) {
 				log("Service a started (pid " + service.pid() + ", port " + service.port() + ")");
 				long[] idle = service.residentKib();
 				section("memory").put("service_a_idle_rss_mb", mb(idle[0]));
 				Api api = new Api(service.baseUrl());
-				if (!this.settings.replayOnly()) {
-					List<Organization> organizations = commands(api, service, database, schemaA);
-					checks(api, service, organizations.get(0));
-					propagation(api, service, organizations);
+				if (this.settings.runs("commands") || this.settings.runs("checks")
+						|| this.settings.runs("propagation")) {
+					List<Organization> organizations = commands(api, service, database, schemaA,
+							this.settings.runs("commands"));
+					if (this.settings.runs("checks")) {
+						checks(api, service, organizations.get(0));
+					}
+					if (this.settings.runs("propagation")) {
+						propagation(api, service, organizations);
+					}
+				}
+				if (this.settings.runs("growth")) {
 					growth(api);
 				}
 				long[] loaded = service.residentKib();
 				section("memory").put("service_a_rss_after_command_phases_mb", mb(loaded[0]));
-				log("Writing synthetic events to the topic");
-				synthetic = SyntheticEvents.produce(service.kafkaBootstrap(), this.settings.replayOrganizations(),
-						this.settings.replayEvents() / this.settings.replayOrganizations(),
-						this.settings.replayMembersPerOrganization());
-				topicEvents = Topics.size(service.kafkaBootstrap());
-				log("Topic holds " + topicEvents + " events (" + synthetic.events() + " synthetic, written in "
-						+ Load.round(synthetic.seconds()) + " s); stopping service a");
+				if (this.settings.runs("replay")) {
+					log("Writing synthetic events to the topic");
+					synthetic = SyntheticEvents.produce(service.kafkaBootstrap(), this.settings.replayOrganizations(),
+							this.settings.replayEvents() / this.settings.replayOrganizations(),
+							this.settings.replayMembersPerOrganization());
+					topicEvents = Topics.size(service.kafkaBootstrap());
+					log("Topic holds " + topicEvents + " events (" + synthetic.events() + " synthetic, written in "
+							+ Load.round(synthetic.seconds()) + " s); stopping service a");
+				}
 			}
-			String schemaB = database.createSchema();
-			plain = replayAndMemory(database, schemaB, data, kafkaPort, topicEvents, synthetic);
-			section("replay").put("plain_consumer",
-					Map.of("records", plain.records(), "bytes", plain.bytes(), "seconds",
-							Load.round(plain.secondsFromFirstRecord()), "per_second", Load.round(plain.perSecond())));
+			if (synthetic != null) {
+				String schemaB = database.createSchema();
+				Topics.Read plain = replayAndMemory(database, schemaB, data, kafkaPort, topicEvents, synthetic);
+				section("replay").put("plain_consumer",
+						Map.of("records", plain.records(), "bytes", plain.bytes(), "seconds",
+								Load.round(plain.secondsFromFirstRecord()), "per_second",
+								Load.round(plain.perSecond())));
+			}
 		}
 		finally {
 			deleteRecursively(data);
@@ -121,8 +140,12 @@ public final class Bench {
 	}
 
 	// 1. Command throughput over HTTP, against raw JDBC inserts of event-store rows.
-	private List<Organization> commands(Api api, ServiceProcess service, BenchDatabase database, String schema)
-			throws Exception {
+	/**
+	 * Sets up the organizations the command, check and propagation measurements use and
+	 * warms the service up; measures the commands if {@code measure}.
+	 */
+	private List<Organization> commands(Api api, ServiceProcess service, BenchDatabase database, String schema,
+			boolean measure) throws Exception {
 		int clients = this.settings.clients();
 		log("Commands: setting up " + 4 * clients + " organizations and one shared by " + clients + " clients");
 		List<Organization> organizations = parallel(4 * clients, 16, (index) -> {
@@ -152,6 +175,9 @@ public final class Bench {
 						.statusCode() == 200));
 		Load.closed(clients, this.settings.initialWarmup(), manyOrganizations);
 		warmChecks.get();
+		if (!measure) {
+			return organizations;
+		}
 		Load.closed(clients, this.settings.warmup(), manyOrganizations);
 		Map<String, Long> rowsBefore = settled(database, schema);
 		long cpuBefore = service.cpuMillis();

@@ -44,12 +44,30 @@ record BenchSettings(boolean quick, Path jar, Path out, List<String> serviceJvmA
 	 */
 	static final Duration QUICK_BUDGET = Duration.ofSeconds(290);
 
+	/** Every measurement, in the order they run. */
+	static final List<String> PHASES = List.of("commands", "checks", "propagation", "growth", "replay");
+
 	/**
-	 * {@code -Dbench.phases=replay}: only the replay and memory measurements, to compare
-	 * a change to the projection quickly; the default runs everything.
+	 * {@code -Dbench.phases=replay} (or any comma-separated list of {@link #PHASES}):
+	 * only those measurements, to time one change quickly; the default, {@code all}, runs
+	 * everything. Memory is measured with the replay.
 	 */
-	boolean replayOnly() {
-		return "replay".equals(System.getProperty("bench.phases", "all"));
+	List<String> phases() {
+		String wanted = System.getProperty("bench.phases", "all").trim();
+		if (wanted.isEmpty() || wanted.equals("all")) {
+			return PHASES;
+		}
+		List<String> phases = Arrays.stream(wanted.split(",")).map(String::trim).toList();
+		for (String phase : phases) {
+			if (!PHASES.contains(phase)) {
+				throw new IllegalArgumentException("Unknown phase " + phase + "; the phases are " + PHASES);
+			}
+		}
+		return phases;
+	}
+
+	boolean runs(String phase) {
+		return phases().contains(phase);
 	}
 
 	String mode() {
