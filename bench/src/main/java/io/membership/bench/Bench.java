@@ -92,6 +92,9 @@ public final class Bench {
 				log("Service a started (pid " + service.pid() + ", port " + service.port() + ")");
 				long[] idle = service.residentKib();
 				section("memory").put("service_a_idle_rss_mb", mb(idle[0]));
+				service.fullGc();
+				long idleHeap = service.heapUsedKib();
+				section("memory").put("service_a_idle_heap_used_after_full_gc_mb", mb(idleHeap));
 				Api api = new Api(service.baseUrl());
 				if (this.settings.runs("commands") || this.settings.runs("checks")
 						|| this.settings.runs("propagation")) {
@@ -494,6 +497,15 @@ public final class Bench {
 			memory.put("service_b_peak_rss_mb", mb(loaded[1]));
 			memory.put("service_b_rss_after_full_gc_mb", mb(afterGc[0]));
 			memory.put("service_b_heap_used_after_full_gc_mb", mb(heapUsed));
+			Object idleHeap = memory.get("service_a_idle_heap_used_after_full_gc_mb");
+			if (idleHeap instanceof Double idleMb && members > 0) {
+				// Everything the rebuilt service holds beyond an idle one, per member: an
+				// upper
+				// bound of the permission view's cost (PermissionView's javadoc refers
+				// here).
+				memory.put("heap_bytes_per_member_estimate",
+						Math.round((heapUsed / 1024.0 - idleMb) * 1024 * 1024 / members));
+			}
 			memory.put("jvm_args", this.settings.serviceJvmArgs());
 			log("Memory: " + members + " members, RSS " + mb(loaded[0]) + " MB, after GC " + mb(afterGc[0]) + " MB");
 			Topics.Read plain = Topics.readAll(service.kafkaBootstrap(), topicEvents, Duration.ofMinutes(10));
