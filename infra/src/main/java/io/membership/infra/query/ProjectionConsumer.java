@@ -164,12 +164,10 @@ public class ProjectionConsumer implements SmartLifecycle {
 		List<ProjectedEvent> applied = new ArrayList<>();
 		Map<TopicPartition, Long> positions = new HashMap<>();
 		for (ConsumerRecord<String, byte[]> record : records) {
-			parse(record).ifPresent((event) -> {
-				this.projection.apply(event);
-				applied.add(event);
-			});
+			parse(record).ifPresent(applied::add);
 			positions.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
 		}
+		this.projection.applyAll(applied);
 		positions.forEach(this::storePosition);
 		return applied;
 	}

@@ -4,13 +4,19 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import tools.jackson.core.type.TypeReference;
@@ -57,8 +63,21 @@ public class MembershipProjection {
 
 	private final JdbcClient jdbc;
 
+	private final JdbcTemplate batches;
+
+	/** Writes every row with its own statement (no JDBC batches). */
 	public MembershipProjection(JdbcClient jdbc) {
+		this(jdbc, null);
+	}
+
+	/**
+	 * @param batches writes the rows of {@link #applyAll} in JDBC batches; with null, one
+	 * statement per row
+	 */
+	@Autowired
+	public MembershipProjection(JdbcClient jdbc, JdbcTemplate batches) {
 		this.jdbc = jdbc;
+		this.batches = batches;
 	}
 
 	/** What became of an event. */
@@ -69,6 +88,27 @@ public class MembershipProjection {
 	}
 
 	public Outcome apply(ProjectedEvent projected) {
+		return applyAll(List.of(projected)).get(0);
+	}
+
+	/**
+	 * Applies the events in order, as {@link #apply} would one by one, in the caller's
+	 * transaction. The rows nothing reads back while projecting (timeline, role history,
+	 * activity log) are written together at the end, in one JDBC batch per table, instead
+	 * of one round trip each; the member states they hold are read back from memory
+	 * meanwhile.
+	 */
+	public List<Outcome> applyAll(List<ProjectedEvent> events) {
+		Batch batch = new Batch();
+		List<Outcome> outcomes = new ArrayList<>(events.size());
+		for (ProjectedEvent projected : events) {
+			outcomes.add(apply(projected, batch));
+		}
+		batch.flush(this.jdbc, this.batches);
+		return outcomes;
+	}
+
+	private Outcome apply(ProjectedEvent projected, Batch batch) {
 		Outcome outcome = advanceVersion(projected);
 		if (outcome != Outcome.APPLIED) {
 			return outcome;
@@ -128,8 +168,8 @@ public class MembershipProjection {
 				.params(organization.value(), removed.userId().value(), removed.workspaceId().value())
 				.update();
 		}
-		recordTimelineAndHistory(projected, at);
-		recordActivity(projected, at);
+		recordTimelineAndHistory(projected, at, batch);
+		recordActivity(projected, at, batch);
 		return Outcome.APPLIED;
 	}
 
@@ -258,30 +298,38 @@ public class MembershipProjection {
 	 * role-history row for every change of role. The states before the event are read
 	 * back from the timeline, which this method itself keeps.
 	 */
-	private void recordTimelineAndHistory(ProjectedEvent projected, OffsetDateTime at) {
+	private void recordTimelineAndHistory(ProjectedEvent projected, OffsetDateTime at, Batch batch) {
 		MembershipEvent event = projected.event();
 		OrganizationId organization = event.organizationId();
 		List<MemberState> changed = MemberStates
-			.next(event, (user) -> latestState(organization, user).orElseThrow(() -> new IllegalStateException(
+			.next(event, (user) -> latestState(organization, user, batch).orElseThrow(() -> new IllegalStateException(
 					"Member " + user + " of " + organization + " has no state before version " + projected.version())));
 		for (MemberState state : changed) {
-			Optional<MemberState> before = latestState(organization, state.userId());
-			this.jdbc.sql(
+			Optional<MemberState> before = latestState(organization, state.userId(), batch);
+			batch.add(
 					"INSERT INTO qs_member_timeline (organization_id, user_id, version, occurred_at, role, workspaces) "
-							+ "VALUES (?, ?, ?, ?, ?, ?)")
-				.params(organization.value(), state.userId().value(), projected.version(), at, state.role().code(),
-						JSON.writeValueAsString(state.workspaces()))
-				.update();
+							+ "VALUES (?, ?, ?, ?, ?, ?)",
+					organization.value(), state.userId().value(), projected.version(), at, state.role().code(),
+					JSON.writeValueAsString(state.workspaces()));
+			batch.remember(organization, state);
 			Role from = before.map(MemberState::role).orElse(null);
 			if (from != state.role()) {
-				this.jdbc.sql("INSERT INTO qs_role_history (organization_id, user_id, version, event_id, occurred_at, "
-						+ "actor_user_id, from_role, to_role, reason, correlation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-					.params(organization.value(), state.userId().value(), projected.version(), projected.eventId(), at,
-							event.actorUserId().value(), code(from), state.role().code(), reason(event),
-							event.correlationId())
-					.update();
+				batch.add("INSERT INTO qs_role_history (organization_id, user_id, version, event_id, occurred_at, "
+						+ "actor_user_id, from_role, to_role, reason, correlation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+						organization.value(), state.userId().value(), projected.version(), projected.eventId(), at,
+						event.actorUserId().value(), code(from), state.role().code(), reason(event),
+						event.correlationId());
 			}
 		}
+	}
+
+	/**
+	 * The member's state after the events applied so far: from this batch if it changed
+	 * it, else from the timeline.
+	 */
+	private Optional<MemberState> latestState(OrganizationId organization, UserId user, Batch batch) {
+		MemberState pending = batch.latest(organization, user);
+		return (pending != null) ? Optional.of(pending) : latestState(organization, user);
 	}
 
 	/** A member's latest state on the timeline, which is their current one. */
@@ -320,15 +368,14 @@ public class MembershipProjection {
 			.single();
 	}
 
-	private void recordActivity(ProjectedEvent projected, OffsetDateTime at) {
+	private void recordActivity(ProjectedEvent projected, OffsetDateTime at, Batch batch) {
 		MembershipEvent event = projected.event();
-		this.jdbc
-			.sql("INSERT INTO qs_activity_log (organization_id, version, event_id, occurred_at, type, actor_user_id, "
-					+ "subject_user_id, workspace_id, summary, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-			.params(event.organizationId().value(), projected.version(), projected.eventId(), at, event.typeName(),
-					event.actorUserId().value(), event.subject().map(UserId::value).orElse(null), workspaceOf(event),
-					ActivitySummaries.describe(event), JSON.writeValueAsString(event))
-			.update();
+		batch.add(
+				"INSERT INTO qs_activity_log (organization_id, version, event_id, occurred_at, type, actor_user_id, "
+						+ "subject_user_id, workspace_id, summary, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				event.organizationId().value(), projected.version(), projected.eventId(), at, event.typeName(),
+				event.actorUserId().value(), event.subject().map(UserId::value).orElse(null), workspaceOf(event),
+				ActivitySummaries.describe(event), JSON.writeValueAsString(event));
 	}
 
 	private static String workspaceOf(MembershipEvent event) {
@@ -375,6 +422,43 @@ public class MembershipProjection {
 	 */
 	public static OffsetDateTime utc(Instant instant) {
 		return instant.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
+	}
+
+	/**
+	 * The insert-only rows of the events being applied, by statement in first-use order,
+	 * and the latest member states they record.
+	 */
+	private static final class Batch {
+
+		private final Map<String, List<Object[]>> rows = new LinkedHashMap<>();
+
+		private final Map<OrganizationId, Map<UserId, MemberState>> latest = new HashMap<>();
+
+		void add(String sql, Object... values) {
+			this.rows.computeIfAbsent(sql, (key) -> new ArrayList<>()).add(values);
+		}
+
+		void remember(OrganizationId organization, MemberState state) {
+			this.latest.computeIfAbsent(organization, (key) -> new HashMap<>()).put(state.userId(), state);
+		}
+
+		MemberState latest(OrganizationId organization, UserId user) {
+			Map<UserId, MemberState> states = this.latest.get(organization);
+			return (states != null) ? states.get(user) : null;
+		}
+
+		void flush(JdbcClient jdbc, JdbcTemplate batches) {
+			this.rows.forEach((sql, values) -> {
+				if (batches != null) {
+					batches.batchUpdate(sql, values);
+				}
+				else {
+					values.forEach((row) -> jdbc.sql(sql).params(row).update());
+				}
+			});
+			this.rows.clear();
+		}
+
 	}
 
 }

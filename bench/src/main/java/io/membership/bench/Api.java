@@ -1,0 +1,146 @@
+package io.membership.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The service's HTTP API as an upstream app calls it: the JDK's HTTP/1.1 client, one
+ * shared pool of keep-alive connections, bearer tokens per user.
+ */
+final class Api {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	/** User ids handed out by this run; each organization's users are its own. */
+	private static final AtomicLong USER_IDS = new AtomicLong(1_000_000);
+
+	private final HttpClient http = HttpClient.newBuilder()
+		.version(HttpClient.Version.HTTP_1_1)
+		.connectTimeout(Duration.ofSeconds(5))
+		.build();
+
+	private final String baseUrl;
+
+	Api(String baseUrl) {
+		this.baseUrl = baseUrl;
+	}
+
+	static long newUserId() {
+		return USER_IDS.incrementAndGet();
+	}
+
+	HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.baseUrl + path))
+			.timeout(Duration.ofSeconds(60))
+			.GET();
+		if (token != null) {
+			request.header("Authorization", "Bearer " + token);
+		}
+		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	HttpResponse<String> post(String path, String token, String json) throws IOException, InterruptedException {
+		HttpRequest request = HttpRequest.newBuilder(URI.create(this.baseUrl + path))
+			.timeout(Duration.ofSeconds(60))
+			.header("Authorization", "Bearer " + token)
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(json))
+			.build();
+		return this.http.send(request, HttpResponse.BodyHandlers.ofString());
+	}
+
+	/** A new organization whose Owner is a new user. */
+	Organization createOrganization(String name) throws IOException, InterruptedException {
+		long owner = newUserId();
+		String token = Tokens.forUser(owner);
+		HttpResponse<String> created = post("/api/organizations", token, "{\"name\":\"" + name + "\"}");
+		JsonNode body = expect(created, 201);
+		return new Organization(body.get("organization_id").asString(), owner, token);
+	}
+
+	/**
+	 * The Owner invites a new user with a role, and the user accepts: two commands, two
+	 * events.
+	 */
+	Member join(Organization organization, String role) throws IOException, InterruptedException {
+		long user = newUserId();
+		String email = "user" + user + "@bench.test";
+		HttpResponse<String> invited = post("/api/organizations/" + organization.id() + "/invitations",
+				organization.ownerToken(), "{\"email\":\"" + email + "\",\"role\":\"" + role + "\"}");
+		String invitation = expect(invited, 201).get("token").asString();
+		HttpResponse<String> accepted = post("/api/invitations/" + invitation + "/accept", Tokens.forUser(user),
+				"{\"user_id\":" + user + ",\"email\":\"" + email + "\"}");
+		expect(accepted, 200);
+		Member member = new Member(user, role);
+		organization.members().add(member);
+		return member;
+	}
+
+	/**
+	 * The Owner toggles the member's role between Annotator and Reviewer: one command,
+	 * one MemberRoleChanged. Only one request at a time per member, so every toggle
+	 * changes something.
+	 * @return the organization's version after the change
+	 */
+	long toggleRole(Organization organization, Member member) throws IOException, InterruptedException {
+		synchronized (member) {
+			String next = "AN".equals(member.role) ? "RE" : "AN";
+			HttpResponse<String> changed = post(
+					"/api/organizations/" + organization.id() + "/memberships/" + member.userId() + "/role",
+					organization.ownerToken(), "{\"role\":\"" + next + "\"}");
+			long version = expect(changed, 200).get("version").asLong();
+			member.role = next;
+			return version;
+		}
+	}
+
+	static JsonNode expect(HttpResponse<String> response, int status) {
+		if (response.statusCode() != status) {
+			throw new IllegalStateException(response.request().method() + " " + response.request().uri() + " answered "
+					+ response.statusCode() + ": " + response.body());
+		}
+		return JSON.readTree(response.body());
+	}
+
+	static JsonNode json(String text) {
+		return JSON.readTree(text);
+	}
+
+	/** An organization and the members the bench created in it. */
+	record Organization(String id, long ownerId, String ownerToken, List<Member> members) {
+
+		Organization(String id, long ownerId, String ownerToken) {
+			this(id, ownerId, ownerToken, new CopyOnWriteArrayList<>());
+		}
+
+	}
+
+	/** A member and the role the bench last gave them. */
+	static final class Member {
+
+		private final long userId;
+
+		private volatile String role;
+
+		Member(long userId, String role) {
+			this.userId = userId;
+			this.role = role;
+		}
+
+		long userId() {
+			return this.userId;
+		}
+
+	}
+
+}

@@ -1,0 +1,680 @@
+package io.membership.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.SynchronizedHistogram;
+
+import io.membership.bench.Api.Member;
+import io.membership.bench.Api.Organization;
+import io.membership.events.MemberRoleChanged;
+import io.membership.events.access.Role;
+import io.membership.events.ids.OrganizationId;
+import io.membership.events.ids.UserId;
+import io.membership.events.json.MembershipJson;
+
+/**
+ * The benchmarks of docs/PERFORMANCE.md, run by {@code mvn -Pbench -pl bench -am verify}
+ * ({@code -Dbench.quick=true} for a short run). Starts the service from its jar against
+ * PostgreSQL, measures each figure beside its baseline on the same machine in the same
+ * run, and writes {@code bench-results.json} and {@code bench-results.md}.
+ */
+public final class Bench {
+
+	private static final String CHECK_ACTION = "project_read";
+
+	private static final String TRIVIAL_PATH = "/actuator/health/liveness";
+
+	private final BenchSettings settings;
+
+	private final Results results;
+
+	private final long started = System.nanoTime();
+
+	private Bench(BenchSettings settings) {
+		this.settings = settings;
+		this.results = new Results(settings);
+	}
+
+	public static void main(String[] args) throws Exception {
+		BenchSettings settings = BenchSettings.fromSystemProperties();
+		if (!Files.isRegularFile(settings.jar())) {
+			throw new IllegalStateException("No service jar at " + settings.jar() + "; build infra first");
+		}
+		try {
+			new Bench(settings).run();
+		}
+		catch (Exception | Error ex) {
+			ex.printStackTrace();
+			System.exit(1);
+		}
+		// The JDK's HTTP client and Kafka's threads may linger; the results are written.
+		System.exit(0);
+	}
+
+	private void run() throws Exception {
+		log("Benchmarks, " + this.settings.mode() + " mode, phases " + this.settings.phases() + ", service "
+				+ this.settings.jar());
+		Path data = this.settings.out().resolve("bench-data");
+		deleteRecursively(data);
+		try (BenchDatabase database = new BenchDatabase(this.settings)) {
+			this.results.put("machine", machine(database));
+			this.results.put("started_at", Instant.now().toString());
+			this.results.put("phases", this.settings.phases());
+			int kafkaPort = ServiceProcess.freePort();
+			String schemaA = database.createSchema();
+			long topicEvents = 0;
+			SyntheticEvents.Written synthetic = null;
+			try (ServiceProcess service = ServiceProcess.start("a", this.settings, schemaA, data, kafkaPort)) {
+				log("Service a started (pid " + service.pid() + ", port " + service.port() + ")");
+				long[] idle = service.residentKib();
+				section("memory").put("service_a_idle_rss_mb", mb(idle[0]));
+				service.fullGc();
+				long idleHeap = service.heapUsedKib();
+				section("memory").put("service_a_idle_heap_used_after_full_gc_mb", mb(idleHeap));
+				Api api = new Api(service.baseUrl());
+				if (this.settings.runs("commands") || this.settings.runs("checks")
+						|| this.settings.runs("propagation")) {
+					List<Organization> organizations = commands(api, service, database, schemaA,
+							this.settings.runs("commands"));
+					if (this.settings.runs("checks")) {
+						checks(api, service, organizations.get(0));
+					}
+					if (this.settings.runs("propagation")) {
+						propagation(api, service, organizations);
+					}
+				}
+				if (this.settings.runs("growth")) {
+					growth(api);
+				}
+				long[] loaded = service.residentKib();
+				section("memory").put("service_a_rss_after_command_phases_mb", mb(loaded[0]));
+				if (this.settings.runs("replay")) {
+					log("Writing synthetic events to the topic");
+					synthetic = SyntheticEvents.produce(service.kafkaBootstrap(), this.settings.replayOrganizations(),
+							this.settings.replayEvents() / this.settings.replayOrganizations(),
+							this.settings.replayMembersPerOrganization());
+					topicEvents = Topics.size(service.kafkaBootstrap());
+					log("Topic holds " + topicEvents + " events (" + synthetic.events() + " synthetic, written in "
+							+ Load.round(synthetic.seconds()) + " s); stopping service a");
+				}
+			}
+			if (synthetic != null) {
+				String schemaB = database.createSchema();
+				Topics.Read plain = replayAndMemory(database, schemaB, data, kafkaPort, topicEvents, synthetic);
+				section("replay").put("plain_consumer",
+						Map.of("records", plain.records(), "bytes", plain.bytes(), "seconds",
+								Load.round(plain.secondsFromFirstRecord()), "per_second",
+								Load.round(plain.perSecond())));
+			}
+		}
+		finally {
+			deleteRecursively(data);
+		}
+		this.results.put("finished_at", Instant.now().toString());
+		this.results.put("load_average_at_end", Files.readString(Path.of("/proc/loadavg")).trim());
+		this.results.put("seconds", Load.round(elapsed()));
+		this.results.write(this.settings.out());
+		log("Wrote " + this.settings.out().resolve("bench-results.json") + " and bench-results.md:\n"
+				+ this.results.markdown());
+	}
+
+	// 1. Command throughput over HTTP, against raw JDBC inserts of event-store rows.
+	/**
+	 * Sets up the organizations the command, check and propagation measurements use and
+	 * warms the service up; measures the commands if {@code measure}.
+	 */
+	private List<Organization> commands(Api api, ServiceProcess service, BenchDatabase database, String schema,
+			boolean measure) throws Exception {
+		int clients = this.settings.clients();
+		log("Commands: setting up " + 4 * clients + " organizations and one shared by " + clients + " clients");
+		List<Organization> organizations = parallel(4 * clients, 16, (index) -> {
+			Organization organization = api.createOrganization("Bench " + index);
+			api.join(organization, "AN");
+			return organization;
+		});
+		Organization shared = api.createOrganization("Shared");
+		parallel(clients, 16, (index) -> api.join(shared, "AN"));
+		Load.Task manyOrganizations = (client, sequence) -> {
+			Organization organization = organizations.get(client + clients * (int) (sequence % 4));
+			api.toggleRole(organization, organization.members().get(0));
+			return true;
+		};
+		Load.Task oneOrganization = (client, sequence) -> {
+			api.toggleRole(shared, shared.members().get(client));
+			return true;
+		};
+		// The JIT compiles the hot paths during the first minute of traffic; measuring
+		// before that would measure the compiler.
+		log("Warming up for " + this.settings.initialWarmup().toSeconds() + " s (commands and checks)");
+		CompletableFuture<Load.Outcome> warmChecks = CompletableFuture
+			.supplyAsync(() -> Load.closed(4, this.settings.initialWarmup(),
+					(client, sequence) -> api
+						.get("/api/organizations/" + shared.id() + "/permissions/check?user_id="
+								+ shared.members().get(0).userId() + "&action=" + CHECK_ACTION, shared.ownerToken())
+						.statusCode() == 200));
+		Load.closed(clients, this.settings.initialWarmup(), manyOrganizations);
+		warmChecks.get();
+		if (!measure) {
+			return organizations;
+		}
+		Load.closed(clients, this.settings.warmup(), manyOrganizations);
+		Map<String, Long> rowsBefore = settled(database, schema);
+		long cpuBefore = service.cpuMillis();
+		Load.Outcome many = Load.closed(clients, this.settings.commandRun(), manyOrganizations);
+		log("Commands over " + organizations.size() + " organizations: " + many.summary());
+		Map<String, Long> rowsAfter = settled(database, schema);
+		double cpuPerCommand = (double) (service.cpuMillis() - cpuBefore) / many.ok();
+		Map<String, Object> rowsPerCommand = new LinkedHashMap<>();
+		rowsAfter.forEach((table, rows) -> {
+			long added = rows - rowsBefore.getOrDefault(table, 0L);
+			if (added > 0) {
+				rowsPerCommand.put(table, Load.round((double) added / many.ok()));
+			}
+		});
+		log("Per command: " + Load.round(cpuPerCommand)
+				+ " ms of service CPU (publishing and projecting included), rows " + rowsPerCommand);
+		Load.closed(clients, this.settings.warmup(), oneOrganization);
+		Load.Outcome one = Load.closed(clients, this.settings.commandRun(), oneOrganization);
+		log("Commands on one organization: " + one.summary());
+		Load.Outcome jdbc = jdbcBaseline(database, schema, clients);
+		log("Baseline JDBC inserts: " + jdbc.summary());
+		Map<String, Object> section = section("commands");
+		section.put("clients", clients);
+		section.put("command", "POST /api/organizations/{org}/memberships/{user}/role (AN <-> RE), one event each");
+		section.put("many_organizations", with(many.summary(), "organizations", organizations.size()));
+		section.put("service_cpu_ms_per_command", Load.round(cpuPerCommand));
+		section.put("rows_added_per_command", rowsPerCommand);
+		section.put("one_organization", one.summary());
+		section.put("baseline_jdbc_inserts", with(jdbc.summary(), "statement",
+				"INSERT of one domainevententry-shaped row, autocommit, one connection per client"));
+		this.results.key("command_throughput_ratio", many.throughput() / jdbc.throughput(),
+				Results.format(many.throughput()) + " commands/s (" + clients + " clients, " + organizations.size()
+						+ " orgs); one org: " + Results.format(one.throughput()) + "/s",
+				Results.format(jdbc.throughput()) + " JDBC inserts/s", 0.5, false);
+		return organizations;
+	}
+
+	private Load.Outcome jdbcBaseline(BenchDatabase database, String schema, int clients) throws SQLException {
+		// Its own sequence: numbers drawn from the event store's would leave a gap of
+		// tens of
+		// thousands in domainevententry's global index, which the publisher's gap-aware
+		// tracking token would then carry (and copy) for a minute.
+		database.execute(schema, "CREATE TABLE bench_jdbc_baseline (LIKE domainevententry INCLUDING CONSTRAINTS "
+				+ "INCLUDING INDEXES); CREATE SEQUENCE bench_jdbc_baseline_seq; ALTER TABLE bench_jdbc_baseline "
+				+ "ALTER COLUMN globalindex SET DEFAULT nextval('bench_jdbc_baseline_seq')");
+		byte[] payload = MembershipJson.mapper()
+			.writeValueAsBytes(new MemberRoleChanged(OrganizationId.generate(), UserId.of(1_000_001), Role.ANNOTATOR,
+					Role.REVIEWER, null, UserId.of(1_000_000), Instant.now(), UUID.randomUUID().toString()));
+		byte[] metadata = ("{\"correlationId\":\"" + UUID.randomUUID() + "\",\"traceId\":\"" + UUID.randomUUID()
+				+ "\"}")
+			.getBytes();
+		List<Connection> connections = new ArrayList<>();
+		List<PreparedStatement> statements = new ArrayList<>();
+		String[] aggregates = new String[clients];
+		long[] sequences = new long[clients];
+		try {
+			for (int client = 0; client < clients; client++) {
+				Connection connection = database.connect(schema);
+				connections.add(connection);
+				statements.add(connection.prepareStatement("INSERT INTO bench_jdbc_baseline (aggregateidentifier, "
+						+ "sequencenumber, type, eventidentifier, metadata, payload, payloadrevision, payloadtype, "
+						+ "timestamp) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+				aggregates[client] = OrganizationId.generate().value();
+			}
+			Load.Task insert = (client, sequence) -> {
+				PreparedStatement statement = statements.get(client);
+				statement.setString(1, aggregates[client]);
+				statement.setLong(2, sequences[client]++);
+				statement.setString(3, "Organization");
+				statement.setString(4, UUID.randomUUID().toString());
+				statement.setBytes(5, metadata);
+				statement.setBytes(6, payload);
+				statement.setString(7, "1");
+				statement.setString(8, MemberRoleChanged.class.getName());
+				statement.setString(9, Instant.now().toString());
+				return statement.executeUpdate() == 1;
+			};
+			Load.closed(clients, this.settings.warmup(), insert);
+			return Load.closed(clients, this.settings.commandRun(), insert);
+		}
+		finally {
+			for (Connection connection : connections) {
+				connection.close();
+			}
+			database.execute(schema, "DROP TABLE bench_jdbc_baseline; DROP SEQUENCE bench_jdbc_baseline_seq");
+		}
+	}
+
+	// 2. Checks at a fixed arrival rate, against a trivial endpoint of the same server.
+	private void checks(Api api, ServiceProcess service, Organization organization) {
+		Member member = organization.members().get(0);
+		String path = "/api/organizations/" + organization.id() + "/permissions/check?user_id=" + member.userId()
+				+ "&action=" + CHECK_ACTION;
+		Load.Task check = (client, sequence) -> {
+			HttpResponse<String> answer = api.get(path, organization.ownerToken());
+			return answer.statusCode() == 200 && answer.body().contains("\"allowed\"");
+		};
+		Load.Task trivial = (client, sequence) -> api.get(TRIVIAL_PATH, null).statusCode() == 200;
+		int rate = this.settings.checkRate();
+		log("Checks: " + rate + "/s open model, then saturation with " + this.settings.saturationClients()
+				+ " clients");
+		Load.open(rate, this.settings.warmup(), 64, check);
+		Load.Outcome checkOpen = Load.open(rate, this.settings.checkRun(), 64, check);
+		log("Check at " + rate + "/s: " + checkOpen.summary());
+		Load.open(rate, this.settings.warmup(), 64, trivial);
+		Load.Outcome trivialOpen = Load.open(rate, this.settings.checkRun(), 64, trivial);
+		log("Trivial at " + rate + "/s: " + trivialOpen.summary());
+		long cpuBefore = service.cpuMillis();
+		Load.Outcome checkMax = Load.closed(this.settings.saturationClients(), this.settings.saturationRun(), check);
+		double cpuPerCheck = (double) (service.cpuMillis() - cpuBefore) / checkMax.ok();
+		log("Check saturated: " + checkMax.summary() + ", " + Load.round(cpuPerCheck * 1000) + " µs service CPU each");
+		cpuBefore = service.cpuMillis();
+		Load.Outcome trivialMax = Load.closed(this.settings.saturationClients(), this.settings.saturationRun(),
+				trivial);
+		double cpuPerTrivial = (double) (service.cpuMillis() - cpuBefore) / trivialMax.ok();
+		log("Trivial saturated: " + trivialMax.summary() + ", " + Load.round(cpuPerTrivial * 1000)
+				+ " µs service CPU each");
+		Map<String, Object> section = section("checks");
+		section.put("request", "GET "
+				+ path.replace(organization.id(), "{org}").replace("user_id=" + member.userId(), "user_id={member}")
+				+ " as the Owner (HS256 bearer token)");
+		section.put("baseline_request", "GET " + TRIVIAL_PATH + " (no token; Spring Boot's liveness probe)");
+		section.put("open_model_rate_per_second", rate);
+		section.put("check_open", checkOpen.summary());
+		section.put("baseline_open", trivialOpen.summary());
+		section.put("saturation_clients", this.settings.saturationClients());
+		section.put("check_saturated", checkMax.summary());
+		section.put("baseline_saturated", trivialMax.summary());
+		section.put("service_cpu_us_per_check_saturated", Load.round(cpuPerCheck * 1000));
+		section.put("service_cpu_us_per_baseline_request_saturated", Load.round(cpuPerTrivial * 1000));
+		this.results.key("check_p99_ms", checkOpen.millis(99),
+				"p50 " + Results.format(checkOpen.millis(50)) + " / p99 " + Results.format(checkOpen.millis(99))
+						+ " / p99.9 " + Results.format(checkOpen.millis(99.9)) + " ms at " + rate + "/s",
+				"liveness p50 " + Results.format(trivialOpen.millis(50)) + " / p99 "
+						+ Results.format(trivialOpen.millis(99)) + " / p99.9 "
+						+ Results.format(trivialOpen.millis(99.9)) + " ms",
+				5.0, true);
+		this.results.key("check_throughput_ratio", checkMax.throughput() / trivialMax.throughput(),
+				Results.format(checkMax.throughput()) + " checks/s saturated",
+				Results.format(trivialMax.throughput()) + " liveness/s saturated", 0.7, false);
+	}
+
+	// 3. From a command's acceptance to the change being visible on the query side and on
+	// Kafka.
+	private void propagation(Api api, ServiceProcess service, List<Organization> organizations) throws Exception {
+		log("Propagation: " + this.settings.propagationRate() + " commands/s");
+		Histogram query = new SynchronizedHistogram(TimeUnit.MINUTES.toMicros(10), 3);
+		Map<String, Long> accepted = new java.util.concurrent.ConcurrentHashMap<>();
+		Load.Outcome commands;
+		List<Long> kafkaLags = new ArrayList<>();
+		try (Topics.Watcher watcher = new Topics.Watcher(service.kafkaBootstrap())) {
+			commands = Load.open(this.settings.propagationRate(), this.settings.propagationRun(), 16,
+					(client, sequence) -> {
+						Organization organization = organizations.get((int) (sequence % organizations.size()));
+						Member member = organization.members().get(0);
+						long version = api.toggleRole(organization, member);
+						long acceptedAt = System.nanoTime();
+						accepted.put(organization.id() + "@" + version, acceptedAt);
+						HttpResponse<String> visible = api.get(
+								"/api/organizations/" + organization.id() + "/permissions/check?user_id="
+										+ member.userId() + "&action=" + CHECK_ACTION + "&min_version=" + version,
+								organization.ownerToken());
+						long lag = System.nanoTime() - acceptedAt;
+						query.recordValue(
+								Math.min(TimeUnit.NANOSECONDS.toMicros(lag), query.getHighestTrackableValue()));
+						return visible.statusCode() == 200;
+					});
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+			while (System.nanoTime() < deadline && accepted.keySet().stream().anyMatch((key) -> {
+				String[] parts = key.split("@");
+				return watcher.arrival(parts[0], Long.parseLong(parts[1])) == null;
+			})) {
+				ServiceProcess.sleep(100);
+			}
+			accepted.forEach((key, acceptedAt) -> {
+				String[] parts = key.split("@");
+				Long arrival = watcher.arrival(parts[0], Long.parseLong(parts[1]));
+				if (arrival != null) {
+					kafkaLags.add(Math.max(0, arrival - acceptedAt));
+				}
+			});
+		}
+		Histogram kafka = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
+		kafkaLags.forEach((lag) -> kafka
+			.recordValue(Math.min(TimeUnit.NANOSECONDS.toMicros(lag), kafka.getHighestTrackableValue())));
+		Map<String, Object> section = section("propagation");
+		section.put("commands", commands.summary());
+		section.put("to_query_side", lagSummary(query));
+		section.put("to_kafka", with(lagSummary(kafka), "missing", accepted.size() - kafkaLags.size()));
+		section.put("method", "after each accepted command (answer received), a check with min_version=<its version>"
+				+ " waits on the server until the in-memory view has it; Kafka: a plain consumer's arrival time of the"
+				+ " record (organization, ce_orgversion), 0 if it arrived before the HTTP answer");
+		log("Propagation: query " + lagSummary(query) + ", kafka " + lagSummary(kafka));
+		this.results.key("propagation_p99_ms", query.getValueAtPercentile(99) / 1000.0,
+				"to query side p50 " + Results.format(query.getValueAtPercentile(50) / 1000.0) + " / p99 "
+						+ Results.format(query.getValueAtPercentile(99) / 1000.0) + " ms; to Kafka p50 "
+						+ Results.format(kafka.getValueAtPercentile(50) / 1000.0) + " / p99 "
+						+ Results.format(kafka.getValueAtPercentile(99) / 1000.0) + " ms",
+				"", 200.0, true);
+	}
+
+	// 5. Command latency on a large, long-lived organization against a new one.
+	private void growth(Api api) throws Exception {
+		int members = this.settings.growthMembers();
+		int events = this.settings.growthEvents();
+		log("Growth: loading an organization of " + members + " members and " + events + " events over HTTP");
+		long loading = System.nanoTime();
+		Organization big = api.createOrganization("Growth");
+		parallel(members, 16, (index) -> api.join(big, "AN"));
+		List<Member> bigMembers = List.copyOf(big.members());
+		int toggles = Math.max(0, events - 1 - 2 * members);
+		int loaders = 16;
+		parallel(loaders, loaders, (loader) -> {
+			// Each loader toggles only its own members, so no two requests race on one.
+			List<Member> mine = new ArrayList<>();
+			for (int index = loader; index < bigMembers.size(); index += loaders) {
+				mine.add(bigMembers.get(index));
+			}
+			for (int toggle = loader; toggle < toggles; toggle += loaders) {
+				api.toggleRole(big, mine.get((toggle / loaders) % mine.size()));
+			}
+			return null;
+		});
+		double loadSeconds = (System.nanoTime() - loading) / 1e9;
+		long loadedEvents = 1 + 2L * members + toggles;
+		log("Growth: loaded " + loadedEvents + " events in " + Load.round(loadSeconds) + " s");
+		Organization fresh = api.createOrganization("Fresh");
+		parallel(10, 10, (index) -> api.join(fresh, "AN"));
+		List<Member> freshMembers = List.copyOf(fresh.members());
+		int rate = this.settings.growthRate();
+		Load.Task onBig = (client, sequence) -> {
+			api.toggleRole(big, bigMembers.get((int) ((sequence * 7919) % bigMembers.size())));
+			return true;
+		};
+		Load.Task onFresh = (client, sequence) -> {
+			api.toggleRole(fresh, freshMembers.get((int) (sequence % freshMembers.size())));
+			return true;
+		};
+		CompletableFuture<Load.Outcome> bigRun = CompletableFuture
+			.supplyAsync(() -> Load.open(rate, this.settings.growthRun(), 16, onBig));
+		CompletableFuture<Load.Outcome> freshRun = CompletableFuture
+			.supplyAsync(() -> Load.open(rate, this.settings.growthRun(), 16, onFresh));
+		Load.Outcome large = bigRun.get();
+		Load.Outcome small = freshRun.get();
+		log("Growth: large " + large.summary() + ", new " + small.summary());
+		Map<String, Object> section = section("growth");
+		section.put("large_organization", Map.of("members", members + 1, "events", loadedEvents, "loaded_in_seconds",
+				Load.round(loadSeconds), "loaded_per_second", Load.round(loadedEvents / loadSeconds)));
+		section.put("rate_per_second_each", rate);
+		section.put("commands_large", large.summary());
+		section.put("commands_new", small.summary());
+		this.results.key("growth_p99_ratio", large.millis(99) / small.millis(99),
+				"p99 " + Results.format(large.millis(99)) + " ms on " + (members + 1) + " members / " + loadedEvents
+						+ " events",
+				"p99 " + Results.format(small.millis(99)) + " ms on a new org (11 members)", 1.5, true);
+	}
+
+	// 4 and 6. Rebuilding the query side from the topic in a fresh schema, against a
+	// plain
+	// consumer; the rebuilt service's resident memory.
+	private Topics.Read replayAndMemory(BenchDatabase database, String schema, Path data, int kafkaPort,
+			long topicEvents, SyntheticEvents.Written synthetic) throws Exception {
+		log("Replay: a second service on the same broker log and a fresh schema rebuilds " + topicEvents + " events");
+		long launched = System.nanoTime();
+		long[] first = { 0, 0 };
+		long done = 0;
+		Map<String, Object> section = section("replay");
+		try (ServiceProcess service = ServiceProcess.start("b", this.settings, schema, data, kafkaPort);
+				Connection connection = database.connect(schema)) {
+			log("Service b started (pid " + service.pid() + ") after " + Load.round(since(launched)) + " s");
+			long deadline = this.settings.quick() ? Math.max(this.started + BenchSettings.QUICK_BUDGET.toNanos(),
+					System.nanoTime() + TimeUnit.SECONDS.toNanos(30)) : launched + TimeUnit.MINUTES.toNanos(40);
+			long applied = 0;
+			while (System.nanoTime() < deadline) {
+				applied = appliedPosition(connection);
+				long now = System.nanoTime();
+				if (applied > 0 && first[0] == 0) {
+					first[0] = now;
+					first[1] = applied;
+				}
+				if (applied >= topicEvents) {
+					done = now;
+					break;
+				}
+				ServiceProcess.sleep(50);
+			}
+			if (done == 0) {
+				log("Replay did not finish in time: " + applied + " of " + topicEvents);
+				done = System.nanoTime();
+			}
+			double seconds = (done - first[0]) / 1e9;
+			double perSecond = (applied - first[1]) / seconds;
+			section.put("events_on_topic", topicEvents);
+			section.put("synthetic_events", synthetic.events());
+			section.put("events_applied", applied);
+			section.put("finished", applied >= topicEvents);
+			section.put("seconds_from_first_commit", Load.round(seconds));
+			section.put("seconds_from_launch", Load.round((done - launched) / 1e9));
+			section.put("per_second", Load.round(perSecond));
+			section.put("method", "the service's own ProjectionConsumer (MembershipProjection + PermissionView) in a "
+					+ "second service JVM over a fresh schema; rate from its first committed batch to the last");
+			log("Replay: " + applied + " events in " + Load.round(seconds) + " s = " + Load.round(perSecond) + "/s");
+			ServiceProcess.sleep(1000);
+			long[] loaded = service.residentKib();
+			service.fullGc();
+			ServiceProcess.sleep(1000);
+			long[] afterGc = service.residentKib();
+			long heapUsed = service.heapUsedKib();
+			long members = count(connection, "SELECT COUNT(*) FROM qs_members");
+			Map<String, Object> memory = section("memory");
+			memory.put("members_loaded", members);
+			memory.put("synthetic_members", synthetic.members());
+			memory.put("service_b_rss_after_replay_mb", mb(loaded[0]));
+			memory.put("service_b_peak_rss_mb", mb(loaded[1]));
+			memory.put("service_b_rss_after_full_gc_mb", mb(afterGc[0]));
+			memory.put("service_b_heap_used_after_full_gc_mb", mb(heapUsed));
+			Object idleHeap = memory.get("service_a_idle_heap_used_after_full_gc_mb");
+			if (idleHeap instanceof Double idleMb && members > 0) {
+				// Everything the rebuilt service holds beyond an idle one, per member: an
+				// upper
+				// bound of the permission view's cost (PermissionView's javadoc refers
+				// here).
+				memory.put("heap_bytes_per_member_estimate",
+						Math.round((heapUsed / 1024.0 - idleMb) * 1024 * 1024 / members));
+			}
+			memory.put("jvm_args", this.settings.serviceJvmArgs());
+			log("Memory: " + members + " members, RSS " + mb(loaded[0]) + " MB, after GC " + mb(afterGc[0]) + " MB");
+			Topics.Read plain = Topics.readAll(service.kafkaBootstrap(), topicEvents, Duration.ofMinutes(10));
+			log("Plain consumer: " + plain.records() + " records in " + Load.round(plain.secondsFromFirstRecord())
+					+ " s = " + Load.round(plain.perSecond()) + "/s");
+			this.results.key("replay_ratio", perSecond / plain.perSecond(),
+					Results.format(perSecond) + " events/s rebuilding " + Results.format(applied) + " events",
+					Results.format(plain.perSecond()) + " records/s, plain consumer", 0.3, false);
+			double idleMb = (double) section("memory").get("service_a_idle_rss_mb");
+			this.results.key("memory_rss_mb", mb(loaded[0]),
+					"RSS with " + Results.format(members) + " members loaded (" + Results.format(mb(afterGc[0]))
+							+ " MB after a full GC, of which Java heap in use " + Results.format(mb(heapUsed))
+							+ " MB; peak " + Results.format(mb(loaded[1])) + " MB)",
+					Results.format(idleMb) + " MB idle after start", null, true);
+			return plain;
+		}
+	}
+
+	/**
+	 * The schema's row counts once the publisher and the projection have caught up (no
+	 * table changed for a second), at most 20 s after the load stopped.
+	 */
+	private static Map<String, Long> settled(BenchDatabase database, String schema) {
+		Map<String, Long> counts = database.rowCounts(schema);
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+		while (System.nanoTime() < deadline) {
+			ServiceProcess.sleep(1000);
+			Map<String, Long> again = database.rowCounts(schema);
+			if (again.equals(counts)) {
+				return again;
+			}
+			counts = again;
+		}
+		return counts;
+	}
+
+	private static long appliedPosition(Connection connection) {
+		try {
+			return count(connection, "SELECT COALESCE(SUM(next_offset), 0) FROM qs_consumer_positions");
+		}
+		catch (IllegalStateException ex) {
+			// Flyway has not created the table yet.
+			return 0;
+		}
+	}
+
+	private static long count(Connection connection, String sql) {
+		try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+			rows.next();
+			return rows.getLong(1);
+		}
+		catch (SQLException ex) {
+			try {
+				if (!connection.getAutoCommit()) {
+					connection.rollback();
+				}
+			}
+			catch (SQLException ignored) {
+				// Reported below.
+			}
+			throw new IllegalStateException(ex.getMessage(), ex);
+		}
+	}
+
+	private Map<String, Object> machine(BenchDatabase database) throws IOException {
+		Map<String, Object> machine = new LinkedHashMap<>();
+		machine.put("processors", Runtime.getRuntime().availableProcessors());
+		machine.put("cpu", cpuModel());
+		machine.put("memory_total", meminfo("MemTotal"));
+		machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+		machine.put("postgresql", database.serverVersion());
+		machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+		machine.put("load_average_at_start", Files.readString(Path.of("/proc/loadavg")).trim());
+		return machine;
+	}
+
+	private static String cpuModel() throws IOException {
+		try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+			return lines.filter((line) -> line.startsWith("model name"))
+				.map((line) -> line.substring(line.indexOf(':') + 1).trim())
+				.findFirst()
+				.orElse("unknown");
+		}
+	}
+
+	private static String meminfo(String field) throws IOException {
+		try (Stream<String> lines = Files.lines(Path.of("/proc/meminfo"))) {
+			return lines.filter((line) -> line.startsWith(field + ":"))
+				.map((line) -> line.substring(line.indexOf(':') + 1).trim())
+				.findFirst()
+				.orElse("unknown");
+		}
+	}
+
+	@FunctionalInterface
+	private interface Step<T> {
+
+		T run(int index) throws Exception;
+
+	}
+
+	private static <T> List<T> parallel(int count, int threads, Step<T> step) throws Exception {
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		try {
+			List<Future<T>> futures = new ArrayList<>();
+			for (int index = 0; index < count; index++) {
+				int current = index;
+				futures.add(pool.submit(() -> step.run(current)));
+			}
+			List<T> values = new ArrayList<>();
+			for (Future<T> future : futures) {
+				values.add(future.get());
+			}
+			return values;
+		}
+		finally {
+			pool.shutdownNow();
+		}
+	}
+
+	private Map<String, Object> section(String name) {
+		return this.results.section(name);
+	}
+
+	private static Map<String, Object> with(Map<String, Object> map, String key, Object value) {
+		Map<String, Object> copy = new LinkedHashMap<>(map);
+		copy.put(key, value);
+		return copy;
+	}
+
+	private static Map<String, Object> lagSummary(Histogram micros) {
+		Map<String, Object> summary = new LinkedHashMap<>();
+		summary.put("samples", micros.getTotalCount());
+		summary.put("p50_ms", Load.round(micros.getValueAtPercentile(50) / 1000.0));
+		summary.put("p99_ms", Load.round(micros.getValueAtPercentile(99) / 1000.0));
+		summary.put("p999_ms", Load.round(micros.getValueAtPercentile(99.9) / 1000.0));
+		summary.put("max_ms", Load.round(micros.getMaxValue() / 1000.0));
+		return summary;
+	}
+
+	private static double mb(long kib) {
+		return Load.round(kib / 1024.0);
+	}
+
+	private static double since(long nanos) {
+		return (System.nanoTime() - nanos) / 1e9;
+	}
+
+	private double elapsed() {
+		return since(this.started);
+	}
+
+	private void log(String message) {
+		System.out.printf("[bench %6.1f s] %s%n", elapsed(), message);
+		System.out.flush();
+	}
+
+	private static void deleteRecursively(Path path) throws IOException {
+		if (!Files.exists(path)) {
+			return;
+		}
+		try (Stream<Path> paths = Files.walk(path)) {
+			for (Path each : paths.sorted(Comparator.reverseOrder()).toList()) {
+				Files.deleteIfExists(each);
+			}
+		}
+		catch (UncheckedIOException ex) {
+			throw ex.getCause();
+		}
+	}
+
+}

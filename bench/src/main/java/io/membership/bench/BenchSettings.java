@@ -1,0 +1,77 @@
+package io.membership.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What one run measures and how long: the full run, or with {@code -Dbench.quick=true} a
+ * run of at most five minutes over smaller data sets (the sizes are in the results).
+ */
+record BenchSettings(boolean quick, Path jar, Path out, List<String> serviceJvmArgs, String dbUrl, String dbUser,
+		String dbPassword, int clients, Duration warmup, Duration commandRun, int checkRate, Duration checkRun,
+		int saturationClients, Duration saturationRun, int propagationRate, Duration propagationRun, int growthMembers,
+		int growthEvents, int growthRate, Duration growthRun, int replayEvents, int replayOrganizations,
+		int replayMembersPerOrganization, Duration initialWarmup) {
+
+	static BenchSettings fromSystemProperties() {
+		boolean quick = Boolean.parseBoolean(System.getProperty("bench.quick", "false"));
+		Path jar = Path.of(System.getProperty("bench.jar", "infra/target/membership.jar")).toAbsolutePath().normalize();
+		Path out = Path.of(System.getProperty("bench.out", "bench/target")).toAbsolutePath().normalize();
+		List<String> jvmArgs = Arrays
+			.stream(System.getProperty("bench.service.jvm-args", "-Xmx1g").trim().split("\\s+"))
+			.filter((arg) -> !arg.isBlank())
+			.toList();
+		String dbUrl = System.getProperty("bench.db.url", "jdbc:postgresql://127.0.0.1:5432/test");
+		String dbUser = System.getProperty("bench.db.user", "postgres");
+		String dbPassword = System.getProperty("bench.db.password", "");
+		if (quick) {
+			return new BenchSettings(true, jar, out, jvmArgs, dbUrl, dbUser, dbPassword, 32, Duration.ofSeconds(2),
+					Duration.ofSeconds(5), 2000, Duration.ofSeconds(5), 16, Duration.ofSeconds(4), 50,
+					Duration.ofSeconds(5), 500, 5_000, 50, Duration.ofSeconds(5), 100_000, 1_000, 100,
+					Duration.ofSeconds(10));
+		}
+		return new BenchSettings(false, jar, out, jvmArgs, dbUrl, dbUser, dbPassword, 32, Duration.ofSeconds(10),
+				Duration.ofSeconds(30), 2000, Duration.ofSeconds(30), 16, Duration.ofSeconds(15), 50,
+				Duration.ofSeconds(30), 10_000, 100_000, 50, Duration.ofSeconds(30), 1_000_000, 1_000, 100,
+				Duration.ofSeconds(60));
+	}
+
+	/**
+	 * The quick run's whole budget: the replay, which comes last, gets what is left of it
+	 * (and reports how far it got).
+	 */
+	static final Duration QUICK_BUDGET = Duration.ofSeconds(290);
+
+	/** Every measurement, in the order they run. */
+	static final List<String> PHASES = List.of("commands", "checks", "propagation", "growth", "replay");
+
+	/**
+	 * {@code -Dbench.phases=replay} (or any comma-separated list of {@link #PHASES}):
+	 * only those measurements, to time one change quickly; the default, {@code all}, runs
+	 * everything. Memory is measured with the replay.
+	 */
+	List<String> phases() {
+		String wanted = System.getProperty("bench.phases", "all").trim();
+		if (wanted.isEmpty() || wanted.equals("all")) {
+			return PHASES;
+		}
+		List<String> phases = Arrays.stream(wanted.split(",")).map(String::trim).toList();
+		for (String phase : phases) {
+			if (!PHASES.contains(phase)) {
+				throw new IllegalArgumentException("Unknown phase " + phase + "; the phases are " + PHASES);
+			}
+		}
+		return phases;
+	}
+
+	boolean runs(String phase) {
+		return phases().contains(phase);
+	}
+
+	String mode() {
+		return this.quick ? "quick" : "full";
+	}
+
+}
