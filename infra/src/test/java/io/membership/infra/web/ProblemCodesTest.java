@@ -65,7 +65,7 @@ class ProblemCodesTest {
 	void a_url_with_an_empty_path_segment_answers_400_with_a_code_and_its_type() {
 		Answer answer = ApiClient.as(this.port, 1).get("/api/organizations//memberships");
 
-		assertProblem(answer, 400, "malformed_request");
+		assertProblem(answer, 400, "request_rejected");
 	}
 
 	private static void assertProblem(Answer answer, int status, String code) {
