@@ -6,7 +6,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DomainEventMessage;
@@ -35,7 +38,7 @@ class KafkaEventPublisher {
 
 	static final String PROCESSING_GROUP = "kafka-publisher";
 
-	private static final String PENDING_ACKS = KafkaEventPublisher.class.getName() + ".pendingAcks";
+	private static final String BATCH = KafkaEventPublisher.class.getName() + ".batch";
 
 	private final PublishingProducer producer;
 
@@ -51,42 +54,79 @@ class KafkaEventPublisher {
 
 	@EventHandler
 	void publish(MembershipEvent event, DomainEventMessage<?> message) {
-		List<Future<RecordMetadata>> acks = pendingAcks();
-		acks.add(this.producer.send(CloudEventRecords.of(event, message)));
+		Batch batch = batch();
+		batch.send(CloudEventRecords.of(event, message));
 		long version = message.getSequenceNumber() + 1;
-		this.memberRoles.apply(event, version).forEach((state) -> acks.add(this.producer.send(state.toRecord())));
+		this.memberRoles.apply(event, version).forEach((state) -> batch.send(state.toRecord()));
 	}
 
 	/**
-	 * The acknowledgements of the batch being processed; they are awaited once, just
-	 * before the batch (and with it the processor's token) commits.
+	 * The batch being processed. Its acknowledgements are awaited once, just before the
+	 * batch (and with it the processor's token) commits; if it fails instead, the
+	 * producer it used is replaced, dropping whatever of the batch it still holds.
 	 */
-	private List<Future<RecordMetadata>> pendingAcks() {
-		UnitOfWork<?> batch = CurrentUnitOfWork.get().root();
-		return batch.getOrComputeResource(PENDING_ACKS, (key) -> {
-			List<Future<RecordMetadata>> acks = new ArrayList<>();
-			batch.onPrepareCommit((unitOfWork) -> awaitAll(acks));
-			return acks;
+	private Batch batch() {
+		UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get().root();
+		return unitOfWork.getOrComputeResource(BATCH, (key) -> {
+			Batch batch = new Batch(this.producer.instance());
+			unitOfWork.onPrepareCommit((committing) -> awaitAll(batch));
+			unitOfWork.onRollback((failed) -> this.producer.reset(batch.producer));
+			return batch;
 		});
 	}
 
-	private void awaitAll(List<Future<RecordMetadata>> acks) {
+	private void awaitAll(Batch batch) {
 		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(this.deliveryTimeoutMillis);
 		try {
-			for (Future<RecordMetadata> ack : acks) {
+			for (Future<RecordMetadata> ack : batch.acks) {
 				ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
 			}
 		}
 		catch (ExecutionException | TimeoutException ex) {
-			// Start the retry from a clean producer: nothing of this batch counts as
-			// sent.
-			this.producer.reset();
 			throw new KafkaUnavailableException("Kafka did not acknowledge the batch", ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw new KafkaUnavailableException("Interrupted while waiting for Kafka", ex);
 		}
+	}
+
+	/**
+	 * The records of one batch of events, all sent through one producer instance, in
+	 * order. Once one of them has failed, or the producer was replaced because another
+	 * batch failed, nothing more of the batch is sent: a later record of an organization
+	 * must never reach the topic while an earlier one did not, or subscribers would see a
+	 * gap, and a reordering once the batch is retried.
+	 */
+	private final class Batch {
+
+		private final Producer<String, byte[]> producer;
+
+		private final List<Future<RecordMetadata>> acks = new ArrayList<>();
+
+		private final AtomicReference<Exception> failure = new AtomicReference<>();
+
+		Batch(Producer<String, byte[]> producer) {
+			this.producer = producer;
+		}
+
+		void send(ProducerRecord<String, byte[]> record) {
+			Exception failed = this.failure.get();
+			if (failed != null) {
+				throw new KafkaUnavailableException("An earlier record of the batch was not sent", failed);
+			}
+			if (!KafkaEventPublisher.this.producer.isCurrent(this.producer)) {
+				throw new KafkaUnavailableException("The producer was replaced after another batch failed", null);
+			}
+			// A record that cannot even be queued (no metadata within max.block.ms) fails
+			// through this callback before send returns.
+			this.acks.add(this.producer.send(record, (metadata, exception) -> {
+				if (exception != null) {
+					this.failure.compareAndSet(null, exception);
+				}
+			}));
+		}
+
 	}
 
 	/** The batch was not acknowledged; the processor will try it again. */

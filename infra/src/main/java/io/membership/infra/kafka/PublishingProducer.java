@@ -33,8 +33,12 @@ public class PublishingProducer implements AutoCloseable {
 		this.properties.put(ProducerConfig.LINGER_MS_CONFIG, 2);
 		this.properties.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
 		int timeout = (int) settings.deliveryTimeout().toMillis();
-		this.properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeout);
-		// Kafka requires delivery >= linger + request timeout; leave room for a retry.
+		// The producer itself never gives up on a record: when a batch expires, an
+		// idempotent producer starts a new epoch and goes on sending the records queued
+		// after it, which would put an organization's later events on the topic before
+		// its earlier ones. The publisher waits deliveryTimeout for acknowledgements
+		// instead and then replaces the producer, dropping everything still queued.
+		this.properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
 		this.properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeout / 2, 10_000));
 		// send() blocks for metadata while Kafka is unreachable; bound it like delivery.
 		this.properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout);
@@ -46,8 +50,23 @@ public class PublishingProducer implements AutoCloseable {
 		return this.producer.send(record);
 	}
 
-	synchronized void reset() {
-		Producer<String, byte[]> failed = this.producer;
+	/** The producer in use now; a batch sends all its records through one. */
+	Producer<String, byte[]> instance() {
+		return this.producer;
+	}
+
+	boolean isCurrent(Producer<String, byte[]> instance) {
+		return this.producer == instance;
+	}
+
+	/**
+	 * Replaces the producer a failed batch used, unless another failed batch has done so
+	 * already; closing it at once drops every record it still holds.
+	 */
+	synchronized void reset(Producer<String, byte[]> failed) {
+		if (this.producer != failed) {
+			return;
+		}
 		this.producer = create();
 		failed.close(Duration.ZERO);
 	}

@@ -95,7 +95,9 @@ final class RequestFuzzer {
 			new Endpoint("GET", "/api/organizations/{org}/permissions/matrix", List.of(), List.of(), false, true),
 			new Endpoint("GET", "/api/organizations/{org}/audit/events", List.of(), List.of(), false, false),
 			new Endpoint("GET", "/api/audit/events", List.of(), List.of(), false, false),
-			new Endpoint("GET", "/api/organizations/{org}/audit/checkpoints", List.of(), List.of(), false, true));
+			new Endpoint("GET", "/api/organizations/{org}/audit/checkpoints", List.of(), List.of(), false, true),
+			new Endpoint("POST", "/api/organizations/{org}/audit/checkpoints", List.of(), List.of(), false, true),
+			new Endpoint("GET", "/api/audit/public-key", List.of(), List.of(), false, true));
 
 	/** Paths that are open without a token; only wrong methods are sent to them. */
 	private static final List<String> OPEN_PATHS = List.of("/actuator/health", "/openapi.yaml", "/v3/api-docs");
