@@ -30,7 +30,7 @@ record BenchSettings(boolean quick, Path jar, Path out, List<String> serviceJvmA
 			return new BenchSettings(true, jar, out, jvmArgs, dbUrl, dbUser, dbPassword, 32, Duration.ofSeconds(2),
 					Duration.ofSeconds(5), 2000, Duration.ofSeconds(5), 16, Duration.ofSeconds(4), 50,
 					Duration.ofSeconds(5), 500, 5_000, 50, Duration.ofSeconds(5), 100_000, 1_000, 100,
-					Duration.ofSeconds(10));
+					Duration.ofSeconds(25));
 		}
 		return new BenchSettings(false, jar, out, jvmArgs, dbUrl, dbUser, dbPassword, 32, Duration.ofSeconds(10),
 				Duration.ofSeconds(30), 2000, Duration.ofSeconds(30), 16, Duration.ofSeconds(15), 50,
