@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -33,6 +35,15 @@ import io.membership.events.json.MembershipJson;
  * exported as a string).
  *
  * <p>
+ * One organization's export reads its events and its chain as two cursors, each in
+ * version order over its own primary key, and pairs them here. A join would leave the
+ * choice of plan to PostgreSQL, which estimates an organization's size from the average
+ * of all of them: among many small organizations it planned a nested loop that scanned
+ * the whole chain once per event, so exporting an organization of 100,000 events took 14
+ * minutes where one pass takes 2 seconds. Two ordered range scans cost one pass over the
+ * rows whatever the statistics say.
+ *
+ * <p>
  * The system-wide export is resumed after the last {@code position} received. A position
  * is taken when an event is inserted, but becomes visible when its transaction commits,
  * so an event can appear after one with a higher position; a reader that had already
@@ -45,10 +56,27 @@ public class AuditExport {
 
 	private static final int FETCH_SIZE = 500;
 
-	private static final String COLUMNS = "SELECT e.globalindex, e.aggregateidentifier, e.sequencenumber, "
+	/**
+	 * Every event after a global position with its chain entry. Its plan is safe from
+	 * skewed statistics: the planner sizes {@code globalindex > ?} from the primary key's
+	 * actual range, so a large remainder is never planned as a few rows.
+	 */
+	private static final String ALL_EVENTS = "SELECT e.globalindex, e.aggregateidentifier, e.sequencenumber, "
 			+ "e.eventidentifier, e.payloadtype, e.payload, c.prev_hash, c.hash, e.timestamp FROM domainevententry e "
 			+ "LEFT JOIN event_hash_chain c ON c.organization_id = e.aggregateidentifier "
-			+ "AND c.version = e.sequencenumber + 1 ";
+			+ "AND c.version = e.sequencenumber + 1 WHERE e.globalindex > ? ORDER BY e.globalindex";
+
+	/**
+	 * One organization's events from a sequence number on, the first six columns of the
+	 * above.
+	 */
+	private static final String ORGANIZATION_EVENTS = "SELECT globalindex, aggregateidentifier, sequencenumber, "
+			+ "eventidentifier, payloadtype, payload FROM domainevententry "
+			+ "WHERE aggregateidentifier = ? AND sequencenumber >= ? ORDER BY sequencenumber";
+
+	/** One organization's chain entries from a version on. */
+	private static final String ORGANIZATION_CHAIN = "SELECT version, prev_hash, hash FROM event_hash_chain "
+			+ "WHERE organization_id = ? AND version > ? ORDER BY version";
 
 	private final JdbcTemplate jdbc;
 
@@ -70,8 +98,28 @@ public class AuditExport {
 
 	/** One organization's events after {@code afterVersion}, in version order. */
 	public void organization(String organizationId, long afterVersion, OutputStream out) {
-		stream(COLUMNS + "WHERE e.aggregateidentifier = ? AND e.sequencenumber >= ? ORDER BY e.sequencenumber",
-				new Object[] { organizationId, afterVersion }, false, (stored) -> false, out);
+		this.readOnly.executeWithoutResult((status) -> this.jdbc.execute((Connection connection) -> {
+			try (PreparedStatement events = cursor(connection, ORGANIZATION_EVENTS, organizationId, afterVersion);
+					PreparedStatement chain = cursor(connection, ORGANIZATION_CHAIN, organizationId, afterVersion);
+					ResultSet eventRows = events.executeQuery();
+					ResultSet chainRows = chain.executeQuery()) {
+				ChainCursor links = new ChainCursor(chainRows);
+				while (eventRows.next()) {
+					long version = eventRows.getLong(3) + 1;
+					writeLine(eventRows, links.entryFor(version), false, out);
+				}
+			}
+			return null;
+		}));
+	}
+
+	private static PreparedStatement cursor(Connection connection, String sql, String organizationId, long from)
+			throws SQLException {
+		PreparedStatement statement = connection.prepareStatement(sql);
+		statement.setFetchSize(FETCH_SIZE);
+		statement.setString(1, organizationId);
+		statement.setLong(2, from);
+		return statement;
 	}
 
 	/**
@@ -86,21 +134,16 @@ public class AuditExport {
 		// waited for: a row whose time was set by hand must not hold the stream up for
 		// good.
 		Instant future = now.plus(this.settleTime);
-		stream(COLUMNS + "WHERE e.globalindex > ? ORDER BY e.globalindex", new Object[] { afterPosition }, true,
-				(stored) -> stored != null && stored.isAfter(settled) && !stored.isAfter(future), out);
-	}
-
-	private void stream(String sql, Object[] parameters, boolean withPosition, Predicate<Instant> stopAt,
-			OutputStream out) {
-		this.readOnly.executeWithoutResult((status) -> this.jdbc.query(sql, (ResultSet row) -> {
+		Predicate<Instant> unsettled = (stored) -> stored != null && stored.isAfter(settled) && !stored.isAfter(future);
+		this.readOnly.executeWithoutResult((status) -> this.jdbc.query(ALL_EVENTS, (ResultSet row) -> {
 			while (row.next()) {
-				if (stopAt.test(storedAt(row.getString(9)))) {
+				if (unsettled.test(storedAt(row.getString(9)))) {
 					return null;
 				}
-				writeLine(row, withPosition, out);
+				writeLine(row, new ChainEntry(row.getString(7), row.getString(8)), true, out);
 			}
 			return null;
-		}, parameters));
+		}, afterPosition));
 	}
 
 	/** When the event store wrote the row, or null if that cannot be read. */
@@ -113,7 +156,8 @@ public class AuditExport {
 		}
 	}
 
-	private static void writeLine(ResultSet row, boolean withPosition, OutputStream out) throws SQLException {
+	private static void writeLine(ResultSet row, ChainEntry link, boolean withPosition, OutputStream out)
+			throws SQLException {
 		String organization = row.getString(2);
 		long version = row.getLong(3) + 1;
 		String type = row.getString(5);
@@ -121,8 +165,8 @@ public class AuditExport {
 		ObjectNode line = HashChain.envelope(organization, version, row.getString(4),
 				type.substring(type.lastIndexOf('.') + 1),
 				payload.isObject() ? payload.path("occurred_at").asString() : null, payload);
-		line.put("prev_hash", row.getString(7));
-		line.put("hash", row.getString(8));
+		line.put("prev_hash", link.previousHash());
+		line.put("hash", link.hash());
 		if (withPosition) {
 			line.put("position", row.getLong(1));
 		}
@@ -140,6 +184,44 @@ public class AuditExport {
 		catch (JacksonException ex) {
 			return MembershipJson.mapper().getNodeFactory().stringNode(new String(stored, StandardCharsets.UTF_8));
 		}
+	}
+
+	/**
+	 * An event's entry in the hash chain; both null when the chain has none for it (a row
+	 * added by hand), which the verifier reports.
+	 */
+	private record ChainEntry(String previousHash, String hash) {
+
+		static final ChainEntry MISSING = new ChainEntry(null, null);
+
+	}
+
+	/**
+	 * Walks an organization's chain entries in version order beside its events, as a
+	 * merge join would: entries without an event are passed over, events without an entry
+	 * get {@link ChainEntry#MISSING}.
+	 */
+	private static final class ChainCursor {
+
+		private final ResultSet rows;
+
+		private boolean current;
+
+		ChainCursor(ResultSet rows) throws SQLException {
+			this.rows = rows;
+			this.current = rows.next();
+		}
+
+		ChainEntry entryFor(long version) throws SQLException {
+			while (this.current && this.rows.getLong(1) < version) {
+				this.current = this.rows.next();
+			}
+			if (this.current && this.rows.getLong(1) == version) {
+				return new ChainEntry(this.rows.getString(2), this.rows.getString(3));
+			}
+			return ChainEntry.MISSING;
+		}
+
 	}
 
 	private static void write(OutputStream out, ObjectNode line) {

@@ -15,11 +15,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -27,7 +25,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 import io.membership.events.audit.HashChain;
 import io.membership.events.json.MembershipJson;
@@ -40,17 +37,13 @@ import io.membership.infra.support.TestDatabase;
  * service's heap (it runs in this JVM) grows by far less than what it sends.
  *
  * <p>
- * The events are written straight into the event table and the hash chain, with valid
- * hashes, under a payload type no handler of the running service knows (so the Kafka
- * publisher skips them rather than publishing 100,000 made-up role changes); the export
- * streams rows whatever their type and names it by the type's simple name.
+ * The events are written straight into the event table and the hash chain
+ * ({@link SyntheticHistory}).
  */
 @PostgresServiceTest
 class AuditExportMemoryTest {
 
 	static final int EVENTS = 100_000;
-
-	static final String SYNTHETIC_TYPE = "io.membership.synthetic.MemberRoleChanged";
 
 	private static String organization;
 
@@ -66,67 +59,14 @@ class AuditExportMemoryTest {
 		}
 	}
 
-	/**
-	 * One organization with {@value #EVENTS} role changes, alternating AN and RE, hashed
-	 * with {@link HashChain} as the service would; JDBC batches, rewritten by the driver
-	 * into multi-row inserts.
-	 */
+	/** One organization with {@value #EVENTS} role changes, written by JDBC batches. */
 	private static String insertHistory() throws SQLException {
-		String org = "org_memory_" + UUID.randomUUID().toString().replace("-", "");
+		String org = SyntheticHistory.newOrganization("memory");
 		TestDatabase database = TestDatabase.get();
 		long started = System.nanoTime();
 		try (Connection connection = DriverManager.getConnection(database.jdbcUrl() + "&reWriteBatchedInserts=true",
 				database.username(), database.password())) {
-			connection.setAutoCommit(false);
-			try (PreparedStatement event = connection
-				.prepareStatement("INSERT INTO domainevententry (aggregateidentifier, sequencenumber, type, "
-						+ "eventidentifier, metadata, payload, payloadrevision, payloadtype, timestamp) "
-						+ "VALUES (?, ?, 'Organization', ?, ?, ?, '1', ?, ?)");
-					PreparedStatement chain = connection.prepareStatement("INSERT INTO event_hash_chain "
-							+ "(organization_id, version, event_id, prev_hash, hash) VALUES (?, ?, ?, ?, ?)")) {
-				byte[] metadata = "{}".getBytes(StandardCharsets.UTF_8);
-				Instant start = Instant.parse("2026-01-01T00:00:00Z");
-				String previous = HashChain.GENESIS;
-				for (int i = 0; i < EVENTS; i++) {
-					long version = i + 1;
-					String eventId = UUID.randomUUID().toString();
-					String occurredAt = start.plusSeconds(i).toString();
-					boolean toReviewer = i % 2 == 0;
-					ObjectNode payload = MembershipJson.mapper().createObjectNode();
-					payload.put("organization_id", org);
-					payload.put("user_id", 2);
-					payload.put("from_role", toReviewer ? "AN" : "RE");
-					payload.put("to_role", toReviewer ? "RE" : "AN");
-					payload.put("reason", "synthetic change number " + version);
-					payload.put("actor_user_id", 1);
-					payload.put("occurred_at", occurredAt);
-					payload.put("correlation_id", "memory-test-" + version);
-					String hash = HashChain.hash(previous,
-							HashChain.envelope(org, version, eventId, "MemberRoleChanged", occurredAt, payload));
-					event.setString(1, org);
-					event.setLong(2, i);
-					event.setString(3, eventId);
-					event.setBytes(4, metadata);
-					event.setBytes(5, MembershipJson.mapper().writeValueAsBytes(payload));
-					event.setString(6, SYNTHETIC_TYPE);
-					event.setString(7, occurredAt);
-					event.addBatch();
-					chain.setString(1, org);
-					chain.setLong(2, version);
-					chain.setString(3, eventId);
-					chain.setString(4, previous);
-					chain.setString(5, hash);
-					chain.addBatch();
-					previous = hash;
-					if (version % 2_000 == 0) {
-						event.executeBatch();
-						chain.executeBatch();
-					}
-				}
-				event.executeBatch();
-				chain.executeBatch();
-			}
-			connection.commit();
+			SyntheticHistory.insert(connection, org, EVENTS);
 		}
 		System.out.printf("AuditExportMemoryTest: inserted %,d events in %,d ms%n", EVENTS,
 				Duration.ofNanos(System.nanoTime() - started).toMillis());
@@ -204,7 +144,7 @@ class AuditExportMemoryTest {
 				JsonNode event = MembershipJson.mapper().readTree(line);
 				assertThat(event.path("version").asLong()).isEqualTo(lines);
 				assertThat(event.path("prev_hash").asString()).isEqualTo(previousHash);
-				assertThat(event.path("type").asString()).isEqualTo("MemberRoleChanged");
+				assertThat(event.path("type").asString()).isEqualTo(SyntheticHistory.TYPE_NAME);
 				previousHash = event.path("hash").asString();
 				if (pauseMillisEveryThousand > 0 && lines % 1_000 == 0) {
 					AuditTrail.sleep(pauseMillisEveryThousand);

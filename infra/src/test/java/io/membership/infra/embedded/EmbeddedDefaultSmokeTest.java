@@ -3,6 +3,8 @@ package io.membership.infra.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
@@ -10,6 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+
+import io.membership.events.audit.HashChain;
+import io.membership.events.json.MembershipJson;
 
 import io.membership.infra.MembershipApplication;
 import io.membership.infra.support.ApiClient;
@@ -73,6 +79,21 @@ class EmbeddedDefaultSmokeTest {
 				.post("/api/organizations/" + organization + "/workspaces", "{\"title\":\"Still the Owner\"}");
 			assertThat(workspace.status()).as(workspace.toString()).isEqualTo(201);
 			assertThat(workspace.header("ETag")).isEqualTo("\"4\"");
+
+			Answer export = ApiClient.anonymous(port(second))
+				.withToken(ApiClient.token("900001", "membership:audit", Instant.now().plusSeconds(600),
+						ApiClient.TEST_SECRET))
+				.get("/api/organizations/" + organization + "/audit/events");
+			assertThat(export.status()).as(export.toString()).isEqualTo(200);
+			List<JsonNode> lines = export.text().lines().map((line) -> MembershipJson.mapper().readTree(line)).toList();
+			assertThat(lines).as("the audit export on H2 holds the history across the restart").hasSize(4);
+			String previous = HashChain.GENESIS;
+			for (int i = 0; i < lines.size(); i++) {
+				assertThat(lines.get(i).path("version").asLong()).isEqualTo(i + 1);
+				assertThat(lines.get(i).path("prev_hash").asString()).isEqualTo(previous);
+				assertThat(lines.get(i).path("hash").asString()).hasSize(64);
+				previous = lines.get(i).path("hash").asString();
+			}
 		}
 	}
 

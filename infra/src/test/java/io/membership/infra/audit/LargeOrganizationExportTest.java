@@ -1,0 +1,148 @@
+package io.membership.infra.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+import tools.jackson.databind.JsonNode;
+
+import io.membership.events.audit.HashChain;
+import io.membership.events.json.MembershipJson;
+import io.membership.infra.support.TestDatabase;
+
+/**
+ * One organization far larger than all the others is exported in one pass over its rows.
+ *
+ * <p>
+ * PostgreSQL plans a query from statistics: with many small organizations it expects any
+ * one of them to have a row or two, and a statement the driver has prepared on the
+ * connection keeps its plan while an organization grows. A plan made for one row, run
+ * over {@value #LARGE} events, is quadratic: the export read the whole hash chain once
+ * per event (14 minutes for 100,000 events in the service's own suite). The test builds
+ * that situation on one connection, then counts the chain rows the database read for the
+ * export, a figure that does not depend on how fast the machine is.
+ */
+class LargeOrganizationExportTest {
+
+	static final int SMALL_ORGANIZATIONS = 300;
+
+	static final int LARGE = 10_000;
+
+	private static String schema;
+
+	private static SingleConnectionDataSource connection;
+
+	private static AuditExport export;
+
+	@BeforeAll
+	static void manySmallOrganizationsWithFreshStatistics() throws SQLException {
+		TestDatabase database = TestDatabase.get();
+		schema = database.schema() + "_large_export";
+		Flyway.configure()
+			.dataSource(database.jdbcUrl(schema), database.username(), database.password())
+			.schemas(schema)
+			.locations("classpath:db/migration/postgresql")
+			.load()
+			.migrate();
+		// One connection for everything, as a pooled connection serves export after
+		// export.
+		connection = new SingleConnectionDataSource(database.jdbcUrl(schema) + "&reWriteBatchedInserts=true",
+				database.username(), database.password(), true);
+		export = new AuditExport(new JdbcTemplate(connection), new DataSourceTransactionManager(connection),
+				Clock.systemUTC(), Duration.ofSeconds(5));
+		for (int i = 0; i < SMALL_ORGANIZATIONS; i++) {
+			SyntheticHistory.insert(connection.getConnection(), SyntheticHistory.newOrganization("small" + i), 1);
+		}
+		try (Statement statement = connection.getConnection().createStatement()) {
+			// What autovacuum does in production as the tables fill.
+			statement.execute("ANALYZE domainevententry, event_hash_chain");
+		}
+	}
+
+	@AfterAll
+	static void dropSchema() throws SQLException {
+		try (Statement statement = connection.getConnection().createStatement()) {
+			statement.execute("DROP SCHEMA " + schema + " CASCADE");
+		}
+		connection.destroy();
+	}
+
+	@Test
+	void an_organization_far_larger_than_the_others_is_exported_reading_each_chain_row_once() throws SQLException {
+		List<String> small = organizations();
+		// Enough exports of small organizations for the driver to prepare the statement
+		// on
+		// the server and for PostgreSQL to settle on a plan for it.
+		for (int i = 0; i < 12; i++) {
+			assertThat(lines(exportOf(small.get(i)))).hasSize(1);
+		}
+		String large = SyntheticHistory.newOrganization("large");
+		SyntheticHistory.insert(connection.getConnection(), large, LARGE);
+
+		long chainRowsBefore = chainRowsRead();
+		List<JsonNode> exported = lines(exportOf(large));
+		long chainRowsRead = chainRowsRead() - chainRowsBefore;
+		System.out.printf("LargeOrganizationExportTest: exporting %,d events read %,d hash chain rows%n", LARGE,
+				chainRowsRead);
+
+		assertThat(exported).hasSize(LARGE);
+		String previous = HashChain.GENESIS;
+		for (int i = 0; i < exported.size(); i++) {
+			JsonNode line = exported.get(i);
+			assertThat(line.path("version").asLong()).isEqualTo(i + 1);
+			assertThat(line.path("prev_hash").asString()).isEqualTo(previous);
+			previous = line.path("hash").asString();
+		}
+		assertThat(chainRowsRead).as("hash chain rows the database read to export %,d events", LARGE)
+			.isLessThan(2L * LARGE);
+	}
+
+	private static List<String> organizations() {
+		return new JdbcTemplate(connection)
+			.queryForList("SELECT organization_id FROM event_hash_chain ORDER BY organization_id", String.class);
+	}
+
+	private static byte[] exportOf(String organization) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		export.organization(organization, 0, out);
+		return out.toByteArray();
+	}
+
+	private static List<JsonNode> lines(byte[] export) {
+		return new String(export, StandardCharsets.UTF_8).lines()
+			.map((line) -> MembershipJson.mapper().readTree(line))
+			.toList();
+	}
+
+	/**
+	 * Rows of the chain table PostgreSQL has read so far, by sequential and index scans.
+	 * The connection's own counts are flushed first: a backend reports them when it goes
+	 * idle, and {@code pg_stat_force_next_flush} makes that immediate.
+	 */
+	private static long chainRowsRead() throws SQLException {
+		Connection shared = connection.getConnection();
+		try (Statement statement = shared.createStatement()) {
+			statement.execute("SELECT pg_stat_force_next_flush()");
+			statement.execute("SELECT pg_stat_clear_snapshot()");
+		}
+		Long read = new JdbcTemplate(connection)
+			.queryForObject("SELECT COALESCE(seq_tup_read, 0) + COALESCE(idx_tup_fetch, 0) FROM pg_stat_user_tables "
+					+ "WHERE schemaname = ? AND relname = 'event_hash_chain'", Long.class, schema);
+		return (read != null) ? read : 0;
+	}
+
+}
