@@ -17,9 +17,10 @@ import io.membership.infra.faults.RequestFuzzer.Outcome;
 
 /**
  * Case 6: thousands of generated requests, each invalid in at least one way, over every
- * endpoint of the service as {@code java -jar} runs it. Every answer must be a 4xx and
- * nothing may be stored. The seed is logged; {@code -Dmembership.fuzz.seed=...} replays a
- * run, {@code -Dmembership.fuzz.requests=...} changes its length.
+ * endpoint of the service as {@code java -jar} runs it. Every answer must be a 4xx with
+ * problem details (a HEAD answer has no body) and nothing may be stored. The seed is
+ * logged; {@code -Dmembership.fuzz.seed=...} replays a run,
+ * {@code -Dmembership.fuzz.requests=...} changes its length.
  */
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class FuzzFaultIT {
@@ -30,7 +31,7 @@ class FuzzFaultIT {
 
 	@Test
 	@Timeout(value = 10, unit = TimeUnit.MINUTES)
-	void thousands_of_invalid_requests_over_every_endpoint_are_all_refused_with_a_4xx_and_store_nothing() {
+	void thousands_of_invalid_requests_over_every_endpoint_are_all_refused_with_a_4xx_problem_and_store_nothing() {
 		long seed = Long.getLong("membership.fuzz.seed", System.nanoTime());
 		int requests = Integer.getInteger("membership.fuzz.requests", 3000);
 		logger.info("Fuzzing with seed {} ({} requests); replay with -Dmembership.fuzz.seed={}", seed, requests, seed);
@@ -45,7 +46,7 @@ class FuzzFaultIT {
 			Outcome outcome = new RequestFuzzer(seed, target).run(requests);
 			long seconds = (System.nanoTime() - started) / 1_000_000_000;
 
-			assertThat(outcome.violations()).as("answers other than 4xx (seed %d)", seed).isEmpty();
+			assertThat(outcome.violations()).as("answers other than 4xx problem details (seed %d)", seed).isEmpty();
 			assertThat(stored(schema)).as("events, hash-chain rows and snapshots after the run (seed %d)", seed)
 				.isEqualTo(before);
 			assertThat(service.isAlive()).isTrue();

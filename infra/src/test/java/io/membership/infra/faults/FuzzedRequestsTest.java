@@ -34,7 +34,7 @@ class FuzzedRequestsTest {
 	int port;
 
 	@Test
-	void generated_invalid_requests_are_all_refused_with_a_4xx_and_store_nothing() throws SQLException {
+	void generated_invalid_requests_are_all_refused_with_a_4xx_problem_and_store_nothing() throws SQLException {
 		long seed = Long.getLong("membership.fuzz.seed", System.nanoTime());
 		logger.info("Fuzzing with seed {}; replay with -Dmembership.fuzz.seed={}", seed, seed);
 		FuzzTarget target = FuzzTarget.prepare(this.port);
@@ -42,7 +42,7 @@ class FuzzedRequestsTest {
 
 		Outcome outcome = new RequestFuzzer(seed, target).run(400);
 
-		assertThat(outcome.violations()).as("answers other than 4xx (seed %d)", seed).isEmpty();
+		assertThat(outcome.violations()).as("answers other than 4xx problem details (seed %d)", seed).isEmpty();
 		assertThat(stored()).as("events, hash-chain rows and snapshots (seed %d)", seed).isEqualTo(before);
 		logger.info("Fuzzed: {}", outcome);
 	}

@@ -70,6 +70,41 @@ class MalformedRequestsTest {
 		org.assertNothingStored();
 	}
 
+	@Test
+	void raw_bytes_in_the_path_that_tomcat_refuses_while_reading_are_a_400_problem() {
+		TestOrganization org = TestOrganization.create(this.port);
+		byte[] path = bytes(org.path() + "/workspaces");
+		path[path.length - 3] = (byte) 0xC4;
+		Response answer = RawHttp.send(this.port, "POST", path,
+				List.of(bearer(org.ownerId()), header("Content-Type", "application/json")),
+				bytes("{\"title\":\"Never created\"}"));
+		assertThat(answer.status()).isEqualTo(400);
+		assertThat(answer.isProblem()).as("content type %s", answer.contentType()).isTrue();
+		assertThat(answer.code()).isEqualTo("request_rejected");
+		org.assertNothingStored();
+	}
+
+	@Test
+	void headers_over_tomcats_limit_are_a_400_problem() {
+		TestOrganization org = TestOrganization.create(this.port);
+		Response answer = RawHttp.send(
+				this.port, "POST", bytes(org.path() + "/workspaces"), List.of(bearer(org.ownerId()),
+						header("Content-Type", "application/json"), header("X-Padding", "p".repeat(9 * 1024))),
+				bytes("{\"title\":\"Never created\"}"));
+		assertThat(answer.status()).isEqualTo(400);
+		assertThat(answer.isProblem()).as("content type %s", answer.contentType()).isTrue();
+		assertThat(answer.code()).isEqualTo("request_rejected");
+		org.assertNothingStored();
+	}
+
+	@Test
+	void a_trace_request_is_a_405_problem() {
+		Response answer = RawHttp.send(this.port, "TRACE", bytes("/api/organizations"), List.of(), null);
+		assertThat(answer.status()).isEqualTo(405);
+		assertThat(answer.isProblem()).as("content type %s", answer.contentType()).isTrue();
+		assertThat(answer.code()).isEqualTo("method_not_allowed");
+	}
+
 	private static Map.Entry<String, byte[]> bearer(long userId) {
 		return header("Authorization", "Bearer "
 				+ ApiClient.token(Long.toString(userId), null, Instant.now().plusSeconds(600), ApiClient.TEST_SECRET));

@@ -207,6 +207,10 @@ final class RequestFuzzer {
 						+ ((response.status() < 0) ? response.failure() : response.status() + " " + response.code())
 						+ " to " + request.describe());
 			}
+			else if (!response.isProblem() && !"HEAD".equals(request.method())) {
+				this.violations.add("#" + i + " answered " + response.status() + " as " + response.contentType()
+						+ ", not problem details, to " + request.describe());
+			}
 		}
 		return new Outcome(count, Map.copyOf(this.byCategory), Map.copyOf(this.byStatus), this.problems,
 				List.copyOf(this.violations));
