@@ -9,7 +9,6 @@ import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
 import org.axonframework.common.caching.Cache;
-import org.axonframework.common.caching.WeakReferenceCache;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
@@ -153,8 +152,8 @@ public class AxonConfiguration {
 	 * rolls back and evicts it, and the gateway retries on fresh state.
 	 */
 	@Bean
-	Cache organizationCache() {
-		return new WeakReferenceCache();
+	Cache organizationCache(@Value("${membership.organization-cache.size:2048}") long size) {
+		return new BoundedAggregateCache(size);
 	}
 
 	/**
