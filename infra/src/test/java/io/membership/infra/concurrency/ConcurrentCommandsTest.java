@@ -53,6 +53,7 @@ import io.membership.events.ids.WorkspaceId;
 import io.membership.events.json.MembershipJson;
 import io.membership.infra.support.ApiClient;
 import io.membership.infra.support.ApiClient.Answer;
+import io.membership.infra.support.ConflictingCommand;
 import io.membership.infra.support.PostgresServiceTest;
 import io.membership.infra.support.TestDatabase;
 import io.membership.infra.support.TestOrganization;
@@ -71,10 +72,6 @@ public class ConcurrentCommandsTest {
 	private static final int THREADS = 12;
 
 	private static final int REQUESTS_PER_THREAD = 25;
-
-	private static final String[] ASSIGNABLE = { "AD", "MA", "RE", "AN" };
-
-	private static final String[] LABEL_STUDIO_ROLES = { "AD", "MA", "RE", "AN", "DI", "OW" };
 
 	@LocalServerPort
 	int port;
@@ -205,73 +202,14 @@ public class ConcurrentCommandsTest {
 
 	private static Outcome sendOne(Random random, TestOrganization org, Map<Long, ApiClient> clients, List<Long> owners,
 			List<Long> actors, List<Long> targets, AtomicLong believedOwner, String correlationId, Long ifMatch) {
-		int dice = random.nextInt(100);
-		long actor = pick(random, actors);
-		long target = pick(random, targets);
-		String method = "POST";
-		String path;
-		String body;
-		String request;
-		if (dice < 25) {
-			String role = pick(random, ASSIGNABLE);
-			path = "/memberships/" + target + "/role";
-			body = "{\"role\":\"" + role + "\",\"reason\":\"" + correlationId + "\"}";
-			request = actor + " changes role of " + target + " to " + role;
-		}
-		else if (dice < 40) {
-			String role = pick(random, LABEL_STUDIO_ROLES);
-			method = "PATCH";
-			path = "/memberships";
-			body = "{\"user_id\":" + target + ",\"role\":\"" + role + "\"}";
-			request = actor + " sets role of " + target + " to " + role;
-		}
-		else if (dice < 60) {
-			actor = (random.nextInt(10) < 7) ? believedOwner.get() : pick(random, owners);
-			target = pick(random, owners);
-			path = "/ownership";
-			body = "{\"user_id\":" + target + "}";
-			request = actor + " transfers ownership to " + target;
-		}
-		else if (dice < 70) {
-			path = "/memberships/" + target + "/deactivate";
-			body = "{\"reason\":\"" + correlationId + "\"}";
-			request = actor + " deactivates " + target;
-		}
-		else if (dice < 85) {
-			String role = pick(random, ASSIGNABLE);
-			path = "/memberships/" + target + "/activate";
-			body = "{\"role\":\"" + role + "\"}";
-			request = actor + " activates " + target + " as " + role;
-		}
-		else {
-			actor = believedOwner.get();
-			String role = pick(random, ASSIGNABLE);
-			path = "/memberships/" + actor + "/role";
-			body = "{\"role\":\"" + role + "\"}";
-			request = actor + " (the Owner, they believe) demotes themself to " + role;
-		}
-		ApiClient client = clients.get(actor).withHeader("X-Correlation-Id", correlationId);
-		if (ifMatch != null) {
-			client = client.withHeader("If-Match", "\"" + ifMatch + "\"");
-			request += " if at version " + ifMatch;
-		}
-		Answer answer = client.send(method, org.path() + path, body);
-		boolean accepted = answer.status() >= 200 && answer.status() < 300;
-		if (accepted && path.equals("/ownership")) {
-			believedOwner.set(answer.json().get("owner_user_id").asLong());
-		}
+		ConflictingCommand command = ConflictingCommand.random(random, owners, actors, targets, believedOwner,
+				correlationId);
+		Answer answer = command.send(clients.get(command.actor()), org, correlationId, ifMatch, believedOwner);
+		boolean accepted = ConflictingCommand.accepted(answer);
 		String code = accepted ? null : answer.json().path("code").asString();
 		Long version = accepted ? answer.json().get("version").asLong() : null;
-		return new Outcome(request, actor, correlationId, ifMatch, answer.status(), code, version,
-				answer.header("ETag"));
-	}
-
-	private static <T> T pick(Random random, List<T> values) {
-		return values.get(random.nextInt(values.size()));
-	}
-
-	private static String pick(Random random, String[] values) {
-		return values[random.nextInt(values.length)];
+		return new Outcome(command.describe(ifMatch), command.actor(), correlationId, ifMatch, answer.status(), code,
+				version, answer.header("ETag"));
 	}
 
 	private static List<StoredEvent> storedEvents(String organizationId) throws Exception {
