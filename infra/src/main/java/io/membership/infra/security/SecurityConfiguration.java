@@ -33,6 +33,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 import io.membership.infra.web.ProblemWriter;
+import io.membership.infra.web.Problems;
 
 /**
  * Every endpoint but health and the API documents needs a bearer token. The acting user
@@ -93,7 +94,7 @@ public class SecurityConfiguration {
 	@Bean
 	RequestRejectedHandler requestRejectedHandler(ProblemWriter problems) {
 		return (request, response, rejected) -> problems.write(response, HttpStatus.BAD_REQUEST, "request_rejected",
-				"The request has a header or path the service does not accept.");
+				Problems.REQUEST_REJECTED_DETAIL);
 	}
 
 	@Bean

@@ -121,8 +121,7 @@ class ContainerErrors {
 	 */
 	static Map<String, Object> problemFor(HttpStatusCode status) {
 		if (status.value() == HttpStatus.BAD_REQUEST.value()) {
-			return Problems.body(status, "request_rejected",
-					"The request has a header or path the service does not accept.");
+			return Problems.body(status, "request_rejected", Problems.REQUEST_REJECTED_DETAIL);
 		}
 		HttpStatus known = HttpStatus.resolve(status.value());
 		return Problems.body(status, Problems.defaultCode(status),

@@ -87,7 +87,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 	@ExceptionHandler(RequestRejectedException.class)
 	ResponseEntity<ProblemDetail> rejected(RequestRejectedException rejected) {
 		return answer(Problems.problem(HttpStatus.BAD_REQUEST, "request_rejected", "Request rejected",
-				"The request has a header or path the service does not accept."));
+				Problems.REQUEST_REJECTED_DETAIL));
 	}
 
 	/**

@@ -14,6 +14,12 @@ import org.springframework.http.ProblemDetail;
  */
 public final class Problems {
 
+	/**
+	 * The detail of {@code request_rejected}, whichever layer refused the request (the
+	 * firewall, Tomcat, a header read inside Spring MVC).
+	 */
+	public static final String REQUEST_REJECTED_DETAIL = "The request has a header or path the service does not accept.";
+
 	private static final String TYPE_PREFIX = "urn:membership:problem:";
 
 	private static final URI ABOUT_BLANK = URI.create("about:blank");

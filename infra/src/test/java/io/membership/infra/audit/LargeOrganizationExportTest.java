@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,13 +52,7 @@ class LargeOrganizationExportTest {
 	@BeforeAll
 	static void manySmallOrganizationsWithFreshStatistics() throws SQLException {
 		TestDatabase database = TestDatabase.get();
-		schema = database.schema() + "_large_export";
-		Flyway.configure()
-			.dataSource(database.jdbcUrl(schema), database.username(), database.password())
-			.schemas(schema)
-			.locations("classpath:db/migration/postgresql")
-			.load()
-			.migrate();
+		schema = database.migratedSchema("large_export");
 		// One connection for everything, as a pooled connection serves export after
 		// export.
 		connection = new SingleConnectionDataSource(database.jdbcUrl(schema) + "&reWriteBatchedInserts=true",

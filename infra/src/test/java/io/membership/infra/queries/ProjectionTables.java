@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
@@ -59,15 +58,7 @@ final class ProjectionTables {
 	 * Flyway migrations, so its projection tables exist and are empty.
 	 */
 	static ProjectionTables empty(String suffix) {
-		TestDatabase database = TestDatabase.get();
-		String schema = database.schema() + "_" + suffix;
-		Flyway.configure()
-			.dataSource(database.jdbcUrl(schema), database.username(), database.password())
-			.schemas(schema)
-			.locations("classpath:db/migration/postgresql")
-			.load()
-			.migrate();
-		return new ProjectionTables(schema);
+		return new ProjectionTables(TestDatabase.get().migratedSchema(suffix));
 	}
 
 	String schema() {

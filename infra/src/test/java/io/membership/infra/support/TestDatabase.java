@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
 
+import org.flywaydb.core.Flyway;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 
@@ -96,6 +97,21 @@ public final class TestDatabase {
 
 	public String schema() {
 		return this.schema;
+	}
+
+	/**
+	 * A new schema named after the run's with this suffix, with the service's own
+	 * PostgreSQL migrations applied: its tables exist and are empty.
+	 */
+	public String migratedSchema(String suffix) {
+		String migrated = this.schema + "_" + suffix;
+		Flyway.configure()
+			.dataSource(jdbcUrl(migrated), this.username, this.password)
+			.schemas(migrated)
+			.locations("classpath:db/migration/postgresql")
+			.load()
+			.migrate();
+		return migrated;
 	}
 
 	public Connection connect() throws SQLException {
