@@ -1,6 +1,7 @@
 package io.membership.events.ids;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
@@ -47,6 +48,22 @@ class WellFormedIdsTest {
 	void ids_read_from_stored_events_keep_the_looser_rule_they_were_written_under() {
 		assertThat(new OrganizationId("org_acme").value()).isEqualTo("org_acme");
 		assertThat(OrganizationId.isWellFormed("org_acme")).isFalse();
+	}
+
+	@ParameterizedTest(name = "[{0}]")
+	@ValueSource(strings = { "", "0", "-1", "+7", "007", "1.5", "1e3", " 7", "7 ", "abc", "\u0661",
+			"9223372036854775808", "99999999999999999999" })
+	void a_user_id_is_written_only_in_plain_ascii_digits(String candidate) {
+		assertThat(UserId.isWellFormed(candidate)).isFalse();
+		assertThatThrownBy(() -> UserId.valueOf(candidate)).isInstanceOf(IllegalArgumentException.class);
+	}
+
+	@Test
+	void a_user_id_in_plain_digits_is_well_formed_up_to_the_largest_long() {
+		assertThat(UserId.valueOf("7")).isEqualTo(UserId.of(7));
+		assertThat(UserId.valueOf("9223372036854775807")).isEqualTo(UserId.of(Long.MAX_VALUE));
+		assertThat(UserId.isWellFormed("42")).isTrue();
+		assertThat(UserId.isWellFormed(null)).isFalse();
 	}
 
 }
