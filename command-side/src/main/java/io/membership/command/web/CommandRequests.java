@@ -9,10 +9,13 @@ import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
 
 import io.membership.events.access.Role;
+import io.membership.events.text.FreeText;
 
 /**
  * The bodies of API.md's command requests, in snake_case on the wire. A role arrives as
- * its two-letter code; an unknown code fails to parse and answers 400.
+ * its two-letter code; an unknown code fails to parse and answers 400. Every string obeys
+ * the text rules when it is read (the web layer's JSON mapper); a {@link FreeText} reason
+ * may also hold tabs and line breaks.
  */
 final class CommandRequests {
 
@@ -38,10 +41,10 @@ final class CommandRequests {
 	record SetMemberRole(@NotNull @Positive Long userId, @NotNull Role role) {
 	}
 
-	record ChangeRole(@NotNull Role role, @Size(max = MAX_REASON) String reason) {
+	record ChangeRole(@NotNull Role role, @FreeText @Size(max = MAX_REASON) String reason) {
 	}
 
-	record Deactivate(@Size(max = MAX_REASON) String reason) {
+	record Deactivate(@FreeText @Size(max = MAX_REASON) String reason) {
 	}
 
 	record TransferOwnership(@NotNull @Positive Long userId) {
