@@ -22,6 +22,7 @@ import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
@@ -174,6 +175,18 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 					RequestBodyProblems.detail(unreadable));
 		}
 		return new ResponseEntity<>(problem, headers, HttpStatus.BAD_REQUEST);
+	}
+
+	/**
+	 * Every 415 says the one content-type rule, whether Spring's mapping refused the type
+	 * or {@link RequestDoor} did.
+	 */
+	@Override
+	protected ResponseEntity<Object> handleHttpMediaTypeNotSupported(HttpMediaTypeNotSupportedException unsupported,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		ProblemDetail problem = Problems.problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+				"Unsupported Media Type", RequestDoor.JSON_ONLY);
+		return new ResponseEntity<>(problem, headers, HttpStatus.UNSUPPORTED_MEDIA_TYPE);
 	}
 
 	/** A path no endpoint serves, in words that do not speak of static resources. */

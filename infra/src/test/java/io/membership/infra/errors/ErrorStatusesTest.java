@@ -115,11 +115,13 @@ class ErrorStatusesTest {
 		this.org.assertNothingStored();
 	}
 
-	@Test
-	void a_user_id_in_the_path_that_is_not_a_number_is_a_bad_request() {
-		Answer answer = this.org.owner().post(this.org.path() + "/memberships/abc/role", "{\"role\":\"AN\"}");
+	@ParameterizedTest(name = "user id {0}")
+	@ValueSource(strings = { "abc", "1.5", "+7", "007", "%D9%A1", "99999999999999999999" })
+	void a_user_id_in_the_path_that_is_not_a_number_is_a_bad_request(String userId) {
+		Answer answer = this.org.owner()
+			.post(this.org.path() + "/memberships/" + userId + "/role", "{\"role\":\"AN\"}");
 
-		assertProblem(answer, 400, "invalid_parameter");
+		assertProblem(answer, 400, "invalid_user_id");
 		this.org.assertNothingStored();
 	}
 

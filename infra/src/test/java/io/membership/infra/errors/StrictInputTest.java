@@ -294,6 +294,46 @@ class StrictInputTest {
 		assertThat(member.path("email").asString()).isEqualTo("first.last+tag@members.test");
 	}
 
+	// Text rules, in query parameters.
+
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "search=a%00b", "search=%1B%5B2J", "search=%C2%85", "search=abc%E2%80%AEgpj.exe",
+			"search=%0A", "role=AN%00", "page=1%0D" })
+	void a_query_parameter_breaking_the_text_rules_is_refused(String query) {
+		Answer answer = this.org.owner().get(this.org.path() + "/memberships?" + query);
+
+		JsonNode problem = assertProblem(answer, 400, "invalid_text");
+		String name = query.substring(0, query.indexOf('='));
+		assertThat(problem.path("detail").asString()).startsWith("Query parameter " + name + " contains a");
+	}
+
+	@Test
+	void a_query_parameter_name_breaking_the_text_rules_is_refused() {
+		Answer answer = this.org.owner().get(this.org.path() + "/memberships?x%E2%80%AEy=1");
+
+		JsonNode problem = assertProblem(answer, 400, "invalid_text");
+		assertThat(problem.path("detail").asString())
+			.isEqualTo("A query parameter name contains a bidirectional override, embedding or isolate character.");
+	}
+
+	/** Spring Security's firewall refuses control characters in names before the door. */
+	@Test
+	void a_query_parameter_name_with_a_control_character_is_refused_by_the_firewall() {
+		Answer answer = this.org.owner().get(this.org.path() + "/memberships?x%01=1");
+
+		assertProblem(answer, 400, "request_rejected");
+	}
+
+	@Test
+	void a_search_in_every_plane_is_accepted() {
+		Answer answer = whenKnown(() -> this.org.owner()
+			.get(this.org.path() + "/memberships?search=" + URLEncoder.encode(EVERY_PLANE, StandardCharsets.UTF_8)
+					+ "&min_version=" + this.org.version()));
+
+		assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+		assertThat(answer.json().path("count").asLong()).isZero();
+	}
+
 	private JsonNode read(String pathAndQuery) {
 		String separator = pathAndQuery.contains("?") ? "&" : "?";
 		Answer answer = whenKnown(() -> this.org.owner()
