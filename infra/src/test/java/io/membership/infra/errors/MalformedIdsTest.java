@@ -11,10 +11,14 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
@@ -25,9 +29,11 @@ import io.membership.infra.support.TestOrganization;
 
 /**
  * An id in a path or a query parameter that this service cannot have generated is refused
- * with 400 before any handler looks it up.
+ * with 400 before any handler looks it up; a client's mistake never writes a stack trace
+ * to the log, and what a client sent is logged with its control characters escaped.
  */
 @PostgresServiceTest
+@ExtendWith(OutputCaptureExtension.class)
 class MalformedIdsTest {
 
 	/**
@@ -148,6 +154,45 @@ class MalformedIdsTest {
 			assertProblem(this.org.owner().get(this.org.path() + path), 400, "invalid_user_id");
 		}
 		this.org.assertNothingStored();
+	}
+
+	@Test
+	void a_client_error_writes_no_stack_trace_and_what_the_client_sent_is_escaped(CapturedOutput output) {
+		int before = output.getAll().length();
+		for (String organization : MALFORMED_ORGANIZATIONS) {
+			this.org.owner().post("/api/organizations/" + organization + "/workspaces", "{\"title\":\"Never\"}");
+			this.org.owner().get("/api/organizations/" + organization + "/memberships");
+		}
+		this.org.owner().post("/api/organizations/" + OrganizationId.generate() + "/workspaces", "{\"title\":\"x\"}");
+		this.org.owner().delete(this.org.path() + "/invitations/inv_%1B%5B31m");
+		this.org.owner().post(this.org.path() + "/memberships/abc/role", "{\"role\":\"AN\"}");
+		this.org.owner().post(this.org.path() + "/workspaces", "{\"title\":\"x\\u0000\"}");
+		this.org.owner().post(this.org.path() + "/workspaces", "{\"title\":");
+
+		String logged = output.getAll().substring(before);
+		assertThat(logged).as("stack traces logged for client errors").doesNotContain("\tat ", "Exception");
+		assertThat(logged.length()).as("bytes logged for %d client errors", 2 * MALFORMED_ORGANIZATIONS.size() + 5)
+			.isLessThan(2_000);
+	}
+
+	@Test
+	void control_characters_in_a_logged_message_are_escaped(CapturedOutput output) {
+		LoggerFactory.getLogger(MalformedIdsTest.class)
+			.warn("A client sent {}", "org_\u001b[31mred\r\nFAKE ERROR line\u202e\u0000");
+
+		String logged = output.getAll();
+		assertThat(logged).contains("A client sent org_\\u001b[31mred\\r\\nFAKE ERROR line\\u202e\\u0000");
+		assertThat(logged).doesNotContain("\u001b[31mred", "\u202e", "\u0000");
+	}
+
+	@Test
+	void control_characters_in_a_logged_exception_message_are_escaped(CapturedOutput output) {
+		LoggerFactory.getLogger(MalformedIdsTest.class)
+			.warn("Failed", new IllegalStateException("bad id org_\u001b[2J\nFAKE line"));
+
+		String logged = output.getAll();
+		assertThat(logged).contains("bad id org_\\u001b[2J\\nFAKE line");
+		assertThat(logged).doesNotContain("\u001b[2J");
 	}
 
 	/**
