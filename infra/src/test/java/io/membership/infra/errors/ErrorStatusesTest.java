@@ -232,6 +232,13 @@ class ErrorStatusesTest {
 		assertProblem(ownerAsAuditor.post(this.org.path() + "/audit/checkpoints", null), 403, "audit_scope_read_only");
 	}
 
+	@Test
+	void asking_for_the_error_page_without_a_token_is_not_found() {
+		Answer answer = ApiClient.anonymous(this.port).get("/error");
+
+		assertProblem(answer, 404, "not_found");
+	}
+
 	// 404: unknown organization, member, workspace or invitation.
 
 	@Test
