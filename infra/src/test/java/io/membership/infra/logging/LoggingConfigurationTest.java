@@ -99,4 +99,14 @@ class LoggingConfigurationTest {
 			.contains("org_broken", "the database is gone");
 	}
 
+	@Test
+	void a_request_tomcat_cannot_parse_writes_no_stack_trace(CapturedOutput output) {
+		Logger tomcat = this.context.getLogger("org.apache.coyote.http11.Http11Processor");
+
+		tomcat.info("Error parsing HTTP request header", new IllegalArgumentException("Request header is too large"));
+		tomcat.error("Error processing request", new IllegalStateException("the connector broke"));
+
+		assertThat(output.getOut()).doesNotContain("Request header is too large").contains("the connector broke");
+	}
+
 }
