@@ -79,7 +79,8 @@ public class ProjectionRebuild {
 	static final String POSITIONS_TABLE = "qs_consumer_positions";
 
 	/** Columns that record when the projection ran rather than what the events say. */
-	static final Set<String> IGNORED_COLUMNS = Set.of("qs_projection_gaps.detected_at");
+	static final Set<String> IGNORED_COLUMNS = Set.of("qs_projection_gaps.detected_at",
+			"qs_quarantined_organizations.quarantined_at");
 
 	private static final int REPORTED_PER_TABLE = 20;
 

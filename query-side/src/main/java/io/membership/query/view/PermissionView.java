@@ -32,14 +32,26 @@ import io.membership.query.projection.ProjectedEvent;
  * It is loaded from the projection tables at start-up and then follows the same events,
  * applying each organization's events strictly in version order. If it ever finds itself
  * behind what it is given (a gap, or another instance that wrote the tables first), it
- * reloads that organization from the tables. Memory: one {@link MemberState} per member,
- * about 200 bytes plus 40 bytes per workspace assignment (measured figures in
- * docs/PERFORMANCE.md).
+ * reloads that organization from the tables.
+ *
+ * <p>
+ * An organization the projection had to set aside (one of its events could not be
+ * applied) fails closed: until a rebuild releases it, {@link #decide}, {@link #members}
+ * and {@link #hasWorkspace} throw {@link OrganizationViewStale}, and so does
+ * {@link #member} for anyone the frozen view lists, rather than answer from a view known
+ * to be behind (a role revoked after the bad event would still look granted). Memory: one
+ * {@link MemberState} per member, about 200 bytes plus 40 bytes per workspace assignment
+ * (measured figures in docs/PERFORMANCE.md).
  */
 @Component
 public class PermissionView {
 
 	private final Map<OrganizationId, OrganizationView> organizations = new ConcurrentHashMap<>();
+
+	/**
+	 * Organizations whose views are known to be behind: nothing is answered from them.
+	 */
+	private final Set<OrganizationId> setAside = ConcurrentHashMap.newKeySet();
 
 	/**
 	 * Waiters for an organization the view does not hold yet wait here, and are woken
@@ -64,10 +76,47 @@ public class PermissionView {
 		Map<OrganizationId, Set<WorkspaceId>> workspaces = loadWorkspaces(null);
 		versions.forEach((organization, version) -> view(organization).replace(version,
 				members.getOrDefault(organization, Map.of()), workspaces.getOrDefault(organization, Set.of())));
+		this.jdbc.sql("SELECT organization_id FROM qs_quarantined_organizations").query((row) -> {
+			this.setAside.add(new OrganizationId(row.getString(1)));
+		});
+	}
+
+	/**
+	 * From now on the organization answers {@link OrganizationViewStale}: the projection
+	 * set it aside.
+	 */
+	public void setAside(OrganizationId organization) {
+		this.setAside.add(organization);
+	}
+
+	/**
+	 * The organization was repaired (rebuilt): reloads it from the projection tables and
+	 * answers from it again.
+	 */
+	public void release(OrganizationId organization) {
+		reload(organization);
+		this.setAside.remove(organization);
+	}
+
+	/** Whether the organization is set aside. */
+	public boolean isSetAside(OrganizationId organization) {
+		return this.setAside.contains(organization);
+	}
+
+	/** Every organization set aside. */
+	public Set<OrganizationId> setAside() {
+		return Set.copyOf(this.setAside);
+	}
+
+	private void requireCurrent(OrganizationId organization) {
+		if (this.setAside.contains(organization)) {
+			throw new OrganizationViewStale(organization);
+		}
 	}
 
 	/** Whether the organization has this workspace (workspaces are never deleted). */
 	public boolean hasWorkspace(OrganizationId organization, WorkspaceId workspace) {
+		requireCurrent(organization);
 		OrganizationView view = this.organizations.get(organization);
 		return view != null && view.workspaces.contains(workspace);
 	}
@@ -101,14 +150,23 @@ public class PermissionView {
 		return (view != null) ? view.version() : 0;
 	}
 
-	/** The member's current state, if they are a member. */
+	/**
+	 * The member's current state, if they are a member. For an organization set aside,
+	 * someone it does not list is still not a member (existence is not leaked), and
+	 * anyone it lists gets {@link OrganizationViewStale}.
+	 */
 	public Optional<MemberState> member(OrganizationId organization, UserId user) {
 		OrganizationView view = this.organizations.get(organization);
-		return (view != null) ? view.member(user) : Optional.empty();
+		Optional<MemberState> member = (view != null) ? view.member(user) : Optional.empty();
+		if (member.isPresent()) {
+			requireCurrent(organization);
+		}
+		return member;
 	}
 
 	/** Every member's current state, for who-can questions. */
 	public Map<UserId, MemberState> members(OrganizationId organization) {
+		requireCurrent(organization);
 		OrganizationView view = this.organizations.get(organization);
 		return (view != null) ? view.members() : Map.of();
 	}
@@ -118,6 +176,7 @@ public class PermissionView {
 	 * organization.
 	 */
 	public Optional<Answer> decide(OrganizationId organization, UserId user, Action action, WorkspaceId workspace) {
+		requireCurrent(organization);
 		OrganizationView view = this.organizations.get(organization);
 		if (view == null) {
 			return Optional.empty();
