@@ -72,8 +72,20 @@ public final class ApiClient {
 		return new ApiClient(this.baseUrl, this.token, more);
 	}
 
+	/** A client acting as the given user id, whose token also carries these claims. */
+	public static ApiClient as(int port, long userId, Map<String, Object> claims) {
+		return anonymous(port)
+			.withToken(token(Long.toString(userId), null, Instant.now().plusSeconds(600), TEST_SECRET, claims));
+	}
+
 	public static String token(String subject, String scope, Instant expiresAt, String secret) {
+		return token(subject, scope, expiresAt, secret, Map.of());
+	}
+
+	public static String token(String subject, String scope, Instant expiresAt, String secret,
+			Map<String, Object> extraClaims) {
 		JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().subject(subject);
+		extraClaims.forEach(claims::claim);
 		if (expiresAt != null) {
 			claims.expirationTime(Date.from(expiresAt));
 		}
