@@ -23,6 +23,7 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.membership.events.InvitationRevoked;
+import io.membership.events.InviteLinkReset;
 import io.membership.events.MemberActivated;
 import io.membership.events.MemberAssignedToWorkspace;
 import io.membership.events.MemberDeactivated;
@@ -30,6 +31,7 @@ import io.membership.events.MemberJoined;
 import io.membership.events.MemberRemovedFromWorkspace;
 import io.membership.events.MemberRoleChanged;
 import io.membership.events.MembershipEvent;
+import io.membership.events.MembershipEventVisitor;
 import io.membership.events.OrganizationCreated;
 import io.membership.events.OwnershipTransferred;
 import io.membership.events.UserInvited;
@@ -114,60 +116,8 @@ public class MembershipProjection {
 			return outcome;
 		}
 		MembershipEvent event = projected.event();
-		OrganizationId organization = event.organizationId();
 		OffsetDateTime at = utc(event.occurredAt());
-		if (event instanceof OrganizationCreated created) {
-			insertMember(organization, created.ownerUserId(), created.ownerEmail(), Role.OWNER, null, null, at,
-					projected.version());
-		}
-		else if (event instanceof UserInvited invited) {
-			this.jdbc
-				.sql("INSERT INTO qs_invitations (organization_id, invitation_id, email, role, invited_at, invited_by, "
-						+ "expires_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING')")
-				.params(organization.value(), invited.invitationId().value(), invited.email(), code(invited.role()), at,
-						invited.actorUserId().value(), utc(invited.expiresAt()))
-				.update();
-		}
-		else if (event instanceof InvitationRevoked revoked) {
-			setInvitationStatus(organization, revoked.invitationId().value(), "REVOKED");
-		}
-		else if (event instanceof MemberJoined joined) {
-			applyJoined(organization, joined, at, projected.version());
-		}
-		else if (event instanceof MemberActivated activated) {
-			updateRole(organization, activated.userId(), activated.toRole(), at, true, projected.version());
-		}
-		else if (event instanceof MemberRoleChanged changed) {
-			updateRole(organization, changed.userId(), changed.toRole(), at, false, projected.version());
-		}
-		else if (event instanceof MemberDeactivated deactivated) {
-			updateRole(organization, deactivated.userId(), Role.DEACTIVATED, at, false, projected.version());
-		}
-		else if (event instanceof OwnershipTransferred transferred) {
-			updateRole(organization, transferred.previousOwnerUserId(), Role.ADMINISTRATOR, at, false,
-					projected.version());
-			updateRole(organization, transferred.newOwnerUserId(), Role.OWNER, at, false, projected.version());
-			this.jdbc.sql("UPDATE qs_organizations SET owner_user_id = ? WHERE organization_id = ?")
-				.params(transferred.newOwnerUserId().value(), organization.value())
-				.update();
-		}
-		else if (event instanceof WorkspaceCreated created) {
-			this.jdbc
-				.sql("INSERT INTO qs_workspaces (organization_id, workspace_id, title, created_at, created_by) "
-						+ "VALUES (?, ?, ?, ?, ?)")
-				.params(organization.value(), created.workspaceId().value(), created.title(), at,
-						created.actorUserId().value())
-				.update();
-		}
-		else if (event instanceof MemberAssignedToWorkspace assigned) {
-			insertAssignment(organization, assigned.userId(), assigned.workspaceId(), at);
-		}
-		else if (event instanceof MemberRemovedFromWorkspace removed) {
-			this.jdbc
-				.sql("DELETE FROM qs_member_workspaces WHERE organization_id = ? AND user_id = ? AND workspace_id = ?")
-				.params(organization.value(), removed.userId().value(), removed.workspaceId().value())
-				.update();
-		}
+		event.accept(new TableWriter(event.organizationId(), at, projected.version()));
 		recordTimelineAndHistory(projected, at, batch);
 		recordActivity(projected, at, batch);
 		return Outcome.APPLIED;
@@ -317,7 +267,7 @@ public class MembershipProjection {
 				batch.add("INSERT INTO qs_role_history (organization_id, user_id, version, event_id, occurred_at, "
 						+ "actor_user_id, from_role, to_role, reason, correlation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 						organization.value(), state.userId().value(), projected.version(), projected.eventId(), at,
-						event.actorUserId().value(), code(from), state.role().code(), reason(event),
+						event.actorUserId().value(), code(from), state.role().code(), event.givenReason().orElse(null),
 						event.correlationId());
 			}
 		}
@@ -374,34 +324,9 @@ public class MembershipProjection {
 				"INSERT INTO qs_activity_log (organization_id, version, event_id, occurred_at, type, actor_user_id, "
 						+ "subject_user_id, workspace_id, summary, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 				event.organizationId().value(), projected.version(), projected.eventId(), at, event.typeName(),
-				event.actorUserId().value(), event.subject().map(UserId::value).orElse(null), workspaceOf(event),
-				ActivitySummaries.describe(event), JSON.writeValueAsString(event));
-	}
-
-	private static String workspaceOf(MembershipEvent event) {
-		if (event instanceof WorkspaceCreated created) {
-			return created.workspaceId().value();
-		}
-		if (event instanceof MemberAssignedToWorkspace assigned) {
-			return assigned.workspaceId().value();
-		}
-		if (event instanceof MemberRemovedFromWorkspace removed) {
-			return removed.workspaceId().value();
-		}
-		return null;
-	}
-
-	private static String reason(MembershipEvent event) {
-		if (event instanceof MemberActivated activated) {
-			return activated.reason();
-		}
-		if (event instanceof MemberRoleChanged changed) {
-			return changed.reason();
-		}
-		if (event instanceof MemberDeactivated deactivated) {
-			return deactivated.reason();
-		}
-		return null;
+				event.actorUserId().value(), event.subject().map(UserId::value).orElse(null),
+				event.workspace().map(WorkspaceId::value).orElse(null), ActivitySummaries.describe(event),
+				JSON.writeValueAsString(event));
 	}
 
 	static Set<WorkspaceId> workspaces(String json) {
@@ -411,6 +336,118 @@ public class MembershipProjection {
 
 	private static String code(Role role) {
 		return (role != null) ? role.code() : null;
+	}
+
+	/**
+	 * Writes what one event changes in the members, invitations, workspaces and
+	 * organizations tables (the timeline, history and activity rows every event gets are
+	 * written after it).
+	 */
+	private final class TableWriter implements MembershipEventVisitor<Void> {
+
+		private final OrganizationId organization;
+
+		private final OffsetDateTime at;
+
+		private final long version;
+
+		TableWriter(OrganizationId organization, OffsetDateTime at, long version) {
+			this.organization = organization;
+			this.at = at;
+			this.version = version;
+		}
+
+		@Override
+		public Void on(OrganizationCreated created) {
+			insertMember(this.organization, created.ownerUserId(), created.ownerEmail(), Role.OWNER, null, null,
+					this.at, this.version);
+			return null;
+		}
+
+		@Override
+		public Void on(UserInvited invited) {
+			MembershipProjection.this.jdbc
+				.sql("INSERT INTO qs_invitations (organization_id, invitation_id, email, role, invited_at, invited_by, "
+						+ "expires_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING')")
+				.params(this.organization.value(), invited.invitationId().value(), invited.email(),
+						code(invited.role()), this.at, invited.actorUserId().value(), utc(invited.expiresAt()))
+				.update();
+			return null;
+		}
+
+		@Override
+		public Void on(InvitationRevoked revoked) {
+			setInvitationStatus(this.organization, revoked.invitationId().value(), "REVOKED");
+			return null;
+		}
+
+		@Override
+		public Void on(InviteLinkReset reset) {
+			return null;
+		}
+
+		@Override
+		public Void on(MemberJoined joined) {
+			applyJoined(this.organization, joined, this.at, this.version);
+			return null;
+		}
+
+		@Override
+		public Void on(MemberActivated activated) {
+			updateRole(this.organization, activated.userId(), activated.toRole(), this.at, true, this.version);
+			return null;
+		}
+
+		@Override
+		public Void on(MemberRoleChanged changed) {
+			updateRole(this.organization, changed.userId(), changed.toRole(), this.at, false, this.version);
+			return null;
+		}
+
+		@Override
+		public Void on(MemberDeactivated deactivated) {
+			updateRole(this.organization, deactivated.userId(), Role.DEACTIVATED, this.at, false, this.version);
+			return null;
+		}
+
+		@Override
+		public Void on(OwnershipTransferred transferred) {
+			updateRole(this.organization, transferred.previousOwnerUserId(), Role.ADMINISTRATOR, this.at, false,
+					this.version);
+			updateRole(this.organization, transferred.newOwnerUserId(), Role.OWNER, this.at, false, this.version);
+			MembershipProjection.this.jdbc
+				.sql("UPDATE qs_organizations SET owner_user_id = ? WHERE organization_id = ?")
+				.params(transferred.newOwnerUserId().value(), this.organization.value())
+				.update();
+			return null;
+		}
+
+		@Override
+		public Void on(WorkspaceCreated created) {
+			MembershipProjection.this.jdbc
+				.sql("INSERT INTO qs_workspaces (organization_id, workspace_id, title, created_at, created_by) "
+						+ "VALUES (?, ?, ?, ?, ?)")
+				.params(this.organization.value(), created.workspaceId().value(), created.title(), this.at,
+						created.actorUserId().value())
+				.update();
+			return null;
+		}
+
+		@Override
+		public Void on(MemberAssignedToWorkspace assigned) {
+			insertAssignment(this.organization, assigned.userId(), assigned.workspaceId(), this.at);
+			return null;
+		}
+
+		@Override
+		public Void on(MemberRemovedFromWorkspace removed) {
+			MembershipProjection.this.jdbc
+				.sql("DELETE FROM qs_member_workspaces WHERE organization_id = ? AND user_id = ? AND workspace_id = ?")
+				.params(this.organization.value(), removed.userId().value(), removed.workspaceId().value())
+				.update();
+			return null;
+		}
+
 	}
 
 	/**
