@@ -1,6 +1,7 @@
 package io.membership.events.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -539,6 +540,64 @@ class AuditVerifierTest {
 			assertThat(result.out()).contains("line 2 is not JSON");
 		}
 
+	}
+
+	@Nested
+	class A_string_without_a_UTF_8_encoding {
+
+		@Test
+		void cannot_be_chained_so_no_hash_stands_for_something_else_than_what_was_stored() {
+			List<MembershipEvent> events = new ArrayList<>(history(ORG));
+			events.set(4, roleChangeWithReason("\ud800"));
+
+			assertThatThrownBy(() -> chain(events)).isInstanceOf(CanonicalJson.UnencodableStringException.class);
+		}
+
+		@Test
+		void in_an_export_whose_hash_was_computed_over_a_question_mark_in_its_place_fails() throws IOException {
+			// What the service wrote before it refused such strings: the reason "\ud800"
+			// stored and exported, "?" hashed; an export edited to "?" verified as well.
+			List<MembershipEvent> events = new ArrayList<>(history(ORG));
+			events.set(4, roleChangeWithReason("?"));
+			AuditVerifierTest.this.lines = chain(events);
+			Path checkpoint = headCheckpoint();
+			String stored = export(AuditVerifierTest.this.lines).toString();
+			Path export = write("export.ndjson",
+					Files.readString(Path.of(stored)).replace("\"reason\":\"?\"", "\"reason\":\"\\ud800\""));
+			assertThat(Files.readString(export)).contains("\\ud800");
+
+			Result result = verify(export, checkpoint);
+
+			assertThat(result.status()).as(result.toString()).isEqualTo(1);
+			assertThat(result.out()).startsWith("FAILED: organization org_acme, version 5, event " + eventId(5))
+				.contains("unpaired UTF-16 surrogate (\\ud800");
+			assertPrintable(result);
+		}
+
+	}
+
+	static MemberRoleChanged roleChangeWithReason(String reason) {
+		return new MemberRoleChanged(ORG, ANNA, Role.ANNOTATOR, Role.REVIEWER, reason, ADMIN, T.plusSeconds(240), "c5");
+	}
+
+	/**
+	 * Nothing in the verifier's output acts on a terminal: no C0 control but the line
+	 * feeds it ends its own lines with, no DEL, no C1 control (U+009B is a one-character
+	 * CSI), no bidirectional control, no line or paragraph separator, no lone surrogate.
+	 */
+	static void assertPrintable(Result result) {
+		for (String stream : List.of(result.out(), result.err())) {
+			for (int i = 0; i < stream.length(); i++) {
+				char c = stream.charAt(i);
+				boolean pairedSurrogate = (Character.isHighSurrogate(c) && i + 1 < stream.length()
+						&& Character.isLowSurrogate(stream.charAt(i + 1)))
+						|| (Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(stream.charAt(i - 1)));
+				boolean unsafe = (c < 0x20 && c != '\n') || (c >= 0x7f && c <= 0x9f) || c == 0x061c || c == 0x200e
+						|| c == 0x200f || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c == 0x2028
+						|| c == 0x2029 || (Character.isSurrogate(c) && !pairedSurrogate);
+				assertThat(unsafe).as("U+%04X at %d printed raw in%n%s", (int) c, i, stream).isFalse();
+			}
+		}
 	}
 
 	@Nested
