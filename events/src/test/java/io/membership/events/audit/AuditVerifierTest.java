@@ -601,6 +601,154 @@ class AuditVerifierTest {
 	}
 
 	@Nested
+	class What_it_prints_from_an_export_cannot_drive_the_terminal {
+
+		Result verifiedWithReason(String reason) throws IOException {
+			List<MembershipEvent> events = new ArrayList<>(history(ORG));
+			events.set(4, roleChangeWithReason(reason));
+			AuditVerifierTest.this.lines = chain(events);
+			return verify(export(AuditVerifierTest.this.lines), headCheckpoint());
+		}
+
+		static String annasHistory(Result result) {
+			return result.out()
+				.lines()
+				.filter((line) -> line.startsWith("  user 3: "))
+				.findFirst()
+				.orElseThrow(() -> new AssertionError(result.toString()));
+		}
+
+		@Test
+		void a_reason_with_an_ANSI_colour_sequence_is_printed_escaped() throws IOException {
+			Result result = verifiedWithReason("\u001b[31mred\u001b[0m");
+
+			assertThat(result.status()).as(result.toString()).isZero();
+			assertThat(annasHistory(result))
+				.contains("-> RE (v5, 2026-11-23T10:04:00Z, by 2, \"\\u001b[31mred\\u001b[0m\")");
+			assertThat(result.out()).doesNotContain("\u001b");
+			assertPrintable(result);
+		}
+
+		@Test
+		void a_reason_cannot_add_lines_to_the_verdict() throws IOException {
+			Result result = verifiedWithReason("fine\nOK: 99 events of 9 organization(s), every hash verified\r\tx");
+
+			assertThat(result.status()).as(result.toString()).isZero();
+			assertThat(result.out().lines().filter((line) -> line.startsWith("OK: 99"))).isEmpty();
+			assertThat(annasHistory(result))
+				.contains("\"fine\\nOK: 99 events of 9 organization(s), every hash verified\\r\\tx\"");
+			assertPrintable(result);
+		}
+
+		@Test
+		void C1_controls_DEL_bidirectional_controls_and_separators_are_escaped_and_other_text_is_left_as_it_is()
+				throws IOException {
+			Result result = verifiedWithReason(
+					"\u202eevil\u202c \u009b31m \u0085 \u007f \u2028 \u2029 \u061c\u200e\u200f\u2066\u2069 "
+							+ "\u05e9\u05dc\u05d5\u05dd \ud83d\ude00 e\u0301 \u00e9 \ud840\udc00");
+
+			assertThat(result.status()).as(result.toString()).isZero();
+			assertThat(annasHistory(result))
+				.contains("\"\\u202eevil\\u202c \\u009b31m \\u0085 \\u007f \\u2028 \\u2029 \\u061c\\u200e\\u200f\\u2066"
+						+ "\\u2069 \u05e9\u05dc\u05d5\u05dd \ud83d\ude00 e\u0301 \u00e9 \ud840\udc00\"");
+			assertPrintable(result);
+		}
+
+		@Test
+		void backslashes_and_quotes_in_a_reason_are_escaped_so_that_the_output_is_unambiguous() throws IOException {
+			Result result = verifiedWithReason("say \"hi\" \\u001b");
+
+			assertThat(annasHistory(result)).contains(", \"say \\\"hi\\\" \\\\u001b\")");
+		}
+
+		@Test
+		void a_failure_names_a_hostile_event_id_escaped() throws IOException {
+			line(3).put("event_id", "\u001b]0;owned\u0007");
+
+			Result result = verify(export(AuditVerifierTest.this.lines), headCheckpoint());
+
+			assertThat(result.status()).as(result.toString()).isEqualTo(1);
+			assertThat(result.out()).contains("version 3, event \\u001b]0;owned\\u0007 (line 3)");
+			assertPrintable(result);
+		}
+
+		@Test
+		void a_hostile_organization_id_is_printed_escaped() throws IOException {
+			AuditVerifierTest.this.lines.forEach((line) -> line.put("organization_id", "org_\u001b[2J\u202e"));
+			rechain(AuditVerifierTest.this.lines);
+
+			Result result = verify("--events", export(AuditVerifierTest.this.lines).toString());
+
+			assertThat(result.status()).as(result.toString()).isZero();
+			assertThat(result.out()).contains("Role histories of org_\\u001b[2J\\u202e:");
+			assertPrintable(result);
+		}
+
+		@Test
+		void an_unknown_event_type_is_named_escaped() throws IOException {
+			line(4).put("type", "\u001b[31mEvil");
+			rechain(AuditVerifierTest.this.lines);
+
+			Result result = verify("--events", export(AuditVerifierTest.this.lines).toString());
+
+			assertThat(result.status()).as(result.toString()).isEqualTo(1);
+			assertThat(result.out()).contains("unknown event type \\u001b[31mEvil");
+			assertPrintable(result);
+		}
+
+		@Test
+		void the_detail_of_a_servers_error_in_the_export_is_printed_escaped() throws IOException {
+			String problem = "{\"type\":\"urn:membership:problem:internal_error\",\"status\":500,"
+					+ "\"detail\":\"\\u001b[5mblink\\u009b\"}";
+			Path export = write("export.ndjson", AuditVerifierTest.this.lines.get(0) + "\n" + problem);
+
+			Result result = verify("--events", export.toString());
+
+			assertThat(result.status()).as(result.toString()).isEqualTo(1);
+			assertThat(result.out()).contains("(\\u001b[5mblink\\u009b); export again");
+			assertPrintable(result);
+		}
+
+		@Test
+		void a_checkpoint_naming_a_hostile_key_is_printed_escaped() throws IOException {
+			ObjectNode checkpoint = checkpoint(AuditVerifierTest.this.auditKey, line(8));
+			checkpoint.put("key_id", "\u001b[8m\u202e");
+			checkpoint.put("organization_id", "org_acme\u0007");
+
+			Result result = verify(export(AuditVerifierTest.this.lines), checkpoints(List.of(checkpoint)));
+
+			assertThat(result.status()).as(result.toString()).isEqualTo(1);
+			assertThat(result.out()).contains("the checkpoint of org_acme\\u0007 at version 8")
+				.contains("(it names key \\u001b[8m\\u202e)");
+			assertPrintable(result);
+		}
+
+		@Test
+		void checkpoints_that_are_not_checkpoints_are_quoted_escaped_on_the_error_stream() throws IOException {
+			Path garbage = write("checkpoints.json", "[{\"hello\":\"\u009b31m\u202e\\u001b\"}]");
+
+			Result result = verify("--events", export(AuditVerifierTest.this.lines).toString(), "--checkpoints",
+					garbage.toString(), "--public-key", publicKey().toString());
+
+			assertThat(result.status()).isEqualTo(2);
+			assertThat(result.err()).contains("are not checkpoints").contains("\\u009b31m\\u202e");
+			assertPrintable(result);
+		}
+
+		@Test
+		void a_file_name_with_controls_is_printed_escaped() {
+			Path missing = AuditVerifierTest.this.directory.resolve("no\u001b[31m.ndjson");
+
+			Result result = verify("--events", missing.toString());
+
+			assertThat(result.status()).isEqualTo(2);
+			assertThat(result.err()).contains("no\\u001b[31m.ndjson");
+			assertPrintable(result);
+		}
+
+	}
+
+	@Nested
 	class What_it_cannot_see_without_a_newer_checkpoint {
 
 		@Test
