@@ -87,9 +87,9 @@ public final class CanonicalJson {
 			if (Character.isSurrogate(c)) {
 				if (!Character.isHighSurrogate(c) || i + 1 == text.length()
 						|| !Character.isLowSurrogate(text.charAt(i + 1))) {
-					throw new UnencodableStringException(String
-						.format("A string holds an unpaired UTF-16 surrogate (\\u%04x at index %d): it has no UTF-8 "
-								+ "encoding and so no canonical form", (int) c, i));
+					throw new UnencodableStringException(String.format(
+							"A text holds an unpaired UTF-16 surrogate (\\u%04x at index %d), which has no UTF-8 encoding",
+							(int) c, i));
 				}
 				// A supplementary character: both halves, which UTF-8 writes as its four
 				// bytes.
