@@ -27,9 +27,6 @@ import java.util.TreeMap;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-import io.membership.events.MemberActivated;
-import io.membership.events.MemberDeactivated;
-import io.membership.events.MemberRoleChanged;
 import io.membership.events.MembershipEvent;
 import io.membership.events.access.Role;
 import io.membership.events.ids.UserId;
@@ -487,7 +484,7 @@ public final class AuditVerifier {
 					MemberState before = this.members.put(state.userId(), state);
 					Role from = (before != null) ? before.role() : null;
 					if (from != state.role()) {
-						String reason = reason(body);
+						String reason = body.givenReason().orElse(null);
 						this.histories.computeIfAbsent(state.userId(), (user) -> new ArrayList<>())
 							.add(state.role().code() + " (v" + version + ", " + body.occurredAt() + ", by "
 									+ body.actorUserId() + ((reason != null) ? ", \"" + shown(reason) + "\"" : "")
@@ -498,19 +495,6 @@ public final class AuditVerifier {
 			catch (RuntimeException ex) {
 				throw new Failure(where + "it is not a valid " + type + " in this history: " + ex.getMessage());
 			}
-		}
-
-		private static String reason(MembershipEvent event) {
-			if (event instanceof MemberActivated activated) {
-				return activated.reason();
-			}
-			if (event instanceof MemberRoleChanged changed) {
-				return changed.reason();
-			}
-			if (event instanceof MemberDeactivated deactivated) {
-				return deactivated.reason();
-			}
-			return null;
 		}
 
 	}
