@@ -20,7 +20,6 @@ public enum Refusal {
 	INVITATION_NOT_FOUND("invitation_not_found", Kind.NOT_FOUND, "No such invitation."),
 
 	// Domain rules.
-	ORGANIZATION_ALREADY_EXISTS("organization_already_exists", Kind.CONFLICT, "The organization exists already."),
 	OWNER_ROLE_IMMUTABLE("owner_role_immutable", Kind.CONFLICT,
 			"The Owner cannot be demoted or deactivated; transfer ownership first."),
 	OWNERSHIP_TRANSFER_REQUIRED("ownership_transfer_required", Kind.CONFLICT,
