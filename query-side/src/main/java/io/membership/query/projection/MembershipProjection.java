@@ -43,6 +43,8 @@ import io.membership.events.ids.WorkspaceId;
 import io.membership.events.json.MembershipJson;
 import io.membership.events.state.MemberState;
 import io.membership.events.state.MemberStates;
+import io.membership.query.read.Timelines;
+import io.membership.query.read.Timestamps;
 
 /**
  * Applies events to the query side's tables: members, invitations, workspaces and their
@@ -67,6 +69,8 @@ public class MembershipProjection {
 
 	private final JdbcTemplate batches;
 
+	private final Timelines timelines;
+
 	/** Writes every row with its own statement (no JDBC batches). */
 	public MembershipProjection(JdbcClient jdbc) {
 		this(jdbc, null);
@@ -80,6 +84,7 @@ public class MembershipProjection {
 	public MembershipProjection(JdbcClient jdbc, JdbcTemplate batches) {
 		this.jdbc = jdbc;
 		this.batches = batches;
+		this.timelines = new Timelines(jdbc);
 	}
 
 	/** What became of an event. */
@@ -116,35 +121,25 @@ public class MembershipProjection {
 			return outcome;
 		}
 		MembershipEvent event = projected.event();
-		OffsetDateTime at = utc(event.occurredAt());
+		OffsetDateTime at = Timestamps.utc(event.occurredAt());
 		event.accept(new TableWriter(event.organizationId(), at, projected.version()));
 		recordTimelineAndHistory(projected, at, batch);
 		recordActivity(projected, at, batch);
 		return Outcome.APPLIED;
 	}
 
-	/**
-	 * The version this organization's views reflect, or 0 if none of its events arrived.
-	 */
-	public long versionOf(OrganizationId organization) {
-		return this.jdbc.sql("SELECT version FROM qs_organizations WHERE organization_id = ?")
-			.param(organization.value())
-			.query(Long.class)
-			.optional()
-			.orElse(0L);
-	}
-
 	private Outcome advanceVersion(ProjectedEvent projected) {
 		OrganizationId organization = projected.organizationId();
 		long version = projected.version();
 		if (version == 1 && projected.event() instanceof OrganizationCreated created) {
-			if (versionOf(organization) > 0) {
+			if (this.timelines.versionOf(organization) > 0) {
 				return Outcome.DUPLICATE;
 			}
 			this.jdbc
 				.sql("INSERT INTO qs_organizations (organization_id, name, owner_user_id, created_at, version) "
 						+ "VALUES (?, ?, ?, ?, 1)")
-				.params(organization.value(), created.name(), created.ownerUserId().value(), utc(created.occurredAt()))
+				.params(organization.value(), created.name(), created.ownerUserId().value(),
+						Timestamps.utc(created.occurredAt()))
 				.update();
 			return Outcome.APPLIED;
 		}
@@ -155,7 +150,7 @@ public class MembershipProjection {
 		if (advanced == 1) {
 			return Outcome.APPLIED;
 		}
-		long current = versionOf(organization);
+		long current = this.timelines.versionOf(organization);
 		if (version <= current) {
 			return Outcome.DUPLICATE;
 		}
@@ -177,7 +172,7 @@ public class MembershipProjection {
 				.sql("INSERT INTO qs_projection_gaps (organization_id, expected_version, received_version, event_id, "
 						+ "detected_at) VALUES (?, ?, ?, ?, ?)")
 				.params(projected.organizationId().value(), expected, projected.version(), projected.eventId(),
-						utc(Instant.now()))
+						Timestamps.utc(Instant.now()))
 				.update();
 		}
 	}
@@ -279,43 +274,7 @@ public class MembershipProjection {
 	 */
 	private Optional<MemberState> latestState(OrganizationId organization, UserId user, Batch batch) {
 		MemberState pending = batch.latest(organization, user);
-		return (pending != null) ? Optional.of(pending) : latestState(organization, user);
-	}
-
-	/** A member's latest state on the timeline, which is their current one. */
-	public Optional<MemberState> latestState(OrganizationId organization, UserId user) {
-		return stateAt(organization, user, null);
-	}
-
-	/**
-	 * A member's state as it stood at an instant (or now, for null): the last timeline
-	 * row at or before it. Empty if they were not a member then.
-	 */
-	public Optional<MemberState> stateAt(OrganizationId organization, UserId user, Instant instant) {
-		String upTo = (instant != null) ? " AND occurred_at <= ?" : "";
-		List<Object> params = new java.util.ArrayList<>(List.of(organization.value(), user.value()));
-		if (instant != null) {
-			params.add(utc(instant));
-		}
-		return this.jdbc
-			.sql("SELECT role, workspaces FROM qs_member_timeline WHERE organization_id = ? AND user_id = ?" + upTo
-					+ " ORDER BY version DESC LIMIT 1")
-			.params(params)
-			.query((row, number) -> new MemberState(user, Role.fromCode(row.getString(1)).orElseThrow(),
-					workspaces(row.getString(2))))
-			.optional();
-	}
-
-	/**
-	 * The organization's version as it stood at an instant: its last event at or before
-	 * it.
-	 */
-	public long versionAt(OrganizationId organization, Instant instant) {
-		return this.jdbc
-			.sql("SELECT COALESCE(MAX(version), 0) FROM qs_activity_log WHERE organization_id = ? AND occurred_at <= ?")
-			.params(organization.value(), utc(instant))
-			.query(Long.class)
-			.single();
+		return (pending != null) ? Optional.of(pending) : this.timelines.latestState(organization, user);
 	}
 
 	private void recordActivity(ProjectedEvent projected, OffsetDateTime at, Batch batch) {
@@ -327,11 +286,6 @@ public class MembershipProjection {
 				event.actorUserId().value(), event.subject().map(UserId::value).orElse(null),
 				event.workspace().map(WorkspaceId::value).orElse(null), ActivitySummaries.describe(event),
 				JSON.writeValueAsString(event));
-	}
-
-	static Set<WorkspaceId> workspaces(String json) {
-		return new TreeSet<>(JSON.readValue(json, new TypeReference<Set<WorkspaceId>>() {
-		}));
 	}
 
 	private static String code(Role role) {
@@ -370,7 +324,8 @@ public class MembershipProjection {
 				.sql("INSERT INTO qs_invitations (organization_id, invitation_id, email, role, invited_at, invited_by, "
 						+ "expires_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING')")
 				.params(this.organization.value(), invited.invitationId().value(), invited.email(),
-						code(invited.role()), this.at, invited.actorUserId().value(), utc(invited.expiresAt()))
+						code(invited.role()), this.at, invited.actorUserId().value(),
+						Timestamps.utc(invited.expiresAt()))
 				.update();
 			return null;
 		}
@@ -448,17 +403,6 @@ public class MembershipProjection {
 			return null;
 		}
 
-	}
-
-	/**
-	 * An instant as the projections store and compare it: in UTC, truncated to the
-	 * microseconds that the timestamp columns keep. Databases round extra digits, which
-	 * would store an event up to half a microsecond after its own {@code occurred_at}, so
-	 * that {@code as_of} that very instant would miss it; truncating both what is stored
-	 * and what is asked keeps every event at or before its own time.
-	 */
-	public static OffsetDateTime utc(Instant instant) {
-		return instant.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
 	}
 
 	/**

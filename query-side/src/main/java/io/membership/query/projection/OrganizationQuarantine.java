@@ -8,6 +8,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 import io.membership.events.ids.OrganizationId;
+import io.membership.query.read.Timestamps;
 
 /**
  * The organizations the query side has set aside ({@code qs_quarantined_organizations}):
@@ -44,7 +45,7 @@ public class OrganizationQuarantine {
 			.sql("INSERT INTO qs_quarantined_organizations (organization_id, version, event_id, event_type, failure, "
 					+ "quarantined_at) VALUES (?, ?, ?, ?, ?, ?)")
 			.params(organization.value(), version, eventId, eventType, truncated(failure),
-					MembershipProjection.utc(Instant.now()))
+					Timestamps.utc(Instant.now()))
 			.update();
 		return true;
 	}

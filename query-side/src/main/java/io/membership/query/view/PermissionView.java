@@ -23,6 +23,7 @@ import io.membership.events.ids.WorkspaceId;
 import io.membership.events.state.MemberState;
 import io.membership.events.state.MemberStates;
 import io.membership.query.projection.ProjectedEvent;
+import io.membership.query.read.Timelines;
 
 /**
  * Every organization's members, roles and workspace assignments in memory, kept current
@@ -61,8 +62,11 @@ public class PermissionView {
 
 	private final JdbcClient jdbc;
 
-	public PermissionView(JdbcClient jdbc) {
+	private final Timelines timelines;
+
+	public PermissionView(JdbcClient jdbc, Timelines timelines) {
 		this.jdbc = jdbc;
+		this.timelines = timelines;
 	}
 
 	/** Loads every organization from the projection tables. */
@@ -230,11 +234,7 @@ public class PermissionView {
 	}
 
 	private void reload(OrganizationId organization) {
-		long version = this.jdbc.sql("SELECT version FROM qs_organizations WHERE organization_id = ?")
-			.param(organization.value())
-			.query(Long.class)
-			.optional()
-			.orElse(0L);
+		long version = this.timelines.versionOf(organization);
 		Map<OrganizationId, Map<UserId, MemberState>> members = new HashMap<>();
 		loadMembers(organization, members);
 		view(organization).replace(version, members.getOrDefault(organization, Map.of()),

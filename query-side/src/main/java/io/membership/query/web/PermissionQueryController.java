@@ -27,8 +27,8 @@ import io.membership.events.ids.OrganizationId;
 import io.membership.events.ids.UserId;
 import io.membership.events.ids.WorkspaceId;
 import io.membership.events.state.MemberState;
-import io.membership.query.projection.MembershipProjection;
 import io.membership.query.view.PermissionView;
+import io.membership.query.read.Timelines;
 
 /**
  * Who may do what: the check, a member's effective permissions, who-can, and the matrix.
@@ -41,11 +41,11 @@ class PermissionQueryController {
 
 	private final PermissionView view;
 
-	private final MembershipProjection projection;
+	private final Timelines timelines;
 
-	PermissionQueryController(PermissionView view, MembershipProjection projection) {
+	PermissionQueryController(PermissionView view, Timelines timelines) {
 		this.view = view;
-		this.projection = projection;
+		this.timelines = timelines;
 	}
 
 	@GetMapping("/permissions/check")
@@ -73,8 +73,8 @@ class PermissionQueryController {
 				.orElseThrow(() -> QueryProblems.memberNotFound(subject));
 			return QueryAnswers.versioned(CheckAnswer.of(answer.decision(), answer.version()), answer.version());
 		}
-		long version = this.projection.versionAt(organization, instant);
-		Optional<MemberState> then = this.projection.stateAt(organization, subject, instant);
+		long version = this.timelines.versionAt(organization, instant);
+		Optional<MemberState> then = this.timelines.stateAt(organization, subject, instant);
 		CheckAnswer answer = then
 			.map((state) -> CheckAnswer
 				.of(PermissionMatrix.decide(state.role(), state.workspaces(), checked, workspace), version))
@@ -99,8 +99,8 @@ class PermissionQueryController {
 			state = this.view.member(organization, subject).orElseThrow(() -> QueryProblems.memberNotFound(subject));
 		}
 		else {
-			version = this.projection.versionAt(organization, instant);
-			state = this.projection.stateAt(organization, subject, instant)
+			version = this.timelines.versionAt(organization, instant);
+			state = this.timelines.stateAt(organization, subject, instant)
 				.orElseThrow(() -> QueryProblems.memberNotFound(subject));
 		}
 		List<Grant> grants = new ArrayList<>();

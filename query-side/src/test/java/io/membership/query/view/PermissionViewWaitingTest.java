@@ -26,7 +26,7 @@ import io.membership.query.projection.ProjectedEvent;
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class PermissionViewWaitingTest {
 
-	private final PermissionView view = new PermissionView(null);
+	private final PermissionView view = new PermissionView(null, null);
 
 	private final OrganizationId organization = OrganizationId.generate();
 
