@@ -2,6 +2,7 @@ package io.membership.command.organization;
 
 import static io.membership.command.organization.OrganizationFixture.ADMIN;
 import static io.membership.command.organization.OrganizationFixture.ANNOTATOR;
+import static io.membership.command.organization.OrganizationFixture.BEFORE;
 import static io.membership.command.organization.OrganizationFixture.CAST_VERSION;
 import static io.membership.command.organization.OrganizationFixture.CORRELATION;
 import static io.membership.command.organization.OrganizationFixture.DEACTIVATED;
@@ -207,6 +208,26 @@ class OrganizationTest {
 				.expectException(refusedWith(Refusal.ALREADY_MEMBER));
 		}
 
+		@Test
+		void the_owners_email_is_not_invited_in_any_case() {
+			givenCast()
+				.when(new InviteUserCommand(ORG, INVITATION, "OWNER@Acme.Test", null, Set.of(), EXPIRES, ADMIN,
+						CORRELATION, null))
+				.expectNoEvents()
+				.expectException(refusedWith(Refusal.ALREADY_MEMBER));
+		}
+
+		@Test
+		void the_owners_email_is_not_invited_right_after_the_organization_is_created() {
+			OrganizationTest.this.fixture.givenCurrentTime(NOW)
+				.andGivenCommands(
+						new CreateOrganizationCommand(ORG, "Acme", "owner@acme.test", LINK, OWNER, CORRELATION, null))
+				.when(new InviteUserCommand(ORG, INVITATION, "owner@acme.test", null, Set.of(), EXPIRES, OWNER,
+						CORRELATION, null))
+				.expectNoEvents()
+				.expectException(refusedWith(Refusal.ALREADY_MEMBER));
+		}
+
 	}
 
 	@Nested
@@ -370,6 +391,24 @@ class OrganizationTest {
 			givenCast().when(accept(INVITEE))
 				.expectNoEvents()
 				.expectException(refusedWith(Refusal.INVITATION_NOT_FOUND));
+		}
+
+		@Test
+		void nobody_else_joins_with_the_owners_email_in_any_case() {
+			givenCast()
+				.when(new AcceptInvitationCommand(ORG, null, LINK, this.invitee, "Owner@ACME.test", this.invitee,
+						CORRELATION, null))
+				.expectNoEvents()
+				.expectException(refusedWith(Refusal.ALREADY_MEMBER));
+		}
+
+		@Test
+		void nobody_accepts_an_invitation_sent_to_the_owners_email() {
+			givenCast(new UserInvited(ORG, INVITATION, "OWNER@acme.test", null, Set.of(), EXPIRES, OWNER, BEFORE,
+					CORRELATION))
+				.when(accept("owner@acme.test"))
+				.expectNoEvents()
+				.expectException(refusedWith(Refusal.ALREADY_MEMBER));
 		}
 
 		@Test
