@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
@@ -29,7 +28,7 @@ final class Members {
 
 	private final Map<UserId, Member> byId = new HashMap<>();
 
-	private final Map<String, UserId> idsByEmail = new HashMap<>();
+	private final Map<String, UserId> idsByEmailSkeleton = new HashMap<>();
 
 	Members() {
 	}
@@ -50,7 +49,7 @@ final class Members {
 	void add(Member member) {
 		this.byId.put(member.userId(), member);
 		if (member.email() != null) {
-			this.idsByEmail.put(member.email().toLowerCase(Locale.ROOT), member.userId());
+			this.idsByEmailSkeleton.put(EmailAddress.of(member.email()).skeleton(), member.userId());
 		}
 	}
 
@@ -63,12 +62,12 @@ final class Members {
 		return this.byId.containsKey(userId);
 	}
 
-	/** The member whose address is {@code email}, in any case, or null. */
+	/** The member whose address is {@code email} or looks like it, or null. */
 	Member withEmailLike(String email) {
 		if (email == null) {
 			return null;
 		}
-		UserId userId = this.idsByEmail.get(email.toLowerCase(Locale.ROOT));
+		UserId userId = this.idsByEmailSkeleton.get(EmailAddress.of(email).skeleton());
 		return (userId != null) ? this.byId.get(userId) : null;
 	}
 

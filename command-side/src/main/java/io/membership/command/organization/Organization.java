@@ -161,7 +161,8 @@ public class Organization {
 				throw new CommandRefusedException(Refusal.INVITATION_EXPIRED,
 						"The invitation expired at " + invitation.expiresAt() + ".");
 			}
-			if (!invitation.email().equalsIgnoreCase(command.email())) {
+			// The token proves the address it was sent to, not a look-alike of it.
+			if (!EmailAddress.of(invitation.email()).equals(EmailAddress.of(command.email()))) {
 				throw new CommandRefusedException(Refusal.INVITATION_EMAIL_MISMATCH);
 			}
 			Role role = (invitation.role() != null) ? invitation.role() : Role.NOT_ACTIVATED;

@@ -31,6 +31,8 @@ import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.membership.events.InvitationRevoked;
 import io.membership.events.InviteLinkReset;
@@ -213,6 +215,54 @@ class OrganizationTest {
 			givenCast()
 				.when(new InviteUserCommand(ORG, INVITATION, "OWNER@Acme.Test", null, Set.of(), EXPIRES, ADMIN,
 						CORRELATION, null))
+				.expectNoEvents()
+				.expectException(refusedWith(Refusal.ALREADY_MEMBER));
+		}
+
+		@ParameterizedTest
+		@ValueSource(strings = { "INFO@A.TEST", "\u0131nfo@a.test", "\u0130nfo@a.test", "\uFF49nfo@a.test",
+				"\u0456nfo@a.test", "info@\u0430.test" })
+		void a_look_alike_of_a_members_email_is_not_invited(String lookAlike) {
+			givenCast(new MemberJoined(ORG, UserId.of(60), "info@a.test", Role.ANNOTATOR, null, Set.of(), UserId.of(60),
+					BEFORE, "c"))
+				.when(new InviteUserCommand(ORG, INVITATION, lookAlike, null, Set.of(), EXPIRES, ADMIN, CORRELATION,
+						null))
+				.expectNoEvents()
+				.expectException(refusedWith(Refusal.ALREADY_MEMBER));
+		}
+
+		@Test
+		void a_members_domain_in_punycode_is_the_same_address() {
+			givenCast(new MemberJoined(ORG, UserId.of(60), "info@b\u00FCcher.test", Role.ANNOTATOR, null, Set.of(),
+					UserId.of(60), BEFORE, "c"))
+				.when(new InviteUserCommand(ORG, INVITATION, "info@xn--bcher-kva.test", null, Set.of(), EXPIRES, ADMIN,
+						CORRELATION, null))
+				.expectNoEvents()
+				.expectException(refusedWith(Refusal.ALREADY_MEMBER));
+		}
+
+		@Test
+		void the_owners_email_is_not_invited_as_a_look_alike() {
+			givenCast()
+				.when(new InviteUserCommand(ORG, INVITATION, "\u043Ewner@acme.test", null, Set.of(), EXPIRES, ADMIN,
+						CORRELATION, null))
+				.expectNoEvents()
+				.expectException(refusedWith(Refusal.ALREADY_MEMBER));
+		}
+
+		/**
+		 * Events keep addresses as the client gave them; the comparison is computed when
+		 * the organization is rebuilt, so history recorded before the hardening is
+		 * covered.
+		 */
+		@Test
+		void addresses_recorded_as_written_long_ago_are_compared_in_their_normalized_form() {
+			OrganizationTest.this.fixture.givenCurrentTime(NOW)
+				.andGiven(new OrganizationCreated(ORG, "Acme", OWNER, "Owner@ACME.Test", LINK, OWNER, BEFORE, "c"),
+						new MemberJoined(ORG, UserId.of(60), "\uFF29nfo@B\u00DCCHER.test", Role.ADMINISTRATOR, null,
+								Set.of(), UserId.of(60), BEFORE, "c"))
+				.when(new InviteUserCommand(ORG, INVITATION, "\u0131nfo@xn--bcher-kva.test", null, Set.of(), EXPIRES,
+						OWNER, CORRELATION, null))
 				.expectNoEvents()
 				.expectException(refusedWith(Refusal.ALREADY_MEMBER));
 		}
@@ -400,6 +450,44 @@ class OrganizationTest {
 						CORRELATION, null))
 				.expectNoEvents()
 				.expectException(refusedWith(Refusal.ALREADY_MEMBER));
+		}
+
+		@Test
+		void nobody_else_joins_with_a_look_alike_of_the_owners_email() {
+			givenCast()
+				.when(new AcceptInvitationCommand(ORG, null, LINK, this.invitee, "\uFF4Fwner@acme.test", this.invitee,
+						CORRELATION, null))
+				.expectNoEvents()
+				.expectException(refusedWith(Refusal.ALREADY_MEMBER));
+		}
+
+		@ParameterizedTest
+		@ValueSource(
+				strings = { "USER4@ACME.TEST", "\uFF55ser4@acme.test", "u\u0455er4@acme.test", "user4@\u0430cme.test" })
+		void nobody_joins_with_a_look_alike_of_a_members_email(String lookAlike) {
+			givenCast()
+				.when(new AcceptInvitationCommand(ORG, null, LINK, this.invitee, lookAlike, this.invitee, CORRELATION,
+						null))
+				.expectNoEvents()
+				.expectException(refusedWith(Refusal.ALREADY_MEMBER));
+		}
+
+		@Test
+		void matches_the_email_in_its_normalized_form_and_records_it_as_given() {
+			givenCast(invited(null, Set.of())).when(accept("\uFF4E\uFF45\uFF57@ACME.test"))
+				.expectEvents(new MemberJoined(ORG, this.invitee, "\uFF4E\uFF45\uFF57@ACME.test", Role.NOT_ACTIVATED,
+						INVITATION, Set.of(), this.invitee, NOW, CORRELATION));
+		}
+
+		/**
+		 * The token proves the one address it was sent to; a look-alike is another
+		 * mailbox, whoever holds it.
+		 */
+		@Test
+		void an_invitation_is_not_accepted_with_a_look_alike_of_its_address() {
+			givenCast(invited(null, Set.of())).when(accept("n\u0435w@acme.test"))
+				.expectNoEvents()
+				.expectException(refusedWith(Refusal.INVITATION_EMAIL_MISMATCH));
 		}
 
 		@Test
