@@ -141,11 +141,15 @@ public class Organization {
 	/**
 	 * The joining user is not a member yet, so there is no actor to authorize here: the
 	 * adapter has checked that the caller is that user or a service trusted to accept
-	 * invitations on users' behalf.
+	 * invitations on users' behalf. What is decided here is whose address the user may
+	 * join with.
 	 */
 	@CommandHandler
 	public AcceptInvitationCommand.Joined handle(AcceptInvitationCommand command) {
 		checkVersion(command);
+		if (command.invitationId() == null) {
+			requireEmailVouchedFor(command);
+		}
 		if (this.members.contains(command.userId()) || this.members.withEmailLike(command.email()) != null) {
 			throw new CommandRefusedException(Refusal.ALREADY_MEMBER);
 		}
@@ -177,6 +181,22 @@ public class Organization {
 		apply(new MemberJoined(this.organizationId, command.userId(), command.email(), Role.NOT_ACTIVATED, null,
 				Set.of(), command.actorUserId(), now(), command.correlationId()));
 		return new AcceptInvitationCommand.Joined(Role.NOT_ACTIVATED, currentVersion());
+	}
+
+	/**
+	 * A personal invitation's token proves the address it was sent to; the link proves
+	 * none, so an address asserted with it must be vouched for by the caller's token or
+	 * by a trusted service (API.md, "Hardening"). Decided before whether the address is
+	 * taken, so a link holder cannot probe who is a member.
+	 */
+	private static void requireEmailVouchedFor(AcceptInvitationCommand command) {
+		if (command.actorMayAssertAnyEmail()) {
+			return;
+		}
+		if (command.actorEmail() == null
+				|| !EmailAddress.of(command.actorEmail()).equals(EmailAddress.of(command.email()))) {
+			throw new CommandRefusedException(Refusal.EMAIL_NOT_VERIFIED);
+		}
 	}
 
 	@CommandHandler

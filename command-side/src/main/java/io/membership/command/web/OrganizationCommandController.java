@@ -139,9 +139,11 @@ class OrganizationCommandController {
 			throw new CommandRefusedException(Refusal.ACTION_NOT_PERMITTED, "Only user " + joining
 					+ " or a service with scope " + CommandContext.INVITATIONS_SCOPE + " may accept for them.");
 		}
-		AcceptInvitationCommand.Joined joined = this.commands.sendAndWait(new AcceptInvitationCommand(
-				admission.organizationId(), admission.invitationId(), admission.inviteLinkId(), joining,
-				body.email().strip(), context.actor(), context.correlationId(), context.expectedVersion()));
+		AcceptInvitationCommand.Joined joined = this.commands
+			.sendAndWait(new AcceptInvitationCommand(admission.organizationId(), admission.invitationId(),
+					admission.inviteLinkId(), joining, body.email().strip(), context.actor(), context.email(),
+					context.hasScope(CommandContext.INVITATIONS_SCOPE), context.correlationId(),
+					context.expectedVersion()));
 		return answer(HttpStatus.OK, joined.version(), new CommandResponses.Joined(admission.organizationId().value(),
 				joining.value(), joined.role(), joined.version()));
 	}

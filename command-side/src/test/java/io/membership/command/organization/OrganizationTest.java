@@ -63,6 +63,9 @@ class OrganizationTest {
 
 	private static final String INVITEE = "new@acme.test";
 
+	/** A service principal with the scope membership:invitations. */
+	private static final UserId SERVICE = UserId.of(900);
+
 	private static final Instant EXPIRES = NOW.plus(Duration.ofDays(7));
 
 	private AggregateTestFixture<Organization> fixture;
@@ -349,9 +352,26 @@ class OrganizationTest {
 
 		private final UserId invitee = UserId.of(50);
 
+		/** By the invitee themself, with a token that has no email claim. */
 		private AcceptInvitationCommand accept(String email) {
-			return new AcceptInvitationCommand(ORG, INVITATION, null, this.invitee, email, this.invitee, CORRELATION,
+			return new AcceptInvitationCommand(ORG, INVITATION, null, this.invitee, email, this.invitee, null, false,
+					CORRELATION, null);
+		}
+
+		/**
+		 * Through the link, by the joining user themself, whose token holds
+		 * {@code tokenEmail}.
+		 */
+		private static AcceptInvitationCommand byLink(UserId user, String email, String tokenEmail) {
+			return new AcceptInvitationCommand(ORG, null, LINK, user, email, user, tokenEmail, false, CORRELATION,
 					null);
+		}
+
+		/**
+		 * Through the link, by a service trusted with the scope membership:invitations.
+		 */
+		private static AcceptInvitationCommand byLinkFromService(UserId user, String email) {
+			return new AcceptInvitationCommand(ORG, null, LINK, user, email, SERVICE, null, true, CORRELATION, null);
 		}
 
 		@Test
@@ -375,19 +395,16 @@ class OrganizationTest {
 
 		@Test
 		void by_a_trusted_service_records_the_service_as_actor() {
-			UserId service = UserId.of(900);
 			givenCast(invited(null, Set.of()))
-				.when(new AcceptInvitationCommand(ORG, INVITATION, null, this.invitee, INVITEE, service, CORRELATION,
-						null))
+				.when(new AcceptInvitationCommand(ORG, INVITATION, null, this.invitee, INVITEE, SERVICE, null, true,
+						CORRELATION, null))
 				.expectEvents(new MemberJoined(ORG, this.invitee, INVITEE, Role.NOT_ACTIVATED, INVITATION, Set.of(),
-						service, NOW, CORRELATION));
+						SERVICE, NOW, CORRELATION));
 		}
 
 		@Test
 		void through_the_organization_link_joins_not_activated() {
-			givenCast()
-				.when(new AcceptInvitationCommand(ORG, null, LINK, this.invitee, INVITEE, this.invitee, CORRELATION,
-						null))
+			givenCast().when(byLink(this.invitee, INVITEE, INVITEE))
 				.expectEvents(new MemberJoined(ORG, this.invitee, INVITEE, Role.NOT_ACTIVATED, null, Set.of(),
 						this.invitee, NOW, CORRELATION));
 		}
@@ -395,8 +412,7 @@ class OrganizationTest {
 		@Test
 		void a_link_that_was_reset_admits_nobody() {
 			givenCast(new InviteLinkReset(ORG, new InviteLinkId("lnk_new"), OWNER, NOW, "c"))
-				.when(new AcceptInvitationCommand(ORG, null, LINK, this.invitee, INVITEE, this.invitee, CORRELATION,
-						null))
+				.when(byLink(this.invitee, INVITEE, INVITEE))
 				.expectNoEvents()
 				.expectException(refusedWith(Refusal.INVITE_LINK_OUTDATED));
 		}
@@ -424,7 +440,7 @@ class OrganizationTest {
 		void an_invitation_is_accepted_only_once() {
 			givenCast(invited(null, Set.of()), joinedByInvitation(this.invitee, Role.NOT_ACTIVATED, Set.of()))
 				.when(new AcceptInvitationCommand(ORG, INVITATION, null, UserId.of(51), "other@acme.test",
-						UserId.of(51), CORRELATION, null))
+						UserId.of(51), null, false, CORRELATION, null))
 				.expectNoEvents()
 				.expectException(refusedWith(Refusal.INVITATION_ALREADY_ACCEPTED));
 		}
@@ -445,18 +461,14 @@ class OrganizationTest {
 
 		@Test
 		void nobody_else_joins_with_the_owners_email_in_any_case() {
-			givenCast()
-				.when(new AcceptInvitationCommand(ORG, null, LINK, this.invitee, "Owner@ACME.test", this.invitee,
-						CORRELATION, null))
+			givenCast().when(byLink(this.invitee, "Owner@ACME.test", "Owner@ACME.test"))
 				.expectNoEvents()
 				.expectException(refusedWith(Refusal.ALREADY_MEMBER));
 		}
 
 		@Test
 		void nobody_else_joins_with_a_look_alike_of_the_owners_email() {
-			givenCast()
-				.when(new AcceptInvitationCommand(ORG, null, LINK, this.invitee, "\uFF4Fwner@acme.test", this.invitee,
-						CORRELATION, null))
+			givenCast().when(byLinkFromService(this.invitee, "\uFF4Fwner@acme.test"))
 				.expectNoEvents()
 				.expectException(refusedWith(Refusal.ALREADY_MEMBER));
 		}
@@ -465,9 +477,7 @@ class OrganizationTest {
 		@ValueSource(
 				strings = { "USER4@ACME.TEST", "\uFF55ser4@acme.test", "u\u0455er4@acme.test", "user4@\u0430cme.test" })
 		void nobody_joins_with_a_look_alike_of_a_members_email(String lookAlike) {
-			givenCast()
-				.when(new AcceptInvitationCommand(ORG, null, LINK, this.invitee, lookAlike, this.invitee, CORRELATION,
-						null))
+			givenCast().when(byLink(this.invitee, lookAlike, lookAlike))
 				.expectNoEvents()
 				.expectException(refusedWith(Refusal.ALREADY_MEMBER));
 		}
@@ -499,11 +509,65 @@ class OrganizationTest {
 				.expectException(refusedWith(Refusal.ALREADY_MEMBER));
 		}
 
+		/**
+		 * API.md, "Hardening": the link proves no address. Issue 18: anyone with the link
+		 * joined as {@code ceo@a.test} under their own token, and the real person's
+		 * invitation then failed.
+		 */
+		@Test
+		void through_the_link_a_user_may_not_assert_an_address_their_token_does_not_hold() {
+			givenCast().when(byLink(UserId.of(70), "ceo@acme.test", "mallory@elsewhere.test"))
+				.expectNoEvents()
+				.expectException(refusedWith(Refusal.EMAIL_NOT_VERIFIED));
+		}
+
+		@Test
+		void through_the_link_a_user_whose_token_has_no_email_may_assert_none() {
+			givenCast().when(byLink(UserId.of(70), "ceo@acme.test", null))
+				.expectNoEvents()
+				.expectException(refusedWith(Refusal.EMAIL_NOT_VERIFIED));
+		}
+
+		@Test
+		void through_the_link_the_tokens_address_is_compared_in_its_normalized_form() {
+			givenCast().when(byLink(this.invitee, "new@xn--bcher-kva.test", "NEW@B\u00DCCHER.test"))
+				.expectEvents(new MemberJoined(ORG, this.invitee, "new@xn--bcher-kva.test", Role.NOT_ACTIVATED, null,
+						Set.of(), this.invitee, NOW, CORRELATION));
+		}
+
+		@Test
+		void through_the_link_a_look_alike_of_the_tokens_address_is_not_that_address() {
+			givenCast().when(byLink(this.invitee, "n\u0435w@acme.test", INVITEE))
+				.expectNoEvents()
+				.expectException(refusedWith(Refusal.EMAIL_NOT_VERIFIED));
+		}
+
+		/** Answering already_member here would tell a link holder who is a member. */
+		@Test
+		void through_the_link_an_unproven_address_is_refused_before_anyone_learns_whether_it_is_taken() {
+			givenCast().when(byLink(this.invitee, "owner@acme.test", null))
+				.expectNoEvents()
+				.expectException(refusedWith(Refusal.EMAIL_NOT_VERIFIED));
+		}
+
+		@Test
+		void through_the_link_a_service_trusted_with_invitations_may_assert_any_address() {
+			givenCast().when(byLinkFromService(this.invitee, INVITEE))
+				.expectEvents(new MemberJoined(ORG, this.invitee, INVITEE, Role.NOT_ACTIVATED, null, Set.of(), SERVICE,
+						NOW, CORRELATION));
+		}
+
+		@Test
+		void a_personal_invitation_proves_its_address_whatever_the_token_holds() {
+			givenCast(invited(null, Set.of()))
+				.when(new AcceptInvitationCommand(ORG, INVITATION, null, this.invitee, INVITEE, this.invitee,
+						"someone.else@elsewhere.test", false, CORRELATION, null))
+				.expectEvents(joinedByInvitation(this.invitee, Role.NOT_ACTIVATED, Set.of()));
+		}
+
 		@Test
 		void a_member_cannot_join_again() {
-			givenCast()
-				.when(new AcceptInvitationCommand(ORG, null, LINK, DEACTIVATED, email(DEACTIVATED), DEACTIVATED,
-						CORRELATION, null))
+			givenCast().when(byLink(DEACTIVATED, email(DEACTIVATED), email(DEACTIVATED)))
 				.expectNoEvents()
 				.expectException(refusedWith(Refusal.ALREADY_MEMBER));
 		}

@@ -62,6 +62,15 @@ public final class ApiClient {
 			.withToken(token(Long.toString(userId), null, Instant.now().plusSeconds(600), TEST_SECRET));
 	}
 
+	/**
+	 * A client acting as the given user id whose token's {@code email} claim holds
+	 * {@code email}: the address their identity provider vouches for.
+	 */
+	public static ApiClient as(int port, long userId, String email) {
+		return anonymous(port)
+			.withToken(token(Long.toString(userId), null, email, Instant.now().plusSeconds(600), TEST_SECRET));
+	}
+
 	public ApiClient withToken(String newToken) {
 		return new ApiClient(this.baseUrl, newToken, this.headers);
 	}
@@ -73,7 +82,14 @@ public final class ApiClient {
 	}
 
 	public static String token(String subject, String scope, Instant expiresAt, String secret) {
+		return token(subject, scope, null, expiresAt, secret);
+	}
+
+	public static String token(String subject, String scope, String email, Instant expiresAt, String secret) {
 		JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().subject(subject);
+		if (email != null) {
+			claims.claim("email", email);
+		}
 		if (expiresAt != null) {
 			claims.expirationTime(Date.from(expiresAt));
 		}
