@@ -195,7 +195,9 @@ public class Organization {
 		}
 		if (command.actorEmail() == null
 				|| !EmailAddress.of(command.actorEmail()).equals(EmailAddress.of(command.email()))) {
-			throw new CommandRefusedException(Refusal.EMAIL_NOT_VERIFIED);
+			throw new CommandRefusedException(Refusal.EMAIL_NOT_VERIFIED,
+					"The organization's invite link proves no e-mail address: join with the address in your token's "
+							+ "email claim, or through a personal invitation.");
 		}
 	}
 
