@@ -126,7 +126,9 @@ class OrganizationCommandController {
 	/**
 	 * Called by the upstream app when an invited user signs up: either by that user (the
 	 * token's {@code sub} is the joining user id) or by a service trusted with the
-	 * {@code membership:invitations} scope.
+	 * {@code membership:invitations} scope. Which address the user may join with is the
+	 * Organization's to decide, so the token's {@code email} claim and that scope go with
+	 * the command.
 	 */
 	@PostMapping(path = "/invitations/{token}/accept", consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<CommandResponses.Joined> acceptInvitation(@PathVariable String token,
