@@ -94,8 +94,7 @@ class AcceptedValuesRoundTripTest {
 			.isGreaterThan(5));
 
 		long ownerId = TestOrganization.newUserId();
-		ApiClient owner = ApiClient.as(this.port, ownerId, Map.of("email", ownerEmail))
-			.withHeader("X-Correlation-Id", correlationId);
+		ApiClient owner = ApiClient.as(this.port, ownerId, ownerEmail).withHeader("X-Correlation-Id", correlationId);
 		Answer created = owner.post("/api/organizations", json(Map.of("name", name)));
 		assertThat(created.status()).as(created.toString()).isEqualTo(201);
 		assertThat(created.json().get("name").asString()).isEqualTo(name);
