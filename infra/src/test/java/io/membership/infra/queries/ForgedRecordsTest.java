@@ -2,10 +2,12 @@ package io.membership.infra.queries;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -95,6 +97,29 @@ class ForgedRecordsTest {
 		assertThat(afterTheRealEvent.json().path("role").asString())
 			.as("the real event of version %d is applied: %s", next, afterTheRealEvent)
 			.isEqualTo("RE");
+	}
+
+	@Test
+	void a_forged_record_the_projection_could_not_apply_does_not_set_the_organization_aside() throws Exception {
+		TestOrganization org = TestOrganization.create(this.port);
+		Member annotator = org.join("AN");
+		double missingBefore = rejected("missing");
+		ProducerRecord<String, byte[]> unreadable = ForgedRecords.roleChange(org.id(), org.ownerId(),
+				annotator.userId(), Role.ANNOTATOR, Role.ADMINISTRATOR, org.version() + 1, "forged", null);
+		ProducerRecord<String, byte[]> garbage = new ProducerRecord<>(unreadable.topic(), null, unreadable.key(),
+				"{\"organization_id\":".getBytes(StandardCharsets.UTF_8), unreadable.headers());
+
+		awaitConsumedPast(ForgedRecords.write(this.bootstrapServers.value(), garbage));
+
+		Answer check = org.owner()
+			.get(org.path() + "/permissions/check?user_id=" + annotator.userId() + "&action=view_annotator_dashboard");
+		assertThat(check.status()).as("not set aside (503 view_stale) by someone else's record: %s", check)
+			.isEqualTo(200);
+		assertThat(check.json().path("role").asString()).isEqualTo("AN");
+		assertThat(rejected("missing") - missingBefore).isEqualTo(1.0);
+		org.recorded(
+				org.owner().post(org.path() + "/memberships/" + annotator.userId() + "/role", "{\"role\":\"RE\"}"));
+		assertThat(check(org, annotator, org.version()).json().path("role").asString()).isEqualTo("RE");
 	}
 
 	@Test
