@@ -63,6 +63,8 @@ final class ServiceProcess implements AutoCloseable {
 		environment.put("MEMBERSHIP_DATA_DIR", dataDirectory.toString());
 		environment.put("MEMBERSHIP_KAFKA_EMBEDDED_PORT", Integer.toString(kafkaPort));
 		environment.put("MEMBERSHIP_JWT_SECRET", Tokens.SECRET);
+		// The synthetic events are signed with it, as the service signs its own.
+		environment.put("MEMBERSHIP_KAFKA_RECORD_KEY", RecordSigning.KEY);
 		environment.put("PORT", Integer.toString(port));
 		Path log = settings.out().resolve("service-" + name + ".log");
 		builder.redirectErrorStream(true).redirectOutput(log.toFile());

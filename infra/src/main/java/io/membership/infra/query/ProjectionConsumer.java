@@ -80,6 +80,8 @@ public class ProjectionConsumer implements SmartLifecycle {
 
 	private final OrganizationQuarantine quarantine;
 
+	private final AuthenticRecords authenticity;
+
 	private long nextQuarantineCheck;
 
 	private volatile Consumer<String, byte[]> consumer;
@@ -90,7 +92,7 @@ public class ProjectionConsumer implements SmartLifecycle {
 
 	public ProjectionConsumer(KafkaBootstrapServers bootstrapServers, KafkaSettings settings, String consumerName,
 			MembershipProjection projection, OrganizationQuarantine quarantine, PermissionView view, JdbcClient jdbc,
-			TransactionTemplate transactions) {
+			TransactionTemplate transactions, AuthenticRecords authenticity) {
 		this.properties.putAll(settings.clientProperties());
 		this.properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers.value());
 		this.properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -102,6 +104,7 @@ public class ProjectionConsumer implements SmartLifecycle {
 		this.view = view;
 		this.jdbc = jdbc;
 		this.transactions = transactions;
+		this.authenticity = authenticity;
 	}
 
 	@Override
@@ -409,11 +412,18 @@ public class ProjectionConsumer implements SmartLifecycle {
 
 	}
 
+	private Optional<ProjectedEvent> parse(ConsumerRecord<String, byte[]> record) {
+		return parse(record, this.authenticity);
+	}
+
 	/**
-	 * The event a record carries, or empty for a type this version does not know (also
-	 * what a rebuild replays).
+	 * The event a record carries, or empty for a record the service did not publish (no
+	 * valid MAC) or a type this version does not know (also what a rebuild replays).
 	 */
-	static Optional<ProjectedEvent> parse(ConsumerRecord<String, byte[]> record) {
+	static Optional<ProjectedEvent> parse(ConsumerRecord<String, byte[]> record, AuthenticRecords authenticity) {
+		if (!authenticity.accepts(record)) {
+			return Optional.empty();
+		}
 		String type = header(record, "ce_type");
 		Optional<Class<? extends MembershipEvent>> eventClass = (type != null) ? MembershipEvent.typeNamed(type)
 				: Optional.empty();

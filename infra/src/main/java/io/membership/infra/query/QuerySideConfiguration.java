@@ -11,6 +11,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import io.membership.infra.kafka.KafkaBootstrapServers;
 import io.membership.infra.kafka.KafkaSettings;
+import io.membership.infra.kafka.RecordMac;
 import io.membership.query.projection.MembershipProjection;
 import io.membership.query.projection.OrganizationQuarantine;
 import io.membership.query.view.PermissionView;
@@ -38,9 +39,9 @@ class QuerySideConfiguration {
 	ProjectionConsumer projectionConsumer(KafkaBootstrapServers bootstrapServers, KafkaSettings settings,
 			@Value("${membership.query.consumer-name:query-side}") String consumerName, MembershipProjection projection,
 			OrganizationQuarantine quarantine, PermissionView view, JdbcClient jdbc,
-			PlatformTransactionManager transactionManager) {
+			PlatformTransactionManager transactionManager, RecordMac recordMac, MeterRegistry meters) {
 		return new ProjectionConsumer(bootstrapServers, settings, consumerName, projection, quarantine, view, jdbc,
-				new TransactionTemplate(transactionManager));
+				new TransactionTemplate(transactionManager), new AuthenticRecords(recordMac, meters));
 	}
 
 }

@@ -66,6 +66,9 @@ class EmbeddedDefaultSmokeTest {
 			invitation = invited.json().get("token").asString();
 		}
 		assertThat(this.dataDirectory.resolve("keys/invitation-token.key")).isRegularFile();
+		assertThat(this.dataDirectory.resolve("keys/kafka-record.key"))
+			.as("the key the records are signed with, reused on the next start")
+			.isRegularFile();
 
 		try (ConfigurableApplicationContext second = start()) {
 			Answer joined = ApiClient.as(port(second), inviteeId)
@@ -79,6 +82,12 @@ class EmbeddedDefaultSmokeTest {
 				.post("/api/organizations/" + organization + "/workspaces", "{\"title\":\"Still the Owner\"}");
 			assertThat(workspace.status()).as(workspace.toString()).isEqualTo(201);
 			assertThat(workspace.header("ETag")).isEqualTo("\"4\"");
+			Answer members = ApiClient.as(port(second), ownerId)
+				.get("/api/organizations/" + organization + "/memberships?min_version=4");
+			assertThat(members.status())
+				.as("the query side applied the records signed before and after the " + "restart: " + members)
+				.isEqualTo(200);
+			assertThat(members.json().get("count").asLong()).as(members.toString()).isEqualTo(2);
 
 			Answer export = ApiClient.anonymous(port(second))
 				.withToken(ApiClient.token("900001", "membership:audit", Instant.now().plusSeconds(600),

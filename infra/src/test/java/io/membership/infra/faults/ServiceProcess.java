@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.membership.infra.support.ApiClient;
+import io.membership.infra.support.TestRecordKey;
 
 /**
  * The service as production runs it: {@code java -jar membership.jar} in a JVM of its
@@ -324,6 +325,8 @@ final class ServiceProcess implements AutoCloseable {
 			env.put("SPRING_DATASOURCE_PASSWORD", this.schema.password());
 			env.put("SPRING_FLYWAY_DEFAULT_SCHEMA", this.schema.name());
 			env.put("MEMBERSHIP_JWT_SECRET", ApiClient.TEST_SECRET);
+			// Instances sharing a Kafka cluster must sign and verify with one key.
+			env.put("MEMBERSHIP_KAFKA_RECORD_KEY", TestRecordKey.VALUE);
 			env.put("MEMBERSHIP_KAFKA_DELIVERY_TIMEOUT", "5s");
 			env.put("SPRING_MAIN_BANNER_MODE", "off");
 			env.putAll(this.environment);

@@ -22,6 +22,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.membership.infra.kafka.KafkaBootstrapServers;
 import io.membership.infra.kafka.KafkaSettings;
+import io.membership.infra.kafka.RecordMac;
 import io.membership.infra.support.ApiClient;
 import io.membership.infra.support.ApiClient.Answer;
 import io.membership.infra.support.PostgresServiceTest;
@@ -56,6 +57,9 @@ class OrganizationQuarantineTest {
 
 	@Autowired
 	KafkaBootstrapServers bootstrapServers;
+
+	@Autowired
+	RecordMac recordMac;
 
 	@Autowired
 	KafkaSettings settings;
@@ -153,7 +157,7 @@ class OrganizationQuarantineTest {
 	private ProjectionRebuild.Report rebuild() {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		ProjectionRebuild.Report report = new ProjectionRebuild(this.dataSource, this.bootstrapServers, this.settings,
-				"query-side")
+				"query-side", this.recordMac)
 			.rebuild(new PrintStream(out, true, StandardCharsets.UTF_8));
 		assertThat(report.replaced()).as(out.toString(StandardCharsets.UTF_8)).isTrue();
 		return report;
