@@ -29,7 +29,8 @@ import io.membership.infra.support.TestOrganization.Member;
  * {@code min_version} is decided after the caller's right to read: a caller who may not
  * read the query is answered 404 or 403 at once, whatever version they name, so waiting
  * neither tells a non-member anything nor lets them tie up the service. Only a caller who
- * may read waits.
+ * may read waits, a few requests at most (429 beyond), each for at most the configured
+ * time (then 503 with {@code Retry-After}).
  */
 @PostgresServiceTest
 class MinVersionWaitTest {
@@ -42,6 +43,9 @@ class MinVersionWaitTest {
 
 	@Value("${membership.query.min-version-wait:5s}")
 	Duration maxWait;
+
+	@Value("${membership.query.max-waiting-per-caller:4}")
+	int maxWaitingPerCaller;
 
 	private final ExecutorService clients = Executors.newCachedThreadPool();
 
@@ -144,6 +148,61 @@ class MinVersionWaitTest {
 		assertThat(read.status()).as(read.toString()).isEqualTo(200);
 		assertThat(read.json().path("role").asString()).isEqualTo("RE");
 		assertThat(read.json().path("version").asLong()).isEqualTo(next);
+		for (Answer answer : List.of(checked, read)) {
+			answer.headers()
+				.forEach((name, values) -> assertThat(values).as("%s, written once: %s", name, answer.headers())
+					.hasSize(1));
+		}
+	}
+
+	@Test
+	void a_caller_waits_with_at_most_a_few_requests_beyond_which_it_gets_429_at_once() {
+		ApiClient owner = this.organization.owner();
+		String waiting = this.organization.path() + "/permissions/matrix?" + unreachable();
+		List<CompletableFuture<Timed>> requests = new ArrayList<>();
+		for (int i = 0; i <= this.maxWaitingPerCaller; i++) {
+			requests.add(timed(() -> owner.get(waiting)));
+		}
+		// Another caller's wait is not held back by the Owner's: it ends with the
+		// command.
+		long next = this.organization.version() + 1;
+		CompletableFuture<Timed> annas = timed(
+				() -> this.anna.client().get(this.organization.path() + "/workspaces?min_version=" + next));
+		CompletableFuture<Timed> refused = CompletableFuture.anyOf(requests.toArray(CompletableFuture[]::new))
+			.thenApply(Timed.class::cast);
+		Timed first = refused.join();
+		this.organization.recorded(
+				this.organization.owner().post(this.organization.path() + "/workspaces", "{\"title\":\"Meanwhile\"}"));
+
+		assertProblem(first.answer(), 429, "too_many_waiting");
+		assertThat(first.answer().header("Retry-After")).as(first.answer().toString()).matches("[1-9][0-9]*");
+		assertThat(first.took()).isLessThan(AT_ONCE);
+		Answer anna = annas.join().answer();
+		assertThat(anna.status()).as(anna.toString()).isEqualTo(200);
+		assertThat(anna.json().path("version").asLong()).isEqualTo(next);
+		int tooMany = 0;
+		for (CompletableFuture<Timed> request : requests) {
+			Timed answered = request.join();
+			if (answered.answer().status() == 429) {
+				tooMany++;
+				continue;
+			}
+			assertProblem(answered.answer(), 503, "version_not_reached");
+			assertThat(answered.answer().header("Retry-After")).isEqualTo("1");
+			assertThat(answered.took()).as("waited the configured %s, then gave up", this.maxWait)
+				.isGreaterThanOrEqualTo(this.maxWait.minusMillis(50))
+				.isLessThan(this.maxWait.plusSeconds(2));
+		}
+		assertThat(tooMany).as("requests refused beyond %d waiting", this.maxWaitingPerCaller).isEqualTo(1);
+
+		long later = this.organization.version() + 1;
+		CompletableFuture<Timed> afterwards = timed(
+				() -> owner.get(this.organization.path() + "/permissions/matrix?min_version=" + later));
+		this.organization.recorded(
+				this.organization.owner().post(this.organization.path() + "/workspaces", "{\"title\":\"Afterwards\"}"));
+		Answer again = afterwards.join().answer();
+		assertThat(again.status()).as("the Owner's waits are over, so they may wait again: %s", again).isEqualTo(200);
+		assertThat(again.json().path("version").asLong()).isEqualTo(later);
 	}
 
 	private CompletableFuture<Timed> timed(Supplier<Answer> request) {

@@ -1,6 +1,5 @@
 package io.membership.query.web;
 
-import java.time.Duration;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -14,8 +13,11 @@ import io.membership.query.view.PermissionView;
  * The authenticated caller of a query and the consistency it asked for: the token's
  * {@code sub}, its scopes, and {@code min_version}, the version the caller needs the view
  * to have reached (for instance the one its last command answered with).
+ *
+ * @param mayWait false once the request has waited for {@code min_version}
  */
-public record QueryContext(UserId caller, Set<String> scopes, Long minVersion, PermissionView view, Duration maxWait) {
+public record QueryContext(UserId caller, Set<String> scopes, Long minVersion, PermissionView view,
+		MinVersionWaits waits, boolean mayWait) {
 
 	public static final String AUDIT_SCOPE = "membership:audit";
 
@@ -39,19 +41,20 @@ public record QueryContext(UserId caller, Set<String> scopes, Long minVersion, P
 	 * version they name, so waiting costs the service nothing for them and tells a
 	 * non-member neither that the organization exists nor its version. A caller the view
 	 * does not know as a member yet (they joined a moment ago) therefore gets the 404
-	 * too, and asks again. Once the version is reached, membership and {@code mayRead}
-	 * are decided again on the view at that version.
+	 * too, and asks again. A caller who may read then waits ({@link MinVersionWaits},
+	 * without a request thread), and the query runs again once the view has reached the
+	 * version: membership and {@code mayRead} are then decided on the view at that
+	 * version.
 	 */
 	public MemberState memberOf(OrganizationId organization, Consumer<MemberState> mayRead) {
 		boolean caughtUp = this.minVersion == null || this.view.version(organization) >= this.minVersion;
 		MemberState member = this.view.member(organization, this.caller)
 			.orElseThrow(QueryProblems::organizationNotFound);
 		mayRead.accept(member);
-		if (caughtUp) {
-			return member;
+		if (!caughtUp) {
+			throw this.waits.waitFor(this, organization);
 		}
-		awaitMinVersion(organization);
-		return memberOf(organization, mayRead);
+		return member;
 	}
 
 	/**
@@ -70,18 +73,6 @@ public record QueryContext(UserId caller, Set<String> scopes, Long minVersion, P
 
 	public boolean hasScope(String scope) {
 		return this.scopes.contains(scope);
-	}
-
-	private void awaitMinVersion(OrganizationId organization) {
-		try {
-			if (!this.view.awaitVersion(organization, this.minVersion, this.maxWait)) {
-				throw QueryProblems.notYet(this.minVersion, this.view.version(organization));
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw QueryProblems.notYet(this.minVersion, this.view.version(organization));
-		}
 	}
 
 }
