@@ -32,7 +32,7 @@ class AsOfOnTheEmbeddedDefaultTest {
 	@Test
 	void as_of_an_events_own_occurred_at_includes_that_event() {
 		try (ConfigurableApplicationContext application = new SpringApplicationBuilder(MembershipApplication.class).run(
-				"--server.port=0", "--membership.data-dir=" + this.dataDirectory,
+				"--server.port=0", "--management.server.port=0", "--membership.data-dir=" + this.dataDirectory,
 				"--membership.jwt.secret=" + ApiClient.TEST_SECRET, "--membership.kafka.embedded.port=0",
 				"--spring.main.banner-mode=off")) {
 			int port = application.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
