@@ -17,6 +17,7 @@ import tools.jackson.databind.JsonNode;
 import io.membership.infra.MembershipApplication;
 import io.membership.infra.support.ApiClient;
 import io.membership.infra.support.ApiClient.Answer;
+import io.membership.infra.support.TestOrganization;
 
 /**
  * {@code as_of} on the embedded default (H2), whose timestamp columns keep microseconds:
@@ -39,6 +40,7 @@ class AsOfOnTheEmbeddedDefaultTest {
 			ApiClient owner = ApiClient.as(port, 1);
 			String organization = "/api/organizations/"
 					+ owner.post("/api/organizations", "{\"name\":\"Acme\"}").json().get("organization_id").asString();
+			TestOrganization.awaitMember(owner, organization, 1);
 			String token = owner.post(organization + "/invitations", "{\"email\":\"anna@acme.test\",\"role\":\"AN\"}")
 				.json()
 				.get("token")

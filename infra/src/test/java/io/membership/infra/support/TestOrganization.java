@@ -63,7 +63,15 @@ public final class TestOrganization {
 	 * 404 until the query side has seen that: like any client, they ask again.
 	 */
 	public void awaitMember(ApiClient client) {
-		String query = path() + "/permissions/matrix?min_version=" + this.version;
+		awaitMember(client, path(), this.version);
+	}
+
+	/**
+	 * Like {@link #awaitMember(ApiClient)}, for an organization at {@code path} that a
+	 * test drives by hand.
+	 */
+	public static void awaitMember(ApiClient client, String path, long version) {
+		String query = path + "/permissions/matrix?min_version=" + version;
 		Instant deadline = Instant.now().plusSeconds(20);
 		Answer answer = client.get(query);
 		while (answer.status() == 404 && Instant.now().isBefore(deadline)) {
