@@ -87,26 +87,34 @@ public final class MinVersionWaits implements HandlerExceptionResolver {
 		}
 		Wait wait = new Wait(waiting.caller);
 		try {
-			WebAsyncManager manager = WebAsyncUtils.getAsyncManager(request);
-			AsyncWebRequest async = manager.getAsyncWebRequest();
-			if (async == null) {
-				async = WebAsyncUtils.createAsyncWebRequest(request, response);
-				manager.setAsyncWebRequest(async);
-			}
-			AsyncWebRequest started = async;
+			AsyncWebRequest async = asyncRequest(request, response);
 			request.setAttribute(WAITED_ATTRIBUTE, Boolean.TRUE);
 			async.setTimeout(this.maxWait.toMillis());
-			async.addTimeoutHandler(() -> wait.end(started));
+			async.addTimeoutHandler(() -> wait.end(async));
 			async.addErrorHandler((failure) -> wait.forget());
 			async.addCompletionHandler(wait::forget);
 			async.startAsync();
-			wait.forgetting(this.view.whenReached(waiting.organization, waiting.version, () -> wait.end(started)));
+			wait.forgetting(this.view.whenReached(waiting.organization, waiting.version, () -> wait.end(async)));
 		}
 		catch (RuntimeException failure) {
 			wait.forget();
 			throw failure;
 		}
 		return new ModelAndView();
+	}
+
+	/**
+	 * The request's {@link AsyncWebRequest}, which Spring MVC made for the handler that
+	 * threw, so that it knows the request went asynchronous.
+	 */
+	private static AsyncWebRequest asyncRequest(HttpServletRequest request, HttpServletResponse response) {
+		WebAsyncManager manager = WebAsyncUtils.getAsyncManager(request);
+		AsyncWebRequest async = manager.getAsyncWebRequest();
+		if (async == null) {
+			async = WebAsyncUtils.createAsyncWebRequest(request, response);
+			manager.setAsyncWebRequest(async);
+		}
+		return async;
 	}
 
 	private boolean admit(UserId caller) {
