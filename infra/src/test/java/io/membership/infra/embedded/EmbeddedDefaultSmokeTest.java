@@ -40,8 +40,9 @@ class EmbeddedDefaultSmokeTest {
 	 */
 	private ConfigurableApplicationContext start() {
 		return new SpringApplicationBuilder(MembershipApplication.class).run("--server.port=0",
-				"--membership.data-dir=" + this.dataDirectory, "--membership.jwt.secret=" + ApiClient.TEST_SECRET,
-				"--membership.kafka.embedded.port=0", "--spring.main.banner-mode=off");
+				"--management.server.port=0", "--membership.data-dir=" + this.dataDirectory,
+				"--membership.jwt.secret=" + ApiClient.TEST_SECRET, "--membership.kafka.embedded.port=0",
+				"--spring.main.banner-mode=off");
 	}
 
 	private static int port(ConfigurableApplicationContext application) {

@@ -56,22 +56,27 @@ final class ServiceProcess implements AutoCloseable {
 
 	private final int port;
 
+	private final int managementPort;
+
 	private final Map<String, String> environment;
 
 	private Process process;
 
 	private int starts;
 
-	private ServiceProcess(String name, Path dataDirectory, int port, Map<String, String> environment) {
+	private ServiceProcess(String name, Path dataDirectory, int port, int managementPort,
+			Map<String, String> environment) {
 		this.name = name;
 		this.dataDirectory = dataDirectory;
 		this.port = port;
+		this.managementPort = managementPort;
 		this.environment = environment;
 	}
 
 	/**
-	 * A service on its own HTTP port and data directory, in {@code schema} of the test
-	 * database, reached at {@code jdbcUrl} (the server, or a proxy in front of it).
+	 * A service on its own HTTP and management ports and data directory, in
+	 * {@code schema} of the test database, reached at {@code jdbcUrl} (the server, or a
+	 * proxy in front of it).
 	 */
 	static Builder builder(String name, FaultSchema schema) {
 		return new Builder(name, schema);
@@ -180,11 +185,14 @@ final class ServiceProcess implements AutoCloseable {
 		return this.dataDirectory.resolve("service.log");
 	}
 
-	/** Whether the service's health endpoint answers UP right now. */
+	/**
+	 * Whether the service's health endpoint (on its management port) answers UP right
+	 * now.
+	 */
 	boolean healthy() {
 		try {
 			HttpResponse<String> health = HTTP
-				.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/actuator/health"))
+				.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.managementPort + "/actuator/health"))
 					.timeout(Duration.ofSeconds(5))
 					.build(), HttpResponse.BodyHandlers.ofString());
 			return health.statusCode() == 200 && health.body().contains("\"UP\"");
@@ -317,8 +325,11 @@ final class ServiceProcess implements AutoCloseable {
 				throw new UncheckedIOException(ex);
 			}
 			int port = freePort();
+			// Two instances on one machine: each needs a management port of its own too.
+			int managementPort = freePort();
 			Map<String, String> env = new LinkedHashMap<>();
 			env.put("PORT", Integer.toString(port));
+			env.put("MANAGEMENT_PORT", Integer.toString(managementPort));
 			env.put("MEMBERSHIP_DATA_DIR", dataDirectory.toString());
 			env.put("SPRING_DATASOURCE_URL", this.jdbcUrl);
 			env.put("SPRING_DATASOURCE_USERNAME", this.schema.username());
@@ -330,7 +341,7 @@ final class ServiceProcess implements AutoCloseable {
 			env.put("MEMBERSHIP_KAFKA_DELIVERY_TIMEOUT", "5s");
 			env.put("SPRING_MAIN_BANNER_MODE", "off");
 			env.putAll(this.environment);
-			return new ServiceProcess(this.name, dataDirectory, port, env);
+			return new ServiceProcess(this.name, dataDirectory, port, managementPort, env);
 		}
 
 	}

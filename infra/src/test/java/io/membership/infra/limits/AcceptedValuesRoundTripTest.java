@@ -115,6 +115,7 @@ class AcceptedValuesRoundTripTest {
 				json(Map.of("role", "RE", "reason", reason)));
 		assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
 		long version = changed.json().get("version").asLong();
+		TestOrganization.awaitMember(owner, path, version);
 
 		JsonNode members = ok(owner.get(path + "/memberships?min_version=" + version));
 		assertThat(emailOf(members, ownerId)).isEqualTo(ownerEmail);

@@ -1,14 +1,19 @@
 package io.membership.query.view;
 
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -47,18 +52,14 @@ import io.membership.query.read.Timelines;
 @Component
 public class PermissionView {
 
+	private static final Logger logger = LoggerFactory.getLogger(PermissionView.class);
+
 	private final Map<OrganizationId, OrganizationView> organizations = new ConcurrentHashMap<>();
 
 	/**
 	 * Organizations whose views are known to be behind: nothing is answered from them.
 	 */
 	private final Set<OrganizationId> setAside = ConcurrentHashMap.newKeySet();
-
-	/**
-	 * Waiters for an organization the view does not hold yet wait here, and are woken
-	 * whenever the view takes in a new organization.
-	 */
-	private final Object newOrganizations = new Object();
 
 	private final JdbcClient jdbc;
 
@@ -78,8 +79,12 @@ public class PermissionView {
 		});
 		loadMembers(null, members);
 		Map<OrganizationId, Set<WorkspaceId>> workspaces = loadWorkspaces(null);
-		versions.forEach((organization, version) -> view(organization).replace(version,
-				members.getOrDefault(organization, Map.of()), workspaces.getOrDefault(organization, Set.of())));
+		versions.forEach((organization, version) -> {
+			OrganizationView view = view(organization);
+			view.replace(version, members.getOrDefault(organization, Map.of()),
+					workspaces.getOrDefault(organization, Set.of()));
+			view.callBackReached();
+		});
 		this.jdbc.sql("SELECT organization_id FROM qs_quarantined_organizations").query((row) -> {
 			this.setAside.add(new OrganizationId(row.getString(1)));
 		});
@@ -91,6 +96,11 @@ public class PermissionView {
 	 */
 	public void setAside(OrganizationId organization) {
 		this.setAside.add(organization);
+		OrganizationView view = this.organizations.get(organization);
+		if (view != null) {
+			// Their version will not come: let them ask again, and hear view_stale.
+			view.callBack((waiter) -> true);
+		}
 	}
 
 	/**
@@ -147,6 +157,7 @@ public class PermissionView {
 		if (!organization.apply(projected)) {
 			reload(projected.organizationId());
 		}
+		organization.callBackReached();
 	}
 
 	public long version(OrganizationId organization) {
@@ -191,29 +202,33 @@ public class PermissionView {
 	}
 
 	/**
-	 * Waits until the organization's view has reached the version, or the time is up.
-	 * @return whether it was reached
+	 * Calls {@code reached} once, when the organization's view has reached the version:
+	 * at once on this thread if it has, otherwise on the thread that applies that
+	 * version. Only for an organization the view holds (a caller who is a member of it
+	 * proves it does): any caller may name any organization id, and one that never
+	 * appears must leave nothing behind, so for any other this registers nothing and
+	 * never calls back.
+	 * @return what forgets {@code reached} if the wait ends otherwise (it times out)
 	 */
-	public boolean awaitVersion(OrganizationId organization, long version, Duration wait) throws InterruptedException {
-		long deadline = System.nanoTime() + wait.toNanos();
-		if (version <= 0) {
-			return true;
-		}
-		// Any caller may name any organization id: waiting for one the view does not hold
-		// must not add it, or ids that never appear would pile up in memory.
+	public Runnable whenReached(OrganizationId organization, long version, Runnable reached) {
 		OrganizationView view = this.organizations.get(organization);
-		if (view == null) {
-			synchronized (this.newOrganizations) {
-				while ((view = this.organizations.get(organization)) == null) {
-					long left = deadline - System.nanoTime();
-					if (left <= 0) {
-						return false;
-					}
-					this.newOrganizations.wait(Math.max(1, left / 1_000_000));
-				}
-			}
+		if (view != null && this.setAside.contains(organization)) {
+			// The version will not come while it is set aside: asking again answers now.
+			reached.run();
+			return () -> {
+			};
 		}
-		return view.awaitVersion(version, deadline - System.nanoTime());
+		if (view == null) {
+			return () -> {
+			};
+		}
+		return view.whenReached(version, reached);
+	}
+
+	/** How many callbacks wait for a version of the organization. */
+	int waitingFor(OrganizationId organization) {
+		OrganizationView view = this.organizations.get(organization);
+		return (view != null) ? view.waiting() : 0;
 	}
 
 	/** How many organizations the view holds. */
@@ -226,11 +241,7 @@ public class PermissionView {
 		if (existing != null) {
 			return existing;
 		}
-		OrganizationView view = this.organizations.computeIfAbsent(organization, (id) -> new OrganizationView());
-		synchronized (this.newOrganizations) {
-			this.newOrganizations.notifyAll();
-		}
-		return view;
+		return this.organizations.computeIfAbsent(organization, (id) -> new OrganizationView());
 	}
 
 	private void reload(OrganizationId organization) {
@@ -273,12 +284,17 @@ public class PermissionView {
 	public record Answer(AccessDecision decision, long version) {
 	}
 
-	/** One organization's members; writers and version waiters synchronize on it. */
+	/**
+	 * One organization's members; writers synchronize on it, and so does the list of
+	 * callbacks waiting for a version.
+	 */
 	private static final class OrganizationView {
 
 		private final Map<UserId, MemberState> members = new ConcurrentHashMap<>();
 
 		private final Set<WorkspaceId> workspaces = ConcurrentHashMap.newKeySet();
+
+		private final List<Waiter> waiters = new ArrayList<>();
 
 		private volatile long version;
 
@@ -309,7 +325,6 @@ public class PermissionView {
 				this.workspaces.add(created.workspaceId());
 			}
 			this.version = projected.version();
-			notifyAll();
 			return true;
 		}
 
@@ -323,19 +338,79 @@ public class PermissionView {
 			this.workspaces.clear();
 			this.workspaces.addAll(newWorkspaces);
 			this.version = newVersion;
-			notifyAll();
 		}
 
-		synchronized boolean awaitVersion(long wanted, long nanos) throws InterruptedException {
-			long deadline = System.nanoTime() + nanos;
-			while (this.version < wanted) {
-				long left = deadline - System.nanoTime();
-				if (left <= 0) {
-					return false;
+		Runnable whenReached(long wanted, Runnable reached) {
+			Waiter waiter = new Waiter(wanted, reached);
+			synchronized (this) {
+				if (this.version < wanted) {
+					this.waiters.add(waiter);
+					return () -> forget(waiter);
 				}
-				wait(Math.max(1, left / 1_000_000));
 			}
-			return true;
+			reached.run();
+			return () -> {
+			};
+		}
+
+		private synchronized void forget(Waiter waiter) {
+			this.waiters.remove(waiter);
+		}
+
+		synchronized int waiting() {
+			return this.waiters.size();
+		}
+
+		/**
+		 * Calls back those waiting for a version the view has now reached, outside the
+		 * lock: a callback is the web layer's, and the view must not wait on it.
+		 */
+		void callBackReached() {
+			callBack((waiter) -> waiter.version <= this.version);
+		}
+
+		/** Calls back, outside the lock, every waiter the predicate picks. */
+		void callBack(Predicate<Waiter> due) {
+			List<Waiter> picked = new ArrayList<>(0);
+			synchronized (this) {
+				if (this.waiters.isEmpty()) {
+					return;
+				}
+				for (Iterator<Waiter> waiting = this.waiters.iterator(); waiting.hasNext();) {
+					Waiter waiter = waiting.next();
+					if (due.test(waiter)) {
+						picked.add(waiter);
+						waiting.remove();
+					}
+				}
+			}
+			for (Waiter waiter : picked) {
+				try {
+					waiter.reached.run();
+				}
+				catch (RuntimeException ex) {
+					// Whatever a waiting request does, the view carries on following
+					// events.
+					logger.warn("A callback waiting for version {} failed", waiter.version, ex);
+				}
+			}
+		}
+
+	}
+
+	/**
+	 * A callback waiting for an organization to reach a version; equal only to itself, so
+	 * that forgetting one request's wait never forgets another's.
+	 */
+	private static final class Waiter {
+
+		private final long version;
+
+		private final Runnable reached;
+
+		Waiter(long version, Runnable reached) {
+			this.version = version;
+			this.reached = reached;
 		}
 
 	}

@@ -18,7 +18,6 @@ import io.membership.events.access.Role;
 import io.membership.events.ids.OrganizationId;
 import io.membership.events.ids.UserId;
 import io.membership.events.ids.WorkspaceId;
-import io.membership.events.state.MemberState;
 import io.membership.query.read.MemberReads;
 import io.membership.query.read.MemberReads.MemberFilter;
 import io.membership.query.read.MemberReads.MemberRecord;
@@ -91,12 +90,14 @@ class MemberQueryController {
 	ResponseEntity<MemberAnswer> member(@PathVariable String organizationId, @PathVariable String userId,
 			@RequestParam(name = "as_of", required = false) String asOf, QueryContext context) {
 		OrganizationId organization = QueryParameters.organization(organizationId);
-		MemberState caller = context.memberOf(organization);
+		context.memberOf(organization, (caller) -> {
+			if (!QueryParameters.user(userId).equals(caller.userId()) && !QueryAnswers.isAdministrator(caller)
+					&& caller.role() != Role.MANAGER) {
+				throw QueryProblems
+					.forbidden("Only a Manager, an Administrator, the Owner or the member may read this.");
+			}
+		});
 		UserId subject = QueryParameters.user(userId);
-		if (!subject.equals(context.caller()) && !QueryAnswers.isAdministrator(caller)
-				&& caller.role() != Role.MANAGER) {
-			throw QueryProblems.forbidden("Only a Manager, an Administrator, the Owner or the member may read this.");
-		}
 		Instant instant = QueryParameters.instant("as_of", asOf);
 		MemberAnswer answer = this.snapshot.read(() -> {
 			if (instant == null) {
@@ -115,11 +116,13 @@ class MemberQueryController {
 	ResponseEntity<RoleHistoryAnswer> roleHistory(@PathVariable String organizationId, @PathVariable String userId,
 			QueryContext context) {
 		OrganizationId organization = QueryParameters.organization(organizationId);
-		MemberState caller = context.memberOf(organization);
+		context.memberOf(organization, (caller) -> {
+			if (!QueryParameters.user(userId).equals(caller.userId()) && !QueryAnswers.isAdministrator(caller)) {
+				throw QueryProblems
+					.forbidden("Only an Administrator, the Owner or the member may read a role history.");
+			}
+		});
 		UserId subject = QueryParameters.user(userId);
-		if (!subject.equals(context.caller()) && !QueryAnswers.isAdministrator(caller)) {
-			throw QueryProblems.forbidden("Only an Administrator, the Owner or the member may read a role history.");
-		}
 		RoleHistoryAnswer answer = this.snapshot.read(() -> {
 			if (!this.members.isMember(organization, subject)) {
 				throw QueryProblems.memberNotFound(subject);

@@ -55,16 +55,8 @@ class PermissionQueryController {
 			@RequestParam(name = "workspace_id", required = false) String workspaceId,
 			@RequestParam(name = "as_of", required = false) String asOf, QueryContext context) {
 		OrganizationId organization = QueryParameters.organization(organizationId);
-		MemberState caller = context.memberOf(organization);
-		UserId subject = (userId != null) ? QueryParameters.user(userId) : context.caller();
-		if (subject.equals(context.caller())) {
-			if (!caller.role().isActive()) {
-				throw QueryProblems.forbidden("Only active members may check their own permissions.");
-			}
-		}
-		else if (!isAdministrator(caller)) {
-			throw QueryProblems.forbidden("Only an Administrator or the Owner may check another member.");
-		}
+		context.memberOf(organization, (caller) -> mayCheck(caller, checkedUser(context, userId)));
+		UserId subject = checkedUser(context, userId);
 		Action checked = QueryParameters.action(action);
 		WorkspaceId workspace = existingWorkspace(organization, workspaceId);
 		Instant instant = QueryParameters.instant("as_of", asOf);
@@ -86,11 +78,12 @@ class PermissionQueryController {
 	ResponseEntity<PermissionsAnswer> permissions(@PathVariable String organizationId, @PathVariable String userId,
 			@RequestParam(name = "as_of", required = false) String asOf, QueryContext context) {
 		OrganizationId organization = QueryParameters.organization(organizationId);
-		MemberState caller = context.memberOf(organization);
+		context.memberOf(organization, (caller) -> {
+			if (!QueryParameters.user(userId).equals(caller.userId()) && !isAdministrator(caller)) {
+				throw QueryProblems.forbidden("Only an Administrator, the Owner or the member may read these.");
+			}
+		});
 		UserId subject = QueryParameters.user(userId);
-		if (!subject.equals(context.caller()) && !isAdministrator(caller)) {
-			throw QueryProblems.forbidden("Only an Administrator, the Owner or the member may read these.");
-		}
 		Instant instant = QueryParameters.instant("as_of", asOf);
 		MemberState state;
 		long version;
@@ -147,6 +140,26 @@ class PermissionQueryController {
 		}).toList();
 		long version = this.view.version(organization);
 		return QueryAnswers.versioned(new MatrixAnswer(Arrays.asList(Role.values()), rows, version), version);
+	}
+
+	/** The member a check is about: {@code user_id}, or the caller. */
+	private static UserId checkedUser(QueryContext context, String userId) {
+		return (userId != null) ? QueryParameters.user(userId) : context.caller();
+	}
+
+	/**
+	 * An active member checks their own permissions; an Administrator or the Owner
+	 * anyone's.
+	 */
+	private static void mayCheck(MemberState caller, UserId subject) {
+		if (subject.equals(caller.userId())) {
+			if (!caller.role().isActive()) {
+				throw QueryProblems.forbidden("Only active members may check their own permissions.");
+			}
+		}
+		else if (!isAdministrator(caller)) {
+			throw QueryProblems.forbidden("Only an Administrator or the Owner may check another member.");
+		}
 	}
 
 	/**
