@@ -71,7 +71,7 @@ final class ServiceProcess implements AutoCloseable {
 		// The synthetic events are signed with it, as the service signs its own.
 		environment.put("MEMBERSHIP_KAFKA_RECORD_KEY", RecordSigning.KEY);
 		environment.put("PORT", Integer.toString(port));
-		environment.put("MANAGEMENT_PORT", Integer.toString(managementPort));
+		environment.put("MANAGEMENT_SERVER_PORT", Integer.toString(managementPort));
 		Path log = settings.out().resolve("service-" + name + ".log");
 		builder.redirectErrorStream(true).redirectOutput(log.toFile());
 		try {

@@ -329,7 +329,7 @@ final class ServiceProcess implements AutoCloseable {
 			int managementPort = freePort();
 			Map<String, String> env = new LinkedHashMap<>();
 			env.put("PORT", Integer.toString(port));
-			env.put("MANAGEMENT_PORT", Integer.toString(managementPort));
+			env.put("MANAGEMENT_SERVER_PORT", Integer.toString(managementPort));
 			env.put("MEMBERSHIP_DATA_DIR", dataDirectory.toString());
 			env.put("SPRING_DATASOURCE_URL", this.jdbcUrl);
 			env.put("SPRING_DATASOURCE_USERNAME", this.schema.username());
