@@ -101,7 +101,7 @@ public final class Bench {
 					List<Organization> organizations = commands(api, service, database, schemaA,
 							this.settings.runs("commands"));
 					if (this.settings.runs("checks")) {
-						checks(api, service, organizations.get(0));
+						checks(api, new Api(service.managementUrl()), service, organizations.get(0));
 					}
 					if (this.settings.runs("propagation")) {
 						propagation(api, service, organizations);
@@ -269,8 +269,10 @@ public final class Bench {
 		}
 	}
 
-	// 2. Checks at a fixed arrival rate, against a trivial endpoint of the same server.
-	private void checks(Api api, ServiceProcess service, Organization organization) {
+	// 2. Checks at a fixed arrival rate, against a trivial endpoint of the same service
+	// (its
+	// liveness probe, served on the management port).
+	private void checks(Api api, Api management, ServiceProcess service, Organization organization) {
 		Member member = organization.members().get(0);
 		String path = "/api/organizations/" + organization.id() + "/permissions/check?user_id=" + member.userId()
 				+ "&action=" + CHECK_ACTION;
@@ -278,7 +280,7 @@ public final class Bench {
 			HttpResponse<String> answer = api.get(path, organization.ownerToken());
 			return answer.statusCode() == 200 && answer.body().contains("\"allowed\"");
 		};
-		Load.Task trivial = (client, sequence) -> api.get(TRIVIAL_PATH, null).statusCode() == 200;
+		Load.Task trivial = (client, sequence) -> management.get(TRIVIAL_PATH, null).statusCode() == 200;
 		int rate = this.settings.checkRate();
 		log("Checks: " + rate + "/s open model, then saturation with " + this.settings.saturationClients()
 				+ " clients");
@@ -302,7 +304,8 @@ public final class Bench {
 		section.put("request", "GET "
 				+ path.replace(organization.id(), "{org}").replace("user_id=" + member.userId(), "user_id={member}")
 				+ " as the Owner (HS256 bearer token)");
-		section.put("baseline_request", "GET " + TRIVIAL_PATH + " (no token; Spring Boot's liveness probe)");
+		section.put("baseline_request",
+				"GET " + TRIVIAL_PATH + " on the management port (no token; Spring Boot's liveness probe)");
 		section.put("open_model_rate_per_second", rate);
 		section.put("check_open", checkOpen.summary());
 		section.put("baseline_open", trivialOpen.summary());

@@ -31,24 +31,29 @@ final class ServiceProcess implements AutoCloseable {
 
 	private final int port;
 
+	private final int managementPort;
+
 	private final int kafkaPort;
 
 	private final Process process;
 
-	private ServiceProcess(String name, int port, int kafkaPort, Process process) {
+	private ServiceProcess(String name, int port, int managementPort, int kafkaPort, Process process) {
 		this.name = name;
 		this.port = port;
+		this.managementPort = managementPort;
 		this.kafkaPort = kafkaPort;
 		this.process = process;
 	}
 
 	/**
-	 * Starts the service and returns once its health endpoint answers UP.
+	 * Starts the service and returns once its health endpoint (on the management port)
+	 * answers UP.
 	 * @param kafkaPort the embedded broker's port; the same data directory and port
 	 * reopen the same broker log
 	 */
 	static ServiceProcess start(String name, BenchSettings settings, String schema, Path dataDirectory, int kafkaPort) {
 		int port = freePort();
+		int managementPort = freePort();
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
 		command.addAll(settings.serviceJvmArgs());
@@ -63,13 +68,16 @@ final class ServiceProcess implements AutoCloseable {
 		environment.put("MEMBERSHIP_DATA_DIR", dataDirectory.toString());
 		environment.put("MEMBERSHIP_KAFKA_EMBEDDED_PORT", Integer.toString(kafkaPort));
 		environment.put("MEMBERSHIP_JWT_SECRET", Tokens.SECRET);
+		// The synthetic events are signed with it, as the service signs its own.
+		environment.put("MEMBERSHIP_KAFKA_RECORD_KEY", RecordSigning.KEY);
 		environment.put("PORT", Integer.toString(port));
+		environment.put("MANAGEMENT_SERVER_PORT", Integer.toString(managementPort));
 		Path log = settings.out().resolve("service-" + name + ".log");
 		builder.redirectErrorStream(true).redirectOutput(log.toFile());
 		try {
 			Files.createDirectories(dataDirectory);
 			Process process = builder.start();
-			ServiceProcess service = new ServiceProcess(name, port, kafkaPort, process);
+			ServiceProcess service = new ServiceProcess(name, port, managementPort, kafkaPort, process);
 			Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
 			service.awaitHealthy(Duration.ofMinutes(3), log);
 			return service;
@@ -85,6 +93,11 @@ final class ServiceProcess implements AutoCloseable {
 
 	String baseUrl() {
 		return "http://127.0.0.1:" + this.port;
+	}
+
+	/** Where health is served: a port of its own, with its own request threads. */
+	String managementUrl() {
+		return "http://127.0.0.1:" + this.managementPort;
 	}
 
 	String kafkaBootstrap() {
@@ -174,7 +187,7 @@ final class ServiceProcess implements AutoCloseable {
 			}
 			try {
 				HttpResponse<String> health = client
-					.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health"))
+					.send(HttpRequest.newBuilder(URI.create(managementUrl() + "/actuator/health"))
 						.timeout(Duration.ofSeconds(5))
 						.build(), HttpResponse.BodyHandlers.ofString());
 				if (health.statusCode() == 200 && health.body().contains("\"UP\"")) {

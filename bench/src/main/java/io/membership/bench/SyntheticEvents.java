@@ -34,8 +34,9 @@ import io.membership.events.json.MembershipJson;
 /**
  * Valid organization histories written straight to {@code membership.events.v1} as the
  * service's publisher writes them (CloudEvents binary mode, the same headers and JSON
- * bodies), for the replay and memory measurements: a million events through the command
- * API would take longer than the rest of the run.
+ * bodies, signed with the key the bench gives the service), for the replay and memory
+ * measurements: a million events through the command API would take longer than the rest
+ * of the run.
  *
  * <p>
  * Each organization: created (its Owner is its first member), then members join by the
@@ -113,7 +114,7 @@ final class SyntheticEvents {
 		put(headers, "ce_orgversion", Long.toString(version));
 		put(headers, "ce_actorid", event.actorUserId().toString());
 		put(headers, "ce_correlationid", event.correlationId());
-		return record;
+		return RecordSigning.sign(record);
 	}
 
 	private static void put(Headers headers, String name, String value) {

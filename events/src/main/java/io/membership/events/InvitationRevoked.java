@@ -13,4 +13,9 @@ import io.membership.events.ids.UserId;
 public record InvitationRevoked(OrganizationId organizationId, InvitationId invitationId, String email,
 		UserId actorUserId, Instant occurredAt, String correlationId) implements MembershipEvent {
 
+	@Override
+	public <R> R accept(MembershipEventVisitor<R> visitor) {
+		return visitor.on(this);
+	}
+
 }

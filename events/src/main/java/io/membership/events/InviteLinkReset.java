@@ -15,4 +15,9 @@ import io.membership.events.ids.UserId;
 public record InviteLinkReset(OrganizationId organizationId, InviteLinkId inviteLinkId, UserId actorUserId,
 		Instant occurredAt, String correlationId) implements MembershipEvent {
 
+	@Override
+	public <R> R accept(MembershipEventVisitor<R> visitor) {
+		return visitor.on(this);
+	}
+
 }

@@ -19,4 +19,14 @@ public record MemberActivated(OrganizationId organizationId, UserId userId, Role
 		return Optional.of(this.userId);
 	}
 
+	@Override
+	public Optional<String> givenReason() {
+		return Optional.ofNullable(this.reason);
+	}
+
+	@Override
+	public <R> R accept(MembershipEventVisitor<R> visitor) {
+		return visitor.on(this);
+	}
+
 }

@@ -19,4 +19,14 @@ public record MemberAssignedToWorkspace(OrganizationId organizationId, Workspace
 		return Optional.of(this.userId);
 	}
 
+	@Override
+	public Optional<WorkspaceId> workspace() {
+		return Optional.of(this.workspaceId);
+	}
+
+	@Override
+	public <R> R accept(MembershipEventVisitor<R> visitor) {
+		return visitor.on(this);
+	}
+
 }

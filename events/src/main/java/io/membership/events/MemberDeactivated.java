@@ -22,4 +22,14 @@ public record MemberDeactivated(OrganizationId organizationId, UserId userId, Ro
 		return Optional.of(this.userId);
 	}
 
+	@Override
+	public Optional<String> givenReason() {
+		return Optional.ofNullable(this.reason);
+	}
+
+	@Override
+	public <R> R accept(MembershipEventVisitor<R> visitor) {
+		return visitor.on(this);
+	}
+
 }

@@ -30,4 +30,9 @@ public record MemberJoined(OrganizationId organizationId, UserId userId, String 
 		return Optional.of(this.userId);
 	}
 
+	@Override
+	public <R> R accept(MembershipEventVisitor<R> visitor) {
+		return visitor.on(this);
+	}
+
 }

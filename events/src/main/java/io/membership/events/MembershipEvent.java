@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import io.membership.events.ids.OrganizationId;
 import io.membership.events.ids.UserId;
+import io.membership.events.ids.WorkspaceId;
 
 /**
  * Every event an organization records. Each one says which organization, who decided it
@@ -30,6 +31,19 @@ public sealed interface MembershipEvent permits OrganizationCreated, UserInvited
 	default Optional<UserId> subject() {
 		return Optional.empty();
 	}
+
+	/** The workspace the event is about, where there is one. */
+	default Optional<WorkspaceId> workspace() {
+		return Optional.empty();
+	}
+
+	/** The reason the actor gave, for the events that take one. */
+	default Optional<String> givenReason() {
+		return Optional.empty();
+	}
+
+	/** Calls the visitor's method for this event's type. */
+	<R> R accept(MembershipEventVisitor<R> visitor);
 
 	/** The event's type name as published, e.g. {@code MemberRoleChanged}. */
 	default String typeName() {

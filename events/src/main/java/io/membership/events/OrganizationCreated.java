@@ -23,4 +23,9 @@ public record OrganizationCreated(OrganizationId organizationId, String name, Us
 		return Optional.of(this.ownerUserId);
 	}
 
+	@Override
+	public <R> R accept(MembershipEventVisitor<R> visitor) {
+		return visitor.on(this);
+	}
+
 }

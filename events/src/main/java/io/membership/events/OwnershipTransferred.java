@@ -23,4 +23,9 @@ public record OwnershipTransferred(OrganizationId organizationId, UserId previou
 		return Optional.of(this.newOwnerUserId);
 	}
 
+	@Override
+	public <R> R accept(MembershipEventVisitor<R> visitor) {
+		return visitor.on(this);
+	}
+
 }

@@ -24,4 +24,9 @@ public record UserInvited(OrganizationId organizationId, InvitationId invitation
 		workspaces = WorkspaceId.sortedSet(workspaces);
 	}
 
+	@Override
+	public <R> R accept(MembershipEventVisitor<R> visitor) {
+		return visitor.on(this);
+	}
+
 }

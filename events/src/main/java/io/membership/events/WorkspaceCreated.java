@@ -1,6 +1,7 @@
 package io.membership.events;
 
 import java.time.Instant;
+import java.util.Optional;
 
 import org.axonframework.serialization.Revision;
 
@@ -12,5 +13,15 @@ import io.membership.events.ids.WorkspaceId;
 @Revision("1")
 public record WorkspaceCreated(OrganizationId organizationId, WorkspaceId workspaceId, String title, UserId actorUserId,
 		Instant occurredAt, String correlationId) implements MembershipEvent {
+
+	@Override
+	public Optional<WorkspaceId> workspace() {
+		return Optional.of(this.workspaceId);
+	}
+
+	@Override
+	public <R> R accept(MembershipEventVisitor<R> visitor) {
+		return visitor.on(this);
+	}
 
 }

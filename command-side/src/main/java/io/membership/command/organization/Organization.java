@@ -5,7 +5,6 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -14,6 +13,7 @@ import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.AggregateLifecycle;
+import org.axonframework.serialization.Revision;
 import org.axonframework.spring.stereotype.Aggregate;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
@@ -54,9 +54,14 @@ import io.membership.events.ids.WorkspaceId;
  *
  * <p>
  * Snapshots serialize the fields directly (Jackson, field visibility), so the state below
- * is all plain data.
+ * is all plain data. The {@code @Revision} names the shape of that data: Axon reads only
+ * snapshots of this revision and rebuilds an organization from its events when its
+ * snapshot is of another. Revision 2: the members as a {@link Members} list, without the
+ * e-mail index (the snapshots before it carried no revision, a member map and an index
+ * that missed the Owner).
  */
 @Aggregate(snapshotTriggerDefinition = "organizationSnapshotTrigger", cache = "organizationCache")
+@Revision("2")
 @JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE,
 		isGetterVisibility = Visibility.NONE)
 public class Organization {
@@ -68,10 +73,7 @@ public class Organization {
 
 	private InviteLinkId inviteLinkId;
 
-	private Map<UserId, Member> members = new HashMap<>();
-
-	/** Lower-cased email to member, so a large organization checks duplicates in O(1). */
-	private Map<String, UserId> memberIdsByEmail = new HashMap<>();
+	private Members members = new Members();
 
 	private Set<WorkspaceId> workspaces = new HashSet<>();
 
@@ -97,7 +99,7 @@ public class Organization {
 			throw new CommandRefusedException(Refusal.WORKSPACES_REQUIRE_ROLE);
 		}
 		command.workspaces().forEach(this::requireWorkspace);
-		if (memberByEmail(command.email()) != null) {
+		if (this.members.withEmailLike(command.email()) != null) {
 			throw new CommandRefusedException(Refusal.ALREADY_MEMBER,
 					"A member with the email " + command.email() + " is already in this organization.");
 		}
@@ -139,12 +141,16 @@ public class Organization {
 	/**
 	 * The joining user is not a member yet, so there is no actor to authorize here: the
 	 * adapter has checked that the caller is that user or a service trusted to accept
-	 * invitations on users' behalf.
+	 * invitations on users' behalf. What is decided here is whose address the user may
+	 * join with.
 	 */
 	@CommandHandler
 	public AcceptInvitationCommand.Joined handle(AcceptInvitationCommand command) {
 		checkVersion(command);
-		if (this.members.containsKey(command.userId()) || memberByEmail(command.email()) != null) {
+		if (command.invitationId() == null) {
+			requireEmailVouchedFor(command);
+		}
+		if (this.members.contains(command.userId()) || this.members.withEmailLike(command.email()) != null) {
 			throw new CommandRefusedException(Refusal.ALREADY_MEMBER);
 		}
 		if (command.invitationId() != null) {
@@ -159,7 +165,8 @@ public class Organization {
 				throw new CommandRefusedException(Refusal.INVITATION_EXPIRED,
 						"The invitation expired at " + invitation.expiresAt() + ".");
 			}
-			if (!invitation.email().equalsIgnoreCase(command.email())) {
+			// The token proves the address it was sent to, not a look-alike of it.
+			if (!EmailAddress.of(invitation.email()).equals(EmailAddress.of(command.email()))) {
 				throw new CommandRefusedException(Refusal.INVITATION_EMAIL_MISMATCH);
 			}
 			Role role = (invitation.role() != null) ? invitation.role() : Role.NOT_ACTIVATED;
@@ -174,6 +181,24 @@ public class Organization {
 		apply(new MemberJoined(this.organizationId, command.userId(), command.email(), Role.NOT_ACTIVATED, null,
 				Set.of(), command.actorUserId(), now(), command.correlationId()));
 		return new AcceptInvitationCommand.Joined(Role.NOT_ACTIVATED, currentVersion());
+	}
+
+	/**
+	 * A personal invitation's token proves the address it was sent to; the link proves
+	 * none, so an address asserted with it must be vouched for by the caller's token or
+	 * by a trusted service (API.md, "Hardening"). Decided before whether the address is
+	 * taken, so a link holder cannot probe who is a member.
+	 */
+	private static void requireEmailVouchedFor(AcceptInvitationCommand command) {
+		if (command.actorMayAssertAnyEmail()) {
+			return;
+		}
+		if (command.actorEmail() == null
+				|| !EmailAddress.of(command.actorEmail()).equals(EmailAddress.of(command.email()))) {
+			throw new CommandRefusedException(Refusal.EMAIL_NOT_VERIFIED,
+					"The organization's invite link proves no e-mail address: join with the address in your token's "
+							+ "email claim, or through a personal invitation.");
+		}
 	}
 
 	@CommandHandler
@@ -411,14 +436,6 @@ public class Organization {
 		return invitation;
 	}
 
-	private Member memberByEmail(String email) {
-		if (email == null) {
-			return null;
-		}
-		UserId userId = this.memberIdsByEmail.get(email.toLowerCase(Locale.ROOT));
-		return (userId != null) ? this.members.get(userId) : null;
-	}
-
 	/**
 	 * The organization's version: Axon's sequence number of the latest event, counted
 	 * from 1 as API.md has it. It includes events applied by the command being handled.
@@ -471,20 +488,12 @@ public class Organization {
 
 	}
 
-	private void addMember(Member member) {
-		this.members.put(member.userId(), member);
-		if (member.email() != null) {
-			this.memberIdsByEmail.put(member.email().toLowerCase(Locale.ROOT), member.userId());
-		}
-	}
-
 	@EventSourcingHandler
 	void on(OrganizationCreated event) {
 		this.organizationId = event.organizationId();
 		this.ownerUserId = event.ownerUserId();
 		this.inviteLinkId = event.inviteLinkId();
-		this.members.put(event.ownerUserId(),
-				new Member(event.ownerUserId(), event.ownerEmail(), Role.OWNER, Set.of()));
+		this.members.add(new Member(event.ownerUserId(), event.ownerEmail(), Role.OWNER, Set.of()));
 	}
 
 	@EventSourcingHandler
@@ -506,7 +515,7 @@ public class Organization {
 
 	@EventSourcingHandler
 	void on(MemberJoined event) {
-		addMember(new Member(event.userId(), event.email(), event.role(), event.workspaces()));
+		this.members.add(new Member(event.userId(), event.email(), event.role(), event.workspaces()));
 		if (event.invitationId() != null) {
 			this.invitations.computeIfPresent(event.invitationId(),
 					(id, invitation) -> invitation.withStatus(Status.ACCEPTED));
@@ -515,24 +524,24 @@ public class Organization {
 
 	@EventSourcingHandler
 	void on(MemberActivated event) {
-		this.members.computeIfPresent(event.userId(), (id, member) -> member.withRole(event.toRole()));
+		this.members.update(event.userId(), (member) -> member.withRole(event.toRole()));
 	}
 
 	@EventSourcingHandler
 	void on(MemberRoleChanged event) {
-		this.members.computeIfPresent(event.userId(), (id, member) -> member.withRole(event.toRole()));
+		this.members.update(event.userId(), (member) -> member.withRole(event.toRole()));
 	}
 
 	@EventSourcingHandler
 	void on(MemberDeactivated event) {
-		this.members.computeIfPresent(event.userId(), (id, member) -> member.withRole(Role.DEACTIVATED));
+		this.members.update(event.userId(), (member) -> member.withRole(Role.DEACTIVATED));
 	}
 
 	@EventSourcingHandler
 	void on(OwnershipTransferred event) {
 		this.ownerUserId = event.newOwnerUserId();
-		this.members.computeIfPresent(event.previousOwnerUserId(), (id, member) -> member.withRole(Role.ADMINISTRATOR));
-		this.members.computeIfPresent(event.newOwnerUserId(), (id, member) -> member.withRole(Role.OWNER));
+		this.members.update(event.previousOwnerUserId(), (member) -> member.withRole(Role.ADMINISTRATOR));
+		this.members.update(event.newOwnerUserId(), (member) -> member.withRole(Role.OWNER));
 	}
 
 	@EventSourcingHandler
@@ -542,12 +551,12 @@ public class Organization {
 
 	@EventSourcingHandler
 	void on(MemberAssignedToWorkspace event) {
-		this.members.computeIfPresent(event.userId(), (id, member) -> member.withWorkspace(event.workspaceId()));
+		this.members.update(event.userId(), (member) -> member.withWorkspace(event.workspaceId()));
 	}
 
 	@EventSourcingHandler
 	void on(MemberRemovedFromWorkspace event) {
-		this.members.computeIfPresent(event.userId(), (id, member) -> member.withoutWorkspace(event.workspaceId()));
+		this.members.update(event.userId(), (member) -> member.withoutWorkspace(event.workspaceId()));
 	}
 
 }

@@ -13,6 +13,7 @@ public enum Refusal {
 	ACTOR_NOT_ACTIVE("actor_not_active", Kind.FORBIDDEN, "Only an active member may do this."),
 	ACTION_NOT_PERMITTED("action_not_permitted", Kind.FORBIDDEN, "The caller's role does not grant this action."),
 	OWNER_PROTECTED("owner_protected", Kind.FORBIDDEN, "Only the Owner may change the Owner's membership."),
+	EMAIL_NOT_VERIFIED("email_not_verified", Kind.FORBIDDEN, "The invite link does not prove this e-mail address."),
 
 	// The subject of the command.
 	MEMBER_NOT_FOUND("member_not_found", Kind.NOT_FOUND, "No such member in this organization."),
@@ -20,7 +21,6 @@ public enum Refusal {
 	INVITATION_NOT_FOUND("invitation_not_found", Kind.NOT_FOUND, "No such invitation."),
 
 	// Domain rules.
-	ORGANIZATION_ALREADY_EXISTS("organization_already_exists", Kind.CONFLICT, "The organization exists already."),
 	OWNER_ROLE_IMMUTABLE("owner_role_immutable", Kind.CONFLICT,
 			"The Owner cannot be demoted or deactivated; transfer ownership first."),
 	OWNERSHIP_TRANSFER_REQUIRED("ownership_transfer_required", Kind.CONFLICT,

@@ -20,6 +20,7 @@ import org.springframework.web.context.request.NativeWebRequest;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.method.support.ModelAndViewContainer;
 
+import io.membership.events.Limits;
 import io.membership.events.ids.UserId;
 
 /**
@@ -31,7 +32,8 @@ class CommandContextArgumentResolver implements HandlerMethodArgumentResolver {
 
 	static final String CORRELATION_HEADER = "X-Correlation-Id";
 
-	private static final Pattern CORRELATION_ID = Pattern.compile("[A-Za-z0-9._:/+=-]{1,128}");
+	private static final Pattern CORRELATION_ID = Pattern
+		.compile("[A-Za-z0-9._:/+=-]{1," + Limits.CORRELATION_ID + "}");
 
 	private static final Pattern VERSION = Pattern.compile("(?:W/)?\"?([0-9]{1,18})\"?");
 
@@ -73,8 +75,8 @@ class CommandContextArgumentResolver implements HandlerMethodArgumentResolver {
 			return UUID.randomUUID().toString();
 		}
 		if (!CORRELATION_ID.matcher(header).matches()) {
-			throw new InvalidRequestException("invalid_correlation_id",
-					"X-Correlation-Id must be 1 to 128 characters of letters, digits and ._:/+=-");
+			throw new InvalidRequestException("invalid_correlation_id", "X-Correlation-Id must be 1 to "
+					+ Limits.CORRELATION_ID + " characters of letters, digits and ._:/+=-");
 		}
 		return header;
 	}

@@ -8,49 +8,45 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
 
+import io.membership.events.Limits;
 import io.membership.events.access.Role;
 import io.membership.events.text.FreeText;
 
 /**
  * The bodies of API.md's command requests, in snake_case on the wire. A role arrives as
- * its two-letter code; an unknown code fails to parse and answers 400. Every string obeys
- * the text rules when it is read (the web layer's JSON mapper); a {@link FreeText} reason
- * may also hold tabs and line breaks.
+ * its two-letter code; an unknown code fails to parse and answers 400. Lengths come from
+ * {@link Limits}, which the query side's columns are held to. Every string obeys the text
+ * rules when it is read (the web layer's JSON mapper); a {@link FreeText} reason may also
+ * hold tabs and line breaks.
  */
 final class CommandRequests {
-
-	static final int MAX_NAME = 200;
-
-	static final int MAX_EMAIL = 254;
-
-	static final int MAX_REASON = 1000;
 
 	private CommandRequests() {
 	}
 
-	record CreateOrganization(@NotBlank @Size(max = MAX_NAME) String name) {
+	record CreateOrganization(@NotBlank @Size(max = Limits.NAME) String name) {
 	}
 
-	record InviteUser(@NotBlank @Email @Size(max = MAX_EMAIL) String email, Role role,
-			@Size(max = 100) Set<@NotBlank @Size(max = 64) String> workspaces) {
+	record InviteUser(@NotBlank @Email @Size(max = Limits.EMAIL) String email, Role role,
+			@Size(max = Limits.WORKSPACES_PER_INVITATION) Set<@NotBlank @Size(max = Limits.ID) String> workspaces) {
 	}
 
-	record AcceptInvitation(@NotNull @Positive Long userId, @NotBlank @Email @Size(max = MAX_EMAIL) String email) {
+	record AcceptInvitation(@NotNull @Positive Long userId, @NotBlank @Email @Size(max = Limits.EMAIL) String email) {
 	}
 
 	record SetMemberRole(@NotNull @Positive Long userId, @NotNull Role role) {
 	}
 
-	record ChangeRole(@NotNull Role role, @FreeText @Size(max = MAX_REASON) String reason) {
+	record ChangeRole(@NotNull Role role, @FreeText @Size(max = Limits.REASON) String reason) {
 	}
 
-	record Deactivate(@FreeText @Size(max = MAX_REASON) String reason) {
+	record Deactivate(@FreeText @Size(max = Limits.REASON) String reason) {
 	}
 
 	record TransferOwnership(@NotNull @Positive Long userId) {
 	}
 
-	record CreateWorkspace(@NotBlank @Size(max = MAX_NAME) String title) {
+	record CreateWorkspace(@NotBlank @Size(max = Limits.TITLE) String title) {
 	}
 
 	record AssignToWorkspace(@NotNull @Positive Long userId) {

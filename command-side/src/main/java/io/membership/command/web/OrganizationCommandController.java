@@ -126,7 +126,9 @@ class OrganizationCommandController {
 	/**
 	 * Called by the upstream app when an invited user signs up: either by that user (the
 	 * token's {@code sub} is the joining user id) or by a service trusted with the
-	 * {@code membership:invitations} scope.
+	 * {@code membership:invitations} scope. Which address the user may join with is the
+	 * Organization's to decide, so the token's {@code email} claim and that scope go with
+	 * the command.
 	 */
 	@PostMapping(path = "/invitations/{token}/accept", consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<CommandResponses.Joined> acceptInvitation(@PathVariable String token,
@@ -139,9 +141,11 @@ class OrganizationCommandController {
 			throw new CommandRefusedException(Refusal.ACTION_NOT_PERMITTED, "Only user " + joining
 					+ " or a service with scope " + CommandContext.INVITATIONS_SCOPE + " may accept for them.");
 		}
-		AcceptInvitationCommand.Joined joined = this.commands.sendAndWait(new AcceptInvitationCommand(
-				admission.organizationId(), admission.invitationId(), admission.inviteLinkId(), joining,
-				body.email().strip(), context.actor(), context.correlationId(), context.expectedVersion()));
+		AcceptInvitationCommand.Joined joined = this.commands
+			.sendAndWait(new AcceptInvitationCommand(admission.organizationId(), admission.invitationId(),
+					admission.inviteLinkId(), joining, body.email().strip(), context.actor(), context.email(),
+					context.hasScope(CommandContext.INVITATIONS_SCOPE), context.correlationId(),
+					context.expectedVersion()));
 		return answer(HttpStatus.OK, joined.version(), new CommandResponses.Joined(admission.organizationId().value(),
 				joining.value(), joined.role(), joined.version()));
 	}

@@ -2,6 +2,7 @@ package io.membership.command.organization;
 
 import static io.membership.command.organization.OrganizationFixture.ADMIN;
 import static io.membership.command.organization.OrganizationFixture.ANNOTATOR;
+import static io.membership.command.organization.OrganizationFixture.BEFORE;
 import static io.membership.command.organization.OrganizationFixture.CAST_VERSION;
 import static io.membership.command.organization.OrganizationFixture.CORRELATION;
 import static io.membership.command.organization.OrganizationFixture.DEACTIVATED;
@@ -30,6 +31,8 @@ import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.membership.events.InvitationRevoked;
 import io.membership.events.InviteLinkReset;
@@ -59,6 +62,9 @@ class OrganizationTest {
 	private static final InvitationId INVITATION = new InvitationId("inv_1");
 
 	private static final String INVITEE = "new@acme.test";
+
+	/** A service principal with the scope membership:invitations. */
+	private static final UserId SERVICE = UserId.of(900);
 
 	private static final Instant EXPIRES = NOW.plus(Duration.ofDays(7));
 
@@ -207,6 +213,74 @@ class OrganizationTest {
 				.expectException(refusedWith(Refusal.ALREADY_MEMBER));
 		}
 
+		@Test
+		void the_owners_email_is_not_invited_in_any_case() {
+			givenCast()
+				.when(new InviteUserCommand(ORG, INVITATION, "OWNER@Acme.Test", null, Set.of(), EXPIRES, ADMIN,
+						CORRELATION, null))
+				.expectNoEvents()
+				.expectException(refusedWith(Refusal.ALREADY_MEMBER));
+		}
+
+		@ParameterizedTest
+		@ValueSource(strings = { "INFO@A.TEST", "\u0131nfo@a.test", "\u0130nfo@a.test", "\uFF49nfo@a.test",
+				"\u0456nfo@a.test", "info@\u0430.test" })
+		void a_look_alike_of_a_members_email_is_not_invited(String lookAlike) {
+			givenCast(new MemberJoined(ORG, UserId.of(60), "info@a.test", Role.ANNOTATOR, null, Set.of(), UserId.of(60),
+					BEFORE, "c"))
+				.when(new InviteUserCommand(ORG, INVITATION, lookAlike, null, Set.of(), EXPIRES, ADMIN, CORRELATION,
+						null))
+				.expectNoEvents()
+				.expectException(refusedWith(Refusal.ALREADY_MEMBER));
+		}
+
+		@Test
+		void a_members_domain_in_punycode_is_the_same_address() {
+			givenCast(new MemberJoined(ORG, UserId.of(60), "info@b\u00FCcher.test", Role.ANNOTATOR, null, Set.of(),
+					UserId.of(60), BEFORE, "c"))
+				.when(new InviteUserCommand(ORG, INVITATION, "info@xn--bcher-kva.test", null, Set.of(), EXPIRES, ADMIN,
+						CORRELATION, null))
+				.expectNoEvents()
+				.expectException(refusedWith(Refusal.ALREADY_MEMBER));
+		}
+
+		@Test
+		void the_owners_email_is_not_invited_as_a_look_alike() {
+			givenCast()
+				.when(new InviteUserCommand(ORG, INVITATION, "\u043Ewner@acme.test", null, Set.of(), EXPIRES, ADMIN,
+						CORRELATION, null))
+				.expectNoEvents()
+				.expectException(refusedWith(Refusal.ALREADY_MEMBER));
+		}
+
+		/**
+		 * Events keep addresses as the client gave them; the comparison is computed when
+		 * the organization is rebuilt, so history recorded before the hardening is
+		 * covered.
+		 */
+		@Test
+		void addresses_recorded_as_written_long_ago_are_compared_in_their_normalized_form() {
+			OrganizationTest.this.fixture.givenCurrentTime(NOW)
+				.andGiven(new OrganizationCreated(ORG, "Acme", OWNER, "Owner@ACME.Test", LINK, OWNER, BEFORE, "c"),
+						new MemberJoined(ORG, UserId.of(60), "\uFF29nfo@B\u00DCCHER.test", Role.ADMINISTRATOR, null,
+								Set.of(), UserId.of(60), BEFORE, "c"))
+				.when(new InviteUserCommand(ORG, INVITATION, "\u0131nfo@xn--bcher-kva.test", null, Set.of(), EXPIRES,
+						OWNER, CORRELATION, null))
+				.expectNoEvents()
+				.expectException(refusedWith(Refusal.ALREADY_MEMBER));
+		}
+
+		@Test
+		void the_owners_email_is_not_invited_right_after_the_organization_is_created() {
+			OrganizationTest.this.fixture.givenCurrentTime(NOW)
+				.andGivenCommands(
+						new CreateOrganizationCommand(ORG, "Acme", "owner@acme.test", LINK, OWNER, CORRELATION, null))
+				.when(new InviteUserCommand(ORG, INVITATION, "owner@acme.test", null, Set.of(), EXPIRES, OWNER,
+						CORRELATION, null))
+				.expectNoEvents()
+				.expectException(refusedWith(Refusal.ALREADY_MEMBER));
+		}
+
 	}
 
 	@Nested
@@ -278,9 +352,26 @@ class OrganizationTest {
 
 		private final UserId invitee = UserId.of(50);
 
+		/** By the invitee themself, with a token that has no email claim. */
 		private AcceptInvitationCommand accept(String email) {
-			return new AcceptInvitationCommand(ORG, INVITATION, null, this.invitee, email, this.invitee, CORRELATION,
+			return new AcceptInvitationCommand(ORG, INVITATION, null, this.invitee, email, this.invitee, null, false,
+					CORRELATION, null);
+		}
+
+		/**
+		 * Through the link, by the joining user themself, whose token holds
+		 * {@code tokenEmail}.
+		 */
+		private static AcceptInvitationCommand byLink(UserId user, String email, String tokenEmail) {
+			return new AcceptInvitationCommand(ORG, null, LINK, user, email, user, tokenEmail, false, CORRELATION,
 					null);
+		}
+
+		/**
+		 * Through the link, by a service trusted with the scope membership:invitations.
+		 */
+		private static AcceptInvitationCommand byLinkFromService(UserId user, String email) {
+			return new AcceptInvitationCommand(ORG, null, LINK, user, email, SERVICE, null, true, CORRELATION, null);
 		}
 
 		@Test
@@ -304,19 +395,16 @@ class OrganizationTest {
 
 		@Test
 		void by_a_trusted_service_records_the_service_as_actor() {
-			UserId service = UserId.of(900);
 			givenCast(invited(null, Set.of()))
-				.when(new AcceptInvitationCommand(ORG, INVITATION, null, this.invitee, INVITEE, service, CORRELATION,
-						null))
+				.when(new AcceptInvitationCommand(ORG, INVITATION, null, this.invitee, INVITEE, SERVICE, null, true,
+						CORRELATION, null))
 				.expectEvents(new MemberJoined(ORG, this.invitee, INVITEE, Role.NOT_ACTIVATED, INVITATION, Set.of(),
-						service, NOW, CORRELATION));
+						SERVICE, NOW, CORRELATION));
 		}
 
 		@Test
 		void through_the_organization_link_joins_not_activated() {
-			givenCast()
-				.when(new AcceptInvitationCommand(ORG, null, LINK, this.invitee, INVITEE, this.invitee, CORRELATION,
-						null))
+			givenCast().when(byLink(this.invitee, INVITEE, INVITEE))
 				.expectEvents(new MemberJoined(ORG, this.invitee, INVITEE, Role.NOT_ACTIVATED, null, Set.of(),
 						this.invitee, NOW, CORRELATION));
 		}
@@ -324,8 +412,7 @@ class OrganizationTest {
 		@Test
 		void a_link_that_was_reset_admits_nobody() {
 			givenCast(new InviteLinkReset(ORG, new InviteLinkId("lnk_new"), OWNER, NOW, "c"))
-				.when(new AcceptInvitationCommand(ORG, null, LINK, this.invitee, INVITEE, this.invitee, CORRELATION,
-						null))
+				.when(byLink(this.invitee, INVITEE, INVITEE))
 				.expectNoEvents()
 				.expectException(refusedWith(Refusal.INVITE_LINK_OUTDATED));
 		}
@@ -353,7 +440,7 @@ class OrganizationTest {
 		void an_invitation_is_accepted_only_once() {
 			givenCast(invited(null, Set.of()), joinedByInvitation(this.invitee, Role.NOT_ACTIVATED, Set.of()))
 				.when(new AcceptInvitationCommand(ORG, INVITATION, null, UserId.of(51), "other@acme.test",
-						UserId.of(51), CORRELATION, null))
+						UserId.of(51), null, false, CORRELATION, null))
 				.expectNoEvents()
 				.expectException(refusedWith(Refusal.INVITATION_ALREADY_ACCEPTED));
 		}
@@ -373,10 +460,114 @@ class OrganizationTest {
 		}
 
 		@Test
+		void nobody_else_joins_with_the_owners_email_in_any_case() {
+			givenCast().when(byLink(this.invitee, "Owner@ACME.test", "Owner@ACME.test"))
+				.expectNoEvents()
+				.expectException(refusedWith(Refusal.ALREADY_MEMBER));
+		}
+
+		@Test
+		void nobody_else_joins_with_a_look_alike_of_the_owners_email() {
+			givenCast().when(byLinkFromService(this.invitee, "\uFF4Fwner@acme.test"))
+				.expectNoEvents()
+				.expectException(refusedWith(Refusal.ALREADY_MEMBER));
+		}
+
+		@ParameterizedTest
+		@ValueSource(
+				strings = { "USER4@ACME.TEST", "\uFF55ser4@acme.test", "u\u0455er4@acme.test", "user4@\u0430cme.test" })
+		void nobody_joins_with_a_look_alike_of_a_members_email(String lookAlike) {
+			givenCast().when(byLink(this.invitee, lookAlike, lookAlike))
+				.expectNoEvents()
+				.expectException(refusedWith(Refusal.ALREADY_MEMBER));
+		}
+
+		@Test
+		void matches_the_email_in_its_normalized_form_and_records_it_as_given() {
+			givenCast(invited(null, Set.of())).when(accept("\uFF4E\uFF45\uFF57@ACME.test"))
+				.expectEvents(new MemberJoined(ORG, this.invitee, "\uFF4E\uFF45\uFF57@ACME.test", Role.NOT_ACTIVATED,
+						INVITATION, Set.of(), this.invitee, NOW, CORRELATION));
+		}
+
+		/**
+		 * The token proves the one address it was sent to; a look-alike is another
+		 * mailbox, whoever holds it.
+		 */
+		@Test
+		void an_invitation_is_not_accepted_with_a_look_alike_of_its_address() {
+			givenCast(invited(null, Set.of())).when(accept("n\u0435w@acme.test"))
+				.expectNoEvents()
+				.expectException(refusedWith(Refusal.INVITATION_EMAIL_MISMATCH));
+		}
+
+		@Test
+		void nobody_accepts_an_invitation_sent_to_the_owners_email() {
+			givenCast(new UserInvited(ORG, INVITATION, "OWNER@acme.test", null, Set.of(), EXPIRES, OWNER, BEFORE,
+					CORRELATION))
+				.when(accept("owner@acme.test"))
+				.expectNoEvents()
+				.expectException(refusedWith(Refusal.ALREADY_MEMBER));
+		}
+
+		/**
+		 * API.md, "Hardening": the link proves no address. Issue 18: anyone with the link
+		 * joined as {@code ceo@a.test} under their own token, and the real person's
+		 * invitation then failed.
+		 */
+		@Test
+		void through_the_link_a_user_may_not_assert_an_address_their_token_does_not_hold() {
+			givenCast().when(byLink(UserId.of(70), "ceo@acme.test", "mallory@elsewhere.test"))
+				.expectNoEvents()
+				.expectException(refusedWith(Refusal.EMAIL_NOT_VERIFIED));
+		}
+
+		@Test
+		void through_the_link_a_user_whose_token_has_no_email_may_assert_none() {
+			givenCast().when(byLink(UserId.of(70), "ceo@acme.test", null))
+				.expectNoEvents()
+				.expectException(refusedWith(Refusal.EMAIL_NOT_VERIFIED));
+		}
+
+		@Test
+		void through_the_link_the_tokens_address_is_compared_in_its_normalized_form() {
+			givenCast().when(byLink(this.invitee, "new@xn--bcher-kva.test", "NEW@B\u00DCCHER.test"))
+				.expectEvents(new MemberJoined(ORG, this.invitee, "new@xn--bcher-kva.test", Role.NOT_ACTIVATED, null,
+						Set.of(), this.invitee, NOW, CORRELATION));
+		}
+
+		@Test
+		void through_the_link_a_look_alike_of_the_tokens_address_is_not_that_address() {
+			givenCast().when(byLink(this.invitee, "n\u0435w@acme.test", INVITEE))
+				.expectNoEvents()
+				.expectException(refusedWith(Refusal.EMAIL_NOT_VERIFIED));
+		}
+
+		/** Answering already_member here would tell a link holder who is a member. */
+		@Test
+		void through_the_link_an_unproven_address_is_refused_before_anyone_learns_whether_it_is_taken() {
+			givenCast().when(byLink(this.invitee, "owner@acme.test", null))
+				.expectNoEvents()
+				.expectException(refusedWith(Refusal.EMAIL_NOT_VERIFIED));
+		}
+
+		@Test
+		void through_the_link_a_service_trusted_with_invitations_may_assert_any_address() {
+			givenCast().when(byLinkFromService(this.invitee, INVITEE))
+				.expectEvents(new MemberJoined(ORG, this.invitee, INVITEE, Role.NOT_ACTIVATED, null, Set.of(), SERVICE,
+						NOW, CORRELATION));
+		}
+
+		@Test
+		void a_personal_invitation_proves_its_address_whatever_the_token_holds() {
+			givenCast(invited(null, Set.of()))
+				.when(new AcceptInvitationCommand(ORG, INVITATION, null, this.invitee, INVITEE, this.invitee,
+						"someone.else@elsewhere.test", false, CORRELATION, null))
+				.expectEvents(joinedByInvitation(this.invitee, Role.NOT_ACTIVATED, Set.of()));
+		}
+
+		@Test
 		void a_member_cannot_join_again() {
-			givenCast()
-				.when(new AcceptInvitationCommand(ORG, null, LINK, DEACTIVATED, email(DEACTIVATED), DEACTIVATED,
-						CORRELATION, null))
+			givenCast().when(byLink(DEACTIVATED, email(DEACTIVATED), email(DEACTIVATED)))
 				.expectNoEvents()
 				.expectException(refusedWith(Refusal.ALREADY_MEMBER));
 		}

@@ -32,11 +32,4 @@ public enum Scope {
 		return this.id;
 	}
 
-	/**
-	 * True when the caller has nothing left to check beyond what this service decided.
-	 */
-	public boolean isEnforcedHere() {
-		return this == ORGANIZATION || this == WORKSPACE;
-	}
-
 }

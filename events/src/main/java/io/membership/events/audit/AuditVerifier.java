@@ -27,9 +27,6 @@ import java.util.TreeMap;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-import io.membership.events.MemberActivated;
-import io.membership.events.MemberDeactivated;
-import io.membership.events.MemberRoleChanged;
 import io.membership.events.MembershipEvent;
 import io.membership.events.access.Role;
 import io.membership.events.ids.UserId;
@@ -51,7 +48,9 @@ import io.membership.events.state.MemberStates;
  * the chain passes through the hash it signed. It stops at the first bad event, names it
  * (version and event id) and exits with status 1; on success it prints every member's
  * role history, rebuilt from the export alone, and exits with 0. Usage errors and
- * unreadable input exit with 2.
+ * unreadable input exit with 2. What it prints from its input (reasons, ids, e-mails in a
+ * library's message) is escaped first ({@link TerminalText}): the export may come from
+ * the party under audit, and must not drive the auditor's terminal or forge a line.
  */
 public final class AuditVerifier {
 
@@ -90,15 +89,15 @@ public final class AuditVerifier {
 					options.get("--public-key"));
 		}
 		catch (IOException ex) {
-			err.println("cannot read the input: " + ex);
+			err.println(TerminalText.line("cannot read the input: " + ex));
 			return 2;
 		}
 		catch (InputError ex) {
-			err.println(ex.getMessage());
+			err.println(TerminalText.line(ex.getMessage()));
 			return 2;
 		}
 		catch (Failure failure) {
-			out.println("FAILED: " + failure.getMessage());
+			out.println(TerminalText.line("FAILED: " + failure.getMessage()));
 			return 1;
 		}
 	}
@@ -115,12 +114,12 @@ public final class AuditVerifier {
 			chains.computeIfAbsent(organization, (id) -> new Chain(id, index.get(id))).append(event, line);
 		});
 		long total = chains.values().stream().mapToLong((chain) -> chain.lastVersion).sum();
-		this.out.println("OK: " + total + " events of " + chains.size() + " organization(s), every hash verified");
+		print("OK: " + total + " events of " + chains.size() + " organization(s), every hash verified");
 		if (key != null) {
 			verifyCheckpoints(chains, checkpoints, key);
 		}
 		else {
-			this.out.println("NOTE: no checkpoints given; the chain is consistent but not anchored to a signature");
+			print("NOTE: no checkpoints given; the chain is consistent but not anchored to a signature");
 		}
 		chains.values().forEach(this::printRoleHistories);
 		return 0;
@@ -156,7 +155,7 @@ public final class AuditVerifier {
 				if (event.isObject() && event.path("type").asString().startsWith("urn:membership:problem:")
 						&& !event.has("organization_id")) {
 					throw new Failure("line " + lineNumber + ": the export was cut short by an error on the server ("
-							+ event.path("detail").asString() + "); export again");
+							+ shown(event.path("detail").asString()) + "); export again");
 				}
 				if (!event.isObject() || !event.path("organization_id").isString()
 						|| !event.path("version").canConvertToExactIntegral()) {
@@ -172,10 +171,11 @@ public final class AuditVerifier {
 		Map<String, List<JsonNode>> byOrganization = new TreeMap<>();
 		for (JsonNode checkpoint : checkpoints) {
 			if (!signatureValid(checkpoint, key)) {
-				throw new Failure("the checkpoint of " + checkpoint.path("organization_id").asString() + " at version "
-						+ checkpoint.path("version").asString() + " is not signed by the audit key " + keyId
+				throw new Failure("the checkpoint of " + shown(checkpoint.path("organization_id").asString())
+						+ " at version " + shown(checkpoint.path("version").asString())
+						+ " is not signed by the audit key " + keyId
 						+ (keyId.equals(checkpoint.path("key_id").asString()) ? ""
-								: " (it names key " + checkpoint.path("key_id").asString() + ")")
+								: " (it names key " + shown(checkpoint.path("key_id").asString()) + ")")
 						+ "; it was forged or altered");
 			}
 			byOrganization.computeIfAbsent(checkpoint.path("organization_id").asString(), (id) -> new ArrayList<>())
@@ -185,7 +185,7 @@ public final class AuditVerifier {
 			signed.sort(Comparator.comparingLong((checkpoint) -> checkpoint.path("version").asLong()));
 			Chain chain = chains.get(organization);
 			if (chain == null) {
-				throw new Failure("organization " + organization + " has a signed checkpoint at version "
+				throw new Failure("organization " + shown(organization) + " has a signed checkpoint at version "
 						+ signed.get(signed.size() - 1).path("version").asLong()
 						+ " but no events in the export: its events were removed, or the export is not of it");
 			}
@@ -193,16 +193,16 @@ public final class AuditVerifier {
 		});
 		for (Chain chain : chains.values()) {
 			if (chain.anchored == 0) {
-				this.out.println("NOTE: " + chain.organization + " has no checkpoint in the given file");
+				print("NOTE: " + shown(chain.organization) + " has no checkpoint in the given file");
 			}
 			else if (chain.anchored < chain.lastVersion) {
-				this.out.println("NOTE: " + chain.organization + " versions " + (chain.anchored + 1) + ".."
+				print("NOTE: " + shown(chain.organization) + " versions " + (chain.anchored + 1) + ".."
 						+ chain.lastVersion + " are after its last checkpoint (version " + chain.anchored
 						+ ") and not yet anchored");
 			}
 			else {
-				this.out.println(
-						"OK: " + chain.organization + " anchored by a signed checkpoint at version " + chain.anchored);
+				print("OK: " + shown(chain.organization) + " anchored by a signed checkpoint at version "
+						+ chain.anchored);
 			}
 		}
 	}
@@ -243,9 +243,22 @@ public final class AuditVerifier {
 	}
 
 	private void printRoleHistories(Chain chain) {
-		this.out.println("Role histories of " + chain.organization + ":");
-		chain.histories
-			.forEach((user, steps) -> this.out.println("  user " + user + ": " + String.join(" -> ", steps)));
+		print("Role histories of " + shown(chain.organization) + ":");
+		chain.histories.forEach((user, steps) -> print("  user " + user + ": " + String.join(" -> ", steps)));
+	}
+
+	/**
+	 * Every line goes through {@link TerminalText#line}: the values in it were escaped
+	 * where they were put in, and this keeps anything missed from reaching the terminal
+	 * raw.
+	 */
+	private void print(String line) {
+		this.out.println(TerminalText.line(line));
+	}
+
+	/** A value from the input, escaped for the terminal. */
+	private static String shown(String value) {
+		return TerminalText.value(value);
 	}
 
 	/**
@@ -314,7 +327,7 @@ public final class AuditVerifier {
 
 		@Override
 		public String toString() {
-			return "event " + this.eventId + " on line " + this.line;
+			return "event " + shown(this.eventId) + " on line " + this.line;
 		}
 
 	}
@@ -363,8 +376,8 @@ public final class AuditVerifier {
 		void append(JsonNode event, int line) {
 			long version = event.path("version").asLong();
 			String eventId = event.path("event_id").asString();
-			String where = "organization " + this.organization + ", version " + version + ", event " + eventId
-					+ " (line " + line + "): ";
+			String where = "organization " + shown(this.organization) + ", version " + version + ", event "
+					+ shown(eventId) + " (line " + line + "): ";
 			long expected = this.lastVersion + 1;
 			if (version != expected) {
 				throw new Failure(where + misplaced(version, expected, line));
@@ -372,7 +385,7 @@ public final class AuditVerifier {
 			if (!this.lastHash.equals(event.path("prev_hash").asString())) {
 				throw new Failure(where + "its prev_hash does not link to the hash of "
 						+ ((version == 1) ? "the start of the chain"
-								: "version " + (version - 1) + " (event " + this.eventIds.get(version - 1) + ")")
+								: "version " + (version - 1) + " (event " + shown(this.eventIds.get(version - 1)) + ")")
 						+ ": an event was inserted, removed or altered here");
 			}
 			String recomputed;
@@ -406,13 +419,15 @@ public final class AuditVerifier {
 			}
 			if (version < expected) {
 				return "out of order: it comes after version " + this.lastVersion + " (event "
-						+ this.eventIds.get(this.lastVersion) + ")";
+						+ shown(this.eventIds.get(this.lastVersion)) + ")";
 			}
 			long lastMissing = version - 1;
 			return ((expected == lastMissing) ? "version " + expected + " is missing"
 					: "versions " + expected + ".." + lastMissing + " are missing")
-					+ ((this.lastVersion > 0) ? " between version " + this.lastVersion + " (event "
-							+ this.eventIds.get(this.lastVersion) + ") and this one" : " before this one")
+					+ ((this.lastVersion > 0)
+							? " between version " + this.lastVersion + " (event "
+									+ shown(this.eventIds.get(this.lastVersion)) + ") and this one"
+							: " before this one")
 					+ ": deleted";
 		}
 
@@ -430,8 +445,8 @@ public final class AuditVerifier {
 				String exported = this.hashes.get(version);
 				if (exported == null) {
 					throw new Failure(
-							"organization " + this.organization + ": a signed checkpoint is at version " + version
-									+ " but the export ends at version " + this.lastVersion + ": "
+							"organization " + shown(this.organization) + ": a signed checkpoint is at version "
+									+ version + " but the export ends at version " + this.lastVersion + ": "
 									+ ((version == this.lastVersion + 1) ? "version " + version + " was"
 											: "versions " + (this.lastVersion + 1) + ".." + version + " were")
 									+ " removed");
@@ -439,10 +454,11 @@ public final class AuditVerifier {
 				if (!exported.equals(checkpoint.path("hash").asString())) {
 					long from = this.anchored + 1;
 					String suspects = (from == version)
-							? "the rewritten event is version " + version + ", event " + this.eventIds.get(version)
+							? "the rewritten event is version " + version + ", event "
+									+ shown(this.eventIds.get(version))
 							: "the rewrite is in versions " + from + ".." + version + " (the first: version " + from
-									+ ", event " + this.eventIds.get(from) + ")";
-					throw new Failure("organization " + this.organization
+									+ ", event " + shown(this.eventIds.get(from)) + ")";
+					throw new Failure("organization " + shown(this.organization)
 							+ ": the chain was rewritten: its hash at version " + version
 							+ " is not the one the checkpoint signed" + ((this.anchored > 0)
 									? ", while it matches the checkpoint at version " + this.anchored : "")
@@ -455,7 +471,7 @@ public final class AuditVerifier {
 		private void recordRoleChanges(JsonNode event, long version, String where) {
 			String type = event.path("type").asString();
 			Class<? extends MembershipEvent> eventClass = MembershipEvent.typeNamed(type)
-				.orElseThrow(() -> new Failure(where + "unknown event type " + type));
+				.orElseThrow(() -> new Failure(where + "unknown event type " + shown(type)));
 			try {
 				MembershipEvent body = MembershipJson.mapper().treeToValue(event.get("payload"), eventClass);
 				for (MemberState state : MemberStates.next(body, (user) -> {
@@ -468,29 +484,17 @@ public final class AuditVerifier {
 					MemberState before = this.members.put(state.userId(), state);
 					Role from = (before != null) ? before.role() : null;
 					if (from != state.role()) {
-						String reason = reason(body);
+						String reason = body.givenReason().orElse(null);
 						this.histories.computeIfAbsent(state.userId(), (user) -> new ArrayList<>())
 							.add(state.role().code() + " (v" + version + ", " + body.occurredAt() + ", by "
-									+ body.actorUserId() + ((reason != null) ? ", \"" + reason + "\"" : "") + ")");
+									+ body.actorUserId() + ((reason != null) ? ", \"" + shown(reason) + "\"" : "")
+									+ ")");
 					}
 				}
 			}
 			catch (RuntimeException ex) {
 				throw new Failure(where + "it is not a valid " + type + " in this history: " + ex.getMessage());
 			}
-		}
-
-		private static String reason(MembershipEvent event) {
-			if (event instanceof MemberActivated activated) {
-				return activated.reason();
-			}
-			if (event instanceof MemberRoleChanged changed) {
-				return changed.reason();
-			}
-			if (event instanceof MemberDeactivated deactivated) {
-				return deactivated.reason();
-			}
-			return null;
 		}
 
 	}

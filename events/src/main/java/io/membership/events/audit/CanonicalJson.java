@@ -21,6 +21,10 @@ import tools.jackson.databind.JsonNode;
  * <li>integers in plain decimal; {@code true}, {@code false}, {@code null};</li>
  * <li>the result encoded as UTF-8.</li>
  * </ul>
+ * A string with an unpaired UTF-16 surrogate has no UTF-8 encoding, so it has no
+ * canonical bytes: it is refused ({@link UnencodableStringException}). Encoding it anyway
+ * would write {@code ?} in its place, and a hash over that would not pin what was stored:
+ * the surrogate and a real {@code ?} would hash alike.
  */
 public final class CanonicalJson {
 
@@ -80,6 +84,18 @@ public final class CanonicalJson {
 		out.append('"');
 		for (int i = 0; i < text.length(); i++) {
 			char c = text.charAt(i);
+			if (Character.isSurrogate(c)) {
+				if (!Character.isHighSurrogate(c) || i + 1 == text.length()
+						|| !Character.isLowSurrogate(text.charAt(i + 1))) {
+					throw new UnencodableStringException(String.format(
+							"A text holds an unpaired UTF-16 surrogate (\\u%04x at index %d), which has no UTF-8 encoding",
+							(int) c, i));
+				}
+				// A supplementary character: both halves, which UTF-8 writes as its four
+				// bytes.
+				out.append(c).append(text.charAt(++i));
+				continue;
+			}
 			switch (c) {
 				case '"' -> out.append("\\\"");
 				case '\\' -> out.append("\\\\");
@@ -99,6 +115,15 @@ public final class CanonicalJson {
 			}
 		}
 		out.append('"');
+	}
+
+	/** A string that has no UTF-8 encoding, and so no canonical bytes. */
+	public static final class UnencodableStringException extends IllegalArgumentException {
+
+		UnencodableStringException(String message) {
+			super(message);
+		}
+
 	}
 
 }

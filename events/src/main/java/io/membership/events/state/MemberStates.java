@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 
+import io.membership.events.InvitationRevoked;
+import io.membership.events.InviteLinkReset;
 import io.membership.events.MemberActivated;
 import io.membership.events.MemberAssignedToWorkspace;
 import io.membership.events.MemberDeactivated;
@@ -11,8 +13,11 @@ import io.membership.events.MemberJoined;
 import io.membership.events.MemberRemovedFromWorkspace;
 import io.membership.events.MemberRoleChanged;
 import io.membership.events.MembershipEvent;
+import io.membership.events.MembershipEventVisitor;
 import io.membership.events.OrganizationCreated;
 import io.membership.events.OwnershipTransferred;
+import io.membership.events.UserInvited;
+import io.membership.events.WorkspaceCreated;
 import io.membership.events.access.Role;
 import io.membership.events.ids.UserId;
 
@@ -33,32 +38,73 @@ public final class MemberStates {
 	 * names
 	 */
 	public static List<MemberState> next(MembershipEvent event, Function<UserId, MemberState> current) {
-		if (event instanceof OrganizationCreated created) {
+		return event.accept(new NextStates(current));
+	}
+
+	private record NextStates(
+			Function<UserId, MemberState> current) implements MembershipEventVisitor<List<MemberState>> {
+
+		@Override
+		public List<MemberState> on(OrganizationCreated created) {
 			return List.of(new MemberState(created.ownerUserId(), Role.OWNER, Set.of()));
 		}
-		if (event instanceof MemberJoined joined) {
+
+		@Override
+		public List<MemberState> on(UserInvited invited) {
+			return List.of();
+		}
+
+		@Override
+		public List<MemberState> on(InvitationRevoked revoked) {
+			return List.of();
+		}
+
+		@Override
+		public List<MemberState> on(InviteLinkReset reset) {
+			return List.of();
+		}
+
+		@Override
+		public List<MemberState> on(MemberJoined joined) {
 			return List.of(new MemberState(joined.userId(), joined.role(), joined.workspaces()));
 		}
-		if (event instanceof MemberActivated activated) {
-			return List.of(current.apply(activated.userId()).withRole(activated.toRole()));
+
+		@Override
+		public List<MemberState> on(MemberActivated activated) {
+			return List.of(this.current.apply(activated.userId()).withRole(activated.toRole()));
 		}
-		if (event instanceof MemberRoleChanged changed) {
-			return List.of(current.apply(changed.userId()).withRole(changed.toRole()));
+
+		@Override
+		public List<MemberState> on(MemberRoleChanged changed) {
+			return List.of(this.current.apply(changed.userId()).withRole(changed.toRole()));
 		}
-		if (event instanceof MemberDeactivated deactivated) {
-			return List.of(current.apply(deactivated.userId()).withRole(Role.DEACTIVATED));
+
+		@Override
+		public List<MemberState> on(MemberDeactivated deactivated) {
+			return List.of(this.current.apply(deactivated.userId()).withRole(Role.DEACTIVATED));
 		}
-		if (event instanceof OwnershipTransferred transferred) {
-			return List.of(current.apply(transferred.previousOwnerUserId()).withRole(Role.ADMINISTRATOR),
-					current.apply(transferred.newOwnerUserId()).withRole(Role.OWNER));
+
+		@Override
+		public List<MemberState> on(OwnershipTransferred transferred) {
+			return List.of(this.current.apply(transferred.previousOwnerUserId()).withRole(Role.ADMINISTRATOR),
+					this.current.apply(transferred.newOwnerUserId()).withRole(Role.OWNER));
 		}
-		if (event instanceof MemberAssignedToWorkspace assigned) {
-			return List.of(current.apply(assigned.userId()).withWorkspace(assigned.workspaceId()));
+
+		@Override
+		public List<MemberState> on(WorkspaceCreated created) {
+			return List.of();
 		}
-		if (event instanceof MemberRemovedFromWorkspace removed) {
-			return List.of(current.apply(removed.userId()).withoutWorkspace(removed.workspaceId()));
+
+		@Override
+		public List<MemberState> on(MemberAssignedToWorkspace assigned) {
+			return List.of(this.current.apply(assigned.userId()).withWorkspace(assigned.workspaceId()));
 		}
-		return List.of();
+
+		@Override
+		public List<MemberState> on(MemberRemovedFromWorkspace removed) {
+			return List.of(this.current.apply(removed.userId()).withoutWorkspace(removed.workspaceId()));
+		}
+
 	}
 
 }

@@ -1,6 +1,7 @@
 package io.membership.events.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -537,6 +538,212 @@ class AuditVerifierTest {
 
 			assertThat(result.status()).as(result.toString()).isEqualTo(1);
 			assertThat(result.out()).contains("line 2 is not JSON");
+		}
+
+	}
+
+	@Nested
+	class A_string_without_a_UTF_8_encoding {
+
+		@Test
+		void cannot_be_chained_so_no_hash_stands_for_something_else_than_what_was_stored() {
+			List<MembershipEvent> events = new ArrayList<>(history(ORG));
+			events.set(4, roleChangeWithReason("\ud800"));
+
+			assertThatThrownBy(() -> chain(events)).isInstanceOf(CanonicalJson.UnencodableStringException.class);
+		}
+
+		@Test
+		void in_an_export_whose_hash_was_computed_over_a_question_mark_in_its_place_fails() throws IOException {
+			// What the service wrote before it refused such strings: the reason "\ud800"
+			// stored and exported, "?" hashed; an export edited to "?" verified as well.
+			List<MembershipEvent> events = new ArrayList<>(history(ORG));
+			events.set(4, roleChangeWithReason("?"));
+			AuditVerifierTest.this.lines = chain(events);
+			Path checkpoint = headCheckpoint();
+			String stored = export(AuditVerifierTest.this.lines).toString();
+			Path export = write("export.ndjson",
+					Files.readString(Path.of(stored)).replace("\"reason\":\"?\"", "\"reason\":\"\\ud800\""));
+			assertThat(Files.readString(export)).contains("\\ud800");
+
+			Result result = verify(export, checkpoint);
+
+			assertThat(result.status()).as(result.toString()).isEqualTo(1);
+			assertThat(result.out()).startsWith("FAILED: organization org_acme, version 5, event " + eventId(5))
+				.contains("unpaired UTF-16 surrogate (\\ud800");
+			assertPrintable(result);
+		}
+
+	}
+
+	static MemberRoleChanged roleChangeWithReason(String reason) {
+		return new MemberRoleChanged(ORG, ANNA, Role.ANNOTATOR, Role.REVIEWER, reason, ADMIN, T.plusSeconds(240), "c5");
+	}
+
+	/**
+	 * Nothing in the verifier's output acts on a terminal: no C0 control but the line
+	 * feeds it ends its own lines with, no DEL, no C1 control (U+009B is a one-character
+	 * CSI), no bidirectional control, no line or paragraph separator, no lone surrogate.
+	 */
+	static void assertPrintable(Result result) {
+		for (String stream : List.of(result.out(), result.err())) {
+			for (int i = 0; i < stream.length(); i++) {
+				char c = stream.charAt(i);
+				boolean pairedSurrogate = (Character.isHighSurrogate(c) && i + 1 < stream.length()
+						&& Character.isLowSurrogate(stream.charAt(i + 1)))
+						|| (Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(stream.charAt(i - 1)));
+				boolean unsafe = (c < 0x20 && c != '\n') || (c >= 0x7f && c <= 0x9f) || c == 0x061c || c == 0x200e
+						|| c == 0x200f || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c == 0x2028
+						|| c == 0x2029 || (Character.isSurrogate(c) && !pairedSurrogate);
+				assertThat(unsafe).as("U+%04X at %d printed raw in%n%s", (int) c, i, stream).isFalse();
+			}
+		}
+	}
+
+	@Nested
+	class What_it_prints_from_an_export_cannot_drive_the_terminal {
+
+		Result verifiedWithReason(String reason) throws IOException {
+			List<MembershipEvent> events = new ArrayList<>(history(ORG));
+			events.set(4, roleChangeWithReason(reason));
+			AuditVerifierTest.this.lines = chain(events);
+			return verify(export(AuditVerifierTest.this.lines), headCheckpoint());
+		}
+
+		static String annasHistory(Result result) {
+			return result.out()
+				.lines()
+				.filter((line) -> line.startsWith("  user 3: "))
+				.findFirst()
+				.orElseThrow(() -> new AssertionError(result.toString()));
+		}
+
+		@Test
+		void a_reason_with_an_ANSI_colour_sequence_is_printed_escaped() throws IOException {
+			Result result = verifiedWithReason("\u001b[31mred\u001b[0m");
+
+			assertThat(result.status()).as(result.toString()).isZero();
+			assertThat(annasHistory(result))
+				.contains("-> RE (v5, 2026-11-23T10:04:00Z, by 2, \"\\u001b[31mred\\u001b[0m\")");
+			assertThat(result.out()).doesNotContain("\u001b");
+			assertPrintable(result);
+		}
+
+		@Test
+		void a_reason_cannot_add_lines_to_the_verdict() throws IOException {
+			Result result = verifiedWithReason("fine\nOK: 99 events of 9 organization(s), every hash verified\r\tx");
+
+			assertThat(result.status()).as(result.toString()).isZero();
+			assertThat(result.out().lines().filter((line) -> line.startsWith("OK: 99"))).isEmpty();
+			assertThat(annasHistory(result))
+				.contains("\"fine\\nOK: 99 events of 9 organization(s), every hash verified\\r\\tx\"");
+			assertPrintable(result);
+		}
+
+		@Test
+		void C1_controls_DEL_bidirectional_controls_and_separators_are_escaped_and_other_text_is_left_as_it_is()
+				throws IOException {
+			Result result = verifiedWithReason(
+					"\u202eevil\u202c \u009b31m \u0085 \u007f \u2028 \u2029 \u061c\u200e\u200f\u2066\u2069 "
+							+ "\u05e9\u05dc\u05d5\u05dd \ud83d\ude00 e\u0301 \u00e9 \ud840\udc00");
+
+			assertThat(result.status()).as(result.toString()).isZero();
+			assertThat(annasHistory(result))
+				.contains("\"\\u202eevil\\u202c \\u009b31m \\u0085 \\u007f \\u2028 \\u2029 \\u061c\\u200e\\u200f\\u2066"
+						+ "\\u2069 \u05e9\u05dc\u05d5\u05dd \ud83d\ude00 e\u0301 \u00e9 \ud840\udc00\"");
+			assertPrintable(result);
+		}
+
+		@Test
+		void backslashes_and_quotes_in_a_reason_are_escaped_so_that_the_output_is_unambiguous() throws IOException {
+			Result result = verifiedWithReason("say \"hi\" \\u001b");
+
+			assertThat(annasHistory(result)).contains(", \"say \\\"hi\\\" \\\\u001b\")");
+		}
+
+		@Test
+		void a_failure_names_a_hostile_event_id_escaped() throws IOException {
+			line(3).put("event_id", "\u001b]0;owned\u0007");
+
+			Result result = verify(export(AuditVerifierTest.this.lines), headCheckpoint());
+
+			assertThat(result.status()).as(result.toString()).isEqualTo(1);
+			assertThat(result.out()).contains("version 3, event \\u001b]0;owned\\u0007 (line 3)");
+			assertPrintable(result);
+		}
+
+		@Test
+		void a_hostile_organization_id_is_printed_escaped() throws IOException {
+			AuditVerifierTest.this.lines.forEach((line) -> line.put("organization_id", "org_\u001b[2J\u202e"));
+			rechain(AuditVerifierTest.this.lines);
+
+			Result result = verify("--events", export(AuditVerifierTest.this.lines).toString());
+
+			assertThat(result.status()).as(result.toString()).isZero();
+			assertThat(result.out()).contains("Role histories of org_\\u001b[2J\\u202e:");
+			assertPrintable(result);
+		}
+
+		@Test
+		void an_unknown_event_type_is_named_escaped() throws IOException {
+			line(4).put("type", "\u001b[31mEvil");
+			rechain(AuditVerifierTest.this.lines);
+
+			Result result = verify("--events", export(AuditVerifierTest.this.lines).toString());
+
+			assertThat(result.status()).as(result.toString()).isEqualTo(1);
+			assertThat(result.out()).contains("unknown event type \\u001b[31mEvil");
+			assertPrintable(result);
+		}
+
+		@Test
+		void the_detail_of_a_servers_error_in_the_export_is_printed_escaped() throws IOException {
+			String problem = "{\"type\":\"urn:membership:problem:internal_error\",\"status\":500,"
+					+ "\"detail\":\"\\u001b[5mblink\\u009b\"}";
+			Path export = write("export.ndjson", AuditVerifierTest.this.lines.get(0) + "\n" + problem);
+
+			Result result = verify("--events", export.toString());
+
+			assertThat(result.status()).as(result.toString()).isEqualTo(1);
+			assertThat(result.out()).contains("(\\u001b[5mblink\\u009b); export again");
+			assertPrintable(result);
+		}
+
+		@Test
+		void a_checkpoint_naming_a_hostile_key_is_printed_escaped() throws IOException {
+			ObjectNode checkpoint = checkpoint(AuditVerifierTest.this.auditKey, line(8));
+			checkpoint.put("key_id", "\u001b[8m\u202e");
+			checkpoint.put("organization_id", "org_acme\u0007");
+
+			Result result = verify(export(AuditVerifierTest.this.lines), checkpoints(List.of(checkpoint)));
+
+			assertThat(result.status()).as(result.toString()).isEqualTo(1);
+			assertThat(result.out()).contains("the checkpoint of org_acme\\u0007 at version 8")
+				.contains("(it names key \\u001b[8m\\u202e)");
+			assertPrintable(result);
+		}
+
+		@Test
+		void checkpoints_that_are_not_checkpoints_are_quoted_escaped_on_the_error_stream() throws IOException {
+			Path garbage = write("checkpoints.json", "[{\"hello\":\"\u009b31m\u202e\\u001b\"}]");
+
+			Result result = verify("--events", export(AuditVerifierTest.this.lines).toString(), "--checkpoints",
+					garbage.toString(), "--public-key", publicKey().toString());
+
+			assertThat(result.status()).isEqualTo(2);
+			assertThat(result.err()).contains("are not checkpoints").contains("\\u009b31m\\u202e");
+			assertPrintable(result);
+		}
+
+		@Test
+		void a_file_name_with_controls_is_printed_escaped() {
+			Path missing = AuditVerifierTest.this.directory.resolve("no\u001b[31m.ndjson");
+
+			Result result = verify("--events", missing.toString());
+
+			assertThat(result.status()).isEqualTo(2);
+			assertThat(result.err()).contains("no\\u001b[31m.ndjson");
+			assertPrintable(result);
 		}
 
 	}

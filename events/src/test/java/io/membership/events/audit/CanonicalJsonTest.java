@@ -3,14 +3,21 @@ package io.membership.events.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import io.membership.events.audit.CanonicalJson.UnencodableStringException;
 import io.membership.events.json.MembershipJson;
 
 /**
@@ -140,6 +147,102 @@ class CanonicalJsonTest {
 		assertThatThrownBy(() -> canonical("{\"amount\":1.5}")).isInstanceOf(IllegalArgumentException.class)
 			.hasMessageContaining("canonical");
 		assertThatThrownBy(() -> canonical("[1E2]")).isInstanceOf(IllegalArgumentException.class);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "\"\\ud800\"", "\"lone high \\ud83d at the end\"", "\"a lone low \\ude00 here\"",
+			"\"reversed \\ude00\\ud83d pair\"", "{\"reason\":\"x\\udbff\"}", "{\"\\udc00\":1}",
+			"[\"ok\",{\"nested\":[\"\\ud800?\"]}]" })
+	void a_string_with_an_unpaired_surrogate_is_refused_instead_of_written_as_a_question_mark(String json) {
+		// It has no UTF-8 encoding; String.getBytes would write '?', so "\ud800" and "?"
+		// would hash alike and an export edited from one to the other would still verify.
+		assertThatThrownBy(() -> canonical(json)).isInstanceOf(UnencodableStringException.class)
+			.isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("unpaired UTF-16 surrogate")
+			.hasMessageMatching("(?s).*\\\\ud[89a-f][0-9a-f]{2}.*");
+	}
+
+	@Test
+	void the_lone_surrogate_and_the_question_mark_it_was_once_written_as_are_no_longer_the_same_bytes() {
+		assertThat(canonical("\"?\"")).isEqualTo("\"?\"");
+		assertThatThrownBy(() -> canonical("\"\\ud800\"")).isInstanceOf(UnencodableStringException.class);
+	}
+
+	@Test
+	void each_control_character_below_U_0020_is_escaped_as_the_README_documents() {
+		for (int c = 0; c < 0x20; c++) {
+			String expected = switch (c) {
+				case '\b' -> "\\b";
+				case '\t' -> "\\t";
+				case '\n' -> "\\n";
+				case '\f' -> "\\f";
+				case '\r' -> "\\r";
+				default -> String.format("\\u%04x", c);
+			};
+			assertThat(canonical(MembershipJson.mapper().getNodeFactory().stringNode("<" + (char) c + ">")))
+				.as("U+%04X", c)
+				.isEqualTo("\"<" + expected + ">\"");
+		}
+	}
+
+	@Test
+	void every_Unicode_scalar_value_of_every_plane_is_written_as_its_own_UTF_8_bytes() throws CharacterCodingException {
+		// Every code point from U+0020 to U+10FFFF except the surrogates and the two
+		// escaped characters, plane by plane, against an encoder written here from RFC
+		// 3629, so a wrong 4-byte sequence (or CESU-8's 6 bytes) for the supplementary
+		// planes would show.
+		for (int plane = 0; plane <= 16; plane++) {
+			StringBuilder text = new StringBuilder();
+			ByteArrayOutputStream expected = new ByteArrayOutputStream();
+			expected.write('"');
+			for (int cp = Math.max(plane << 16, 0x20); cp <= ((plane << 16) | 0xFFFF); cp++) {
+				if ((cp >= 0xD800 && cp <= 0xDFFF) || cp == '"' || cp == '\\') {
+					continue;
+				}
+				text.appendCodePoint(cp);
+				utf8(cp, expected);
+			}
+			expected.write('"');
+			String value = text.toString();
+
+			byte[] bytes = CanonicalJson.bytes(MembershipJson.mapper().getNodeFactory().stringNode(value));
+
+			assertThat(bytes).as("plane %d", plane).isEqualTo(expected.toByteArray());
+			String decoded = StandardCharsets.UTF_8.newDecoder()
+				.onMalformedInput(CodingErrorAction.REPORT)
+				.onUnmappableCharacter(CodingErrorAction.REPORT)
+				.decode(ByteBuffer.wrap(bytes))
+				.toString();
+			assertThat(MembershipJson.mapper().readTree(decoded).asString()).as("plane %d", plane).isEqualTo(value);
+		}
+	}
+
+	@Test
+	void a_supplementary_character_is_four_bytes_not_two_escaped_surrogates() {
+		assertThat(CanonicalJson.bytes(MembershipJson.mapper().getNodeFactory().stringNode("\ud800\udc00\udbff\udfff")))
+			.containsExactly(0x22, 0xf0, 0x90, 0x80, 0x80, 0xf4, 0x8f, 0xbf, 0xbf, 0x22);
+	}
+
+	/** UTF-8 as RFC 3629, section 3, tabulates it. */
+	private static void utf8(int cp, ByteArrayOutputStream out) {
+		if (cp < 0x80) {
+			out.write(cp);
+		}
+		else if (cp < 0x800) {
+			out.write(0xC0 | (cp >> 6));
+			out.write(0x80 | (cp & 0x3F));
+		}
+		else if (cp < 0x10000) {
+			out.write(0xE0 | (cp >> 12));
+			out.write(0x80 | ((cp >> 6) & 0x3F));
+			out.write(0x80 | (cp & 0x3F));
+		}
+		else {
+			out.write(0xF0 | (cp >> 18));
+			out.write(0x80 | ((cp >> 12) & 0x3F));
+			out.write(0x80 | ((cp >> 6) & 0x3F));
+			out.write(0x80 | (cp & 0x3F));
+		}
 	}
 
 }

@@ -133,7 +133,7 @@ class AsyncApiDocumentTest {
 		List<String> properties = new ArrayList<>(headers.path("properties").propertyNames());
 
 		assertThat(properties).containsExactlyInAnyOrder("ce_specversion", "ce_id", "ce_source", "ce_type", "ce_time",
-				"ce_subject", "content-type", "ce_orgversion", "ce_actorid", "ce_correlationid");
+				"ce_subject", "content-type", "ce_orgversion", "ce_actorid", "ce_correlationid", "membership_mac");
 		assertThat(headers.path("required").valueStream().map(JsonNode::asString))
 			.containsExactlyInAnyOrderElementsOf(REQUIRED_HEADERS);
 		assertThat(resolve("#/components/schemas/CloudEventHeadersWithSubject").at("/allOf/1/required/0").asString())
@@ -189,6 +189,7 @@ class AsyncApiDocumentTest {
 		headers.put("ce_orgversion", "7");
 		headers.put("ce_actorid", event.actorUserId().toString());
 		headers.put("ce_correlationid", event.correlationId());
+		headers.put("membership_mac", "v1:2026-11:" + "A".repeat(43));
 		return headers;
 	}
 

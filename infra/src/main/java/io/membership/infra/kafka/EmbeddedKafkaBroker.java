@@ -45,7 +45,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
 	private static final int NODE_ID = 1;
 
-	private static final String HOST = "localhost";
+	// The loopback address itself rather than "localhost", which a resolver or a hosts
+	// file may map elsewhere: the embedded broker serves this process and tools on the
+	// same machine, never the network. Its listeners have no authentication.
+	private static final String HOST = "127.0.0.1";
 
 	private static final String BROKER_LISTENER = "PLAINTEXT";
 
@@ -58,6 +61,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 	private KafkaRaftServer server;
 
 	private int port;
+
+	private int controllerPort;
 
 	private String clusterId;
 
@@ -84,7 +89,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 		long startedAt = System.nanoTime();
 		// A restart keeps the port it had, so clients that knew the broker find it again.
 		int brokerPort = (this.requestedPort != 0) ? this.requestedPort : (this.port != 0) ? this.port : freePort();
-		KafkaConfig config = KafkaConfig.fromProps(serverProperties(brokerPort, freePort()), false);
+		int quorumPort = freePort();
+		KafkaConfig config = KafkaConfig.fromProps(serverProperties(brokerPort, quorumPort), false);
 		this.clusterId = formatOnce();
 		KafkaRaftServer raftServer = new KafkaRaftServer(config, Time.SYSTEM);
 		try {
@@ -106,6 +112,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 		}
 		this.server = raftServer;
 		this.port = brokerPort;
+		this.controllerPort = quorumPort;
 		log.info("Embedded Kafka broker of cluster {} started on {} in {} ms, log in {}", this.clusterId,
 				bootstrapServers(), (System.nanoTime() - startedAt) / 1_000_000, this.logDirectory);
 	}
@@ -129,6 +136,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 			throw new IllegalStateException("The embedded Kafka broker has not been started");
 		}
 		return this.clusterId;
+	}
+
+	/** The port of the controller listener, which only the broker itself uses. */
+	synchronized int controllerPort() {
+		if (this.server == null) {
+			throw new IllegalStateException("The embedded Kafka broker is not running");
+		}
+		return this.controllerPort;
 	}
 
 	public Path logDirectory() {
@@ -159,8 +174,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 		properties.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
 		properties.put("controller.listener.names", CONTROLLER_LISTENER);
 		properties.put("inter.broker.listener.name", BROKER_LISTENER);
-		// Bound to the loopback interface only: the embedded default serves this process
-		// and tools on the same machine, never the network.
+		// Both listeners bound to the loopback interface only (see HOST).
 		properties.put("listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort + "," + CONTROLLER_LISTENER
 				+ "://" + HOST + ":" + controllerPort);
 		properties.put("advertised.listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort);

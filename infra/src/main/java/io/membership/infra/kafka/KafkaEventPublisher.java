@@ -31,7 +31,9 @@ import io.membership.events.MembershipEvent;
  * of one organization always fall into the same processor segment (Axon's per-aggregate
  * sequencing), so order per organization holds across segments and instances. After a
  * crash the batch in flight is published again: subscribers see duplicates, never gaps,
- * and drop them by {@code ce_id} or {@code ce_orgversion}.
+ * and drop them by {@code ce_id} or {@code ce_orgversion}. Every record carries a
+ * {@link RecordMac} header, so that the query side can tell the service's records from
+ * anything else written to the topic.
  */
 @ProcessingGroup(KafkaEventPublisher.PROCESSING_GROUP)
 class KafkaEventPublisher {
@@ -44,20 +46,24 @@ class KafkaEventPublisher {
 
 	private final MemberRoleStates memberRoles;
 
+	private final RecordMac mac;
+
 	private final long deliveryTimeoutMillis;
 
-	KafkaEventPublisher(PublishingProducer producer, MemberRoleStates memberRoles, KafkaSettings settings) {
+	KafkaEventPublisher(PublishingProducer producer, MemberRoleStates memberRoles, RecordMac mac,
+			KafkaSettings settings) {
 		this.producer = producer;
 		this.memberRoles = memberRoles;
+		this.mac = mac;
 		this.deliveryTimeoutMillis = settings.deliveryTimeout().toMillis();
 	}
 
 	@EventHandler
 	void publish(MembershipEvent event, DomainEventMessage<?> message) {
 		Batch batch = batch();
-		batch.send(CloudEventRecords.of(event, message));
+		batch.send(this.mac.sign(CloudEventRecords.of(event, message)));
 		long version = message.getSequenceNumber() + 1;
-		this.memberRoles.apply(event, version).forEach((state) -> batch.send(state.toRecord()));
+		this.memberRoles.apply(event, version).forEach((state) -> batch.send(this.mac.sign(state.toRecord())));
 	}
 
 	/**

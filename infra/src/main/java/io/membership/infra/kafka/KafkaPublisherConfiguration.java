@@ -21,8 +21,8 @@ class KafkaPublisherConfiguration {
 
 	@Bean
 	KafkaEventPublisher kafkaEventPublisher(PublishingProducer producer, MemberRoleStates memberRoles,
-			KafkaSettings settings) {
-		return new KafkaEventPublisher(producer, memberRoles, settings);
+			RecordMac recordMac, KafkaSettings settings) {
+		return new KafkaEventPublisher(producer, memberRoles, recordMac, settings);
 	}
 
 	/**

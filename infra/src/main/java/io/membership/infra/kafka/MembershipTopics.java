@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -12,6 +13,9 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -82,6 +86,43 @@ public final class MembershipTopics {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException("Interrupted while creating the Kafka topics", ex);
+		}
+	}
+
+	/**
+	 * Per partition of {@value #EVENTS}, the offset its next record will get; empty while
+	 * the topic does not exist.
+	 */
+	static Map<Integer, Long> eventsEndOffsets(KafkaBootstrapServers bootstrapServers, KafkaSettings settings) {
+		Properties properties = new Properties();
+		properties.putAll(settings.clientProperties());
+		properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers.value());
+		try (Admin admin = Admin.create(properties)) {
+			if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(EVENTS)) {
+				return Map.of();
+			}
+			TopicDescription topic = admin.describeTopics(List.of(EVENTS))
+				.allTopicNames()
+				.get(30, TimeUnit.SECONDS)
+				.get(EVENTS);
+			Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+			topic.partitions()
+				.forEach((partition) -> latest.put(new TopicPartition(EVENTS, partition.partition()),
+						OffsetSpec.latest()));
+			Map<Integer, Long> end = new TreeMap<>();
+			admin.listOffsets(latest)
+				.all()
+				.get(30, TimeUnit.SECONDS)
+				.forEach((partition, offset) -> end.put(partition.partition(), offset.offset()));
+			return end;
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			throw new IllegalStateException(
+					"Cannot read the end offsets of " + EVENTS + " at " + bootstrapServers.value(), ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while reading the end offsets of " + EVENTS, ex);
 		}
 	}
 

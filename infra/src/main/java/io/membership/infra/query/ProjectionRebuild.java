@@ -48,8 +48,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 import io.membership.infra.kafka.KafkaBootstrapServers;
 import io.membership.infra.kafka.KafkaSettings;
 import io.membership.infra.kafka.MembershipTopics;
+import io.membership.infra.kafka.RecordMac;
 import io.membership.query.projection.MembershipProjection;
 import io.membership.query.projection.ProjectedEvent;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * Rebuilds the query side's projections from the start of
@@ -73,13 +75,16 @@ import io.membership.query.projection.ProjectedEvent;
  * then finds its events applied; the running instances' in-memory permission views are
  * loaded at start only, so restart them (or stop the service before rebuilding).</li>
  * </ul>
+ * Like the live consumer, the replay applies only records the service published
+ * ({@link RecordMac}); it says how many it refused and logs each.
  */
 public class ProjectionRebuild {
 
 	static final String POSITIONS_TABLE = "qs_consumer_positions";
 
 	/** Columns that record when the projection ran rather than what the events say. */
-	static final Set<String> IGNORED_COLUMNS = Set.of("qs_projection_gaps.detected_at");
+	static final Set<String> IGNORED_COLUMNS = Set.of("qs_projection_gaps.detected_at",
+			"qs_quarantined_organizations.quarantined_at");
 
 	private static final int REPORTED_PER_TABLE = 20;
 
@@ -91,9 +96,12 @@ public class ProjectionRebuild {
 
 	private final String consumerName;
 
+	private final RecordMac mac;
+
 	public ProjectionRebuild(DataSource live, KafkaBootstrapServers bootstrapServers, KafkaSettings settings,
-			String consumerName) {
+			String consumerName, RecordMac mac) {
 		this.live = live;
+		this.mac = mac;
 		this.kafka.putAll(settings.clientProperties());
 		this.kafka.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers.value());
 		this.kafka.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -119,6 +127,7 @@ public class ProjectionRebuild {
 				scratch.replayTo(positions);
 				out.println("Replayed " + scratch.replayed() + " events in " + millisSince(started)
 						+ " ms. Comparing every projection table:");
+				reportRefused(scratch, out);
 				List<Difference> differences = compare(connection, scratch, out);
 				summarize(differences, out);
 				return new Report(scratch.replayed(), positions, differences, false);
@@ -151,6 +160,7 @@ public class ProjectionRebuild {
 				scratch.replayTo(positions);
 				out.println("Replayed " + scratch.replayed() + " events in " + millisSince(started)
 						+ " ms, up to the live positions " + positions + ". Comparing every projection table:");
+				reportRefused(scratch, out);
 				List<Difference> differences = compare(connection, scratch, out);
 				summarize(differences, out);
 				Map<Integer, Long> end = scratch.endOffsets();
@@ -169,6 +179,14 @@ public class ProjectionRebuild {
 		}
 		catch (SQLException ex) {
 			throw new IllegalStateException("Cannot rebuild the live projections: " + ex.getMessage(), ex);
+		}
+	}
+
+	private static void reportRefused(Scratch scratch, PrintStream out) {
+		long refused = scratch.authenticity.refused();
+		if (refused > 0) {
+			out.println("  (refused " + ((refused == 1) ? "1 record" : refused + " records")
+					+ " without a valid MAC, logged with their positions; they were not replayed)");
 		}
 	}
 
@@ -590,6 +608,9 @@ public class ProjectionRebuild {
 
 		private final Map<TopicPartition, Long> next = new HashMap<>();
 
+		private final AuthenticRecords authenticity = new AuthenticRecords(ProjectionRebuild.this.mac,
+				new SimpleMeterRegistry());
+
 		private long replayed;
 
 		Scratch() {
@@ -707,7 +728,7 @@ public class ProjectionRebuild {
 				if (record.offset() < this.next.get(partition) || record.offset() >= goal.get(partition)) {
 					continue;
 				}
-				Optional<ProjectedEvent> event = ProjectionConsumer.parse(record);
+				Optional<ProjectedEvent> event = ProjectionConsumer.parse(record, this.authenticity);
 				event.ifPresent((projected) -> {
 					this.projection.apply(projected);
 					this.replayed++;

@@ -21,6 +21,8 @@ import io.membership.infra.kafka.EmbeddedKafkaConfiguration;
 import io.membership.infra.kafka.ExternalKafkaConfiguration;
 import io.membership.infra.kafka.KafkaBootstrapServers;
 import io.membership.infra.kafka.KafkaSettings;
+import io.membership.infra.kafka.RecordMac;
+import io.membership.infra.kafka.RecordMacConfiguration;
 
 /**
  * {@code java -jar membership.jar rebuild-projections [--verify-only]}: rebuilds every
@@ -89,14 +91,15 @@ public final class ProjectionRebuildCommand {
 	 * {@code @Configuration}, so the service's component scan leaves it alone.
 	 */
 	@ImportAutoConfiguration(DataSourceAutoConfiguration.class)
-	@Import({ EmbeddedKafkaConfiguration.class, ExternalKafkaConfiguration.class })
+	@Import({ EmbeddedKafkaConfiguration.class, ExternalKafkaConfiguration.class, RecordMacConfiguration.class })
 	@EnableConfigurationProperties(KafkaSettings.class)
 	static class Components {
 
 		@Bean
 		ProjectionRebuild projectionRebuild(DataSource dataSource, KafkaBootstrapServers bootstrapServers,
-				KafkaSettings settings, @Value("${membership.query.consumer-name:query-side}") String consumerName) {
-			return new ProjectionRebuild(dataSource, bootstrapServers, settings, consumerName);
+				KafkaSettings settings, @Value("${membership.query.consumer-name:query-side}") String consumerName,
+				RecordMac recordMac) {
+			return new ProjectionRebuild(dataSource, bootstrapServers, settings, consumerName, recordMac);
 		}
 
 	}

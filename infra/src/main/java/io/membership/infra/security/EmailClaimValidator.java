@@ -9,6 +9,7 @@ import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jwt.Jwt;
 
+import io.membership.events.Limits;
 import io.membership.events.text.TextRules;
 
 /**
@@ -24,7 +25,7 @@ final class EmailClaimValidator implements OAuth2TokenValidator<Jwt> {
 	static final String CLAIM = "email";
 
 	/** The limit of the request bodies' e-mail fields and of the projection's column. */
-	static final int MAX_LENGTH = 254;
+	static final int MAX_LENGTH = Limits.EMAIL;
 
 	private final Validator validator;
 

@@ -10,10 +10,6 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("membership.jwt")
 public record JwtSettings(String secret, String issuerUri, String jwkSetUri) {
 
-	public boolean usesIdentityProvider() {
-		return hasText(this.issuerUri) || hasText(this.jwkSetUri);
-	}
-
 	static boolean hasText(String value) {
 		return value != null && !value.isBlank();
 	}

@@ -30,6 +30,7 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 import io.membership.command.organization.CommandRefusedException;
 import io.membership.command.organization.Refusal;
 import io.membership.infra.web.TextRulesStringDeserializer.InvalidTextException;
+import io.membership.query.view.OrganizationViewStale;
 
 /**
  * Turns every failure into RFC 9457 problem details with a {@code code}: the
@@ -42,6 +43,12 @@ import io.membership.infra.web.TextRulesStringDeserializer.InvalidTextException;
 class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
 	private static final Logger logger = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
+
+	/**
+	 * A set-aside organization stays so until an operator rebuilds: not a matter of
+	 * seconds.
+	 */
+	private static final String VIEW_STALE_RETRY_AFTER_SECONDS = "30";
 
 	@ExceptionHandler(CommandRefusedException.class)
 	ResponseEntity<ProblemDetail> refused(CommandRefusedException refused) {
@@ -98,6 +105,20 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 	ResponseEntity<ProblemDetail> undecodableParameters(InvalidParameterException undecodable) {
 		return answer(Problems.problem(HttpStatus.BAD_REQUEST, "invalid_parameter", "Invalid parameter",
 				"The query string cannot be decoded."));
+	}
+
+	/**
+	 * The organization's views are known to be behind (the projection set it aside), so
+	 * the query fails closed until a rebuild repairs them; every other organization is
+	 * served as usual.
+	 */
+	@ExceptionHandler(OrganizationViewStale.class)
+	ResponseEntity<ProblemDetail> viewStale(OrganizationViewStale stale) {
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+			.header(HttpHeaders.RETRY_AFTER, VIEW_STALE_RETRY_AFTER_SECONDS)
+			.body(Problems.problem(HttpStatus.SERVICE_UNAVAILABLE, "view_stale", "View not current",
+					"This organization's views could not be brought up to date and are being held back until "
+							+ "they are rebuilt, so nothing is answered from them. Retry later."));
 	}
 
 	/**

@@ -40,8 +40,9 @@ class EmbeddedDefaultSmokeTest {
 	 */
 	private ConfigurableApplicationContext start() {
 		return new SpringApplicationBuilder(MembershipApplication.class).run("--server.port=0",
-				"--membership.data-dir=" + this.dataDirectory, "--membership.jwt.secret=" + ApiClient.TEST_SECRET,
-				"--membership.kafka.embedded.port=0", "--spring.main.banner-mode=off");
+				"--management.server.port=0", "--membership.data-dir=" + this.dataDirectory,
+				"--membership.jwt.secret=" + ApiClient.TEST_SECRET, "--membership.kafka.embedded.port=0",
+				"--spring.main.banner-mode=off");
 	}
 
 	private static int port(ConfigurableApplicationContext application) {
@@ -66,6 +67,9 @@ class EmbeddedDefaultSmokeTest {
 			invitation = invited.json().get("token").asString();
 		}
 		assertThat(this.dataDirectory.resolve("keys/invitation-token.key")).isRegularFile();
+		assertThat(this.dataDirectory.resolve("keys/kafka-record.key"))
+			.as("the key the records are signed with, reused on the next start")
+			.isRegularFile();
 
 		try (ConfigurableApplicationContext second = start()) {
 			Answer joined = ApiClient.as(port(second), inviteeId)
@@ -79,6 +83,12 @@ class EmbeddedDefaultSmokeTest {
 				.post("/api/organizations/" + organization + "/workspaces", "{\"title\":\"Still the Owner\"}");
 			assertThat(workspace.status()).as(workspace.toString()).isEqualTo(201);
 			assertThat(workspace.header("ETag")).isEqualTo("\"4\"");
+			Answer members = ApiClient.as(port(second), ownerId)
+				.get("/api/organizations/" + organization + "/memberships?min_version=4");
+			assertThat(members.status())
+				.as("the query side applied the records signed before and after the " + "restart: " + members)
+				.isEqualTo(200);
+			assertThat(members.json().get("count").asLong()).as(members.toString()).isEqualTo(2);
 
 			Answer export = ApiClient.anonymous(port(second))
 				.withToken(ApiClient.token("900001", "membership:audit", Instant.now().plusSeconds(600),

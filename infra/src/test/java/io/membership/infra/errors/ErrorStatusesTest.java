@@ -399,7 +399,7 @@ class ErrorStatusesTest {
 		assertThat(link.status()).as(link.toString()).isEqualTo(200);
 		String accept = "/api/invitations/" + link.json().get("token").asString() + "/accept";
 		long userId = TestOrganization.newUserId();
-		ApiClient user = ApiClient.as(this.port, userId);
+		ApiClient user = ApiClient.as(this.port, userId, "joiner@members.test");
 		String body = "{\"user_id\":" + userId + ",\"email\":\"joiner@members.test\"}";
 		this.org.recorded(user.post(accept, body));
 

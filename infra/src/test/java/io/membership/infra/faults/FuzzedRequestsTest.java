@@ -34,13 +34,13 @@ class FuzzedRequestsTest {
 
 	private static final Logger logger = LoggerFactory.getLogger(FuzzedRequestsTest.class);
 
+	/** Requests per seed. */
+	private static final int REQUESTS = 400;
+
 	/**
 	 * The seeds of the default build. 3044863671416 sent
 	 * {@code application/merge-patch+json} to {@code .../deactivate}, which answered 200.
 	 */
-	/** Requests per seed. */
-	private static final int REQUESTS = 400;
-
 	static final List<Long> SEEDS = List.of(20261126L, 1L, 3044863671416L);
 
 	@LocalServerPort

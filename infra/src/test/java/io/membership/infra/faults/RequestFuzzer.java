@@ -100,7 +100,8 @@ final class RequestFuzzer {
 			new Endpoint("GET", "/api/audit/public-key", List.of(), List.of(), false, true));
 
 	/** Paths that are open without a token; only wrong methods are sent to them. */
-	private static final List<String> OPEN_PATHS = List.of("/actuator/health", "/openapi.yaml", "/v3/api-docs");
+	/** Open without a token on the API port (health is on the management port). */
+	private static final List<String> OPEN_PATHS = List.of("/openapi.yaml", "/v3/api-docs");
 
 	private static final String[] ODD = { "\u0000", "\u202e", "\u200b", "\ufeff", "\ud83d\ude00", "e\u0301",
 			"\u0645\u0631\u062d\u0628\u0627", "\u4f60\u597d", "\uffff", "\\ud800", "\\udfff", "\u00a0", "\t", "\u2028",

@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.membership.infra.support.ApiClient;
+import io.membership.infra.support.TestRecordKey;
 
 /**
  * The service as production runs it: {@code java -jar membership.jar} in a JVM of its
@@ -55,22 +56,27 @@ final class ServiceProcess implements AutoCloseable {
 
 	private final int port;
 
+	private final int managementPort;
+
 	private final Map<String, String> environment;
 
 	private Process process;
 
 	private int starts;
 
-	private ServiceProcess(String name, Path dataDirectory, int port, Map<String, String> environment) {
+	private ServiceProcess(String name, Path dataDirectory, int port, int managementPort,
+			Map<String, String> environment) {
 		this.name = name;
 		this.dataDirectory = dataDirectory;
 		this.port = port;
+		this.managementPort = managementPort;
 		this.environment = environment;
 	}
 
 	/**
-	 * A service on its own HTTP port and data directory, in {@code schema} of the test
-	 * database, reached at {@code jdbcUrl} (the server, or a proxy in front of it).
+	 * A service on its own HTTP and management ports and data directory, in
+	 * {@code schema} of the test database, reached at {@code jdbcUrl} (the server, or a
+	 * proxy in front of it).
 	 */
 	static Builder builder(String name, FaultSchema schema) {
 		return new Builder(name, schema);
@@ -179,11 +185,14 @@ final class ServiceProcess implements AutoCloseable {
 		return this.dataDirectory.resolve("service.log");
 	}
 
-	/** Whether the service's health endpoint answers UP right now. */
+	/**
+	 * Whether the service's health endpoint (on its management port) answers UP right
+	 * now.
+	 */
 	boolean healthy() {
 		try {
 			HttpResponse<String> health = HTTP
-				.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/actuator/health"))
+				.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.managementPort + "/actuator/health"))
 					.timeout(Duration.ofSeconds(5))
 					.build(), HttpResponse.BodyHandlers.ofString());
 			return health.statusCode() == 200 && health.body().contains("\"UP\"");
@@ -316,18 +325,23 @@ final class ServiceProcess implements AutoCloseable {
 				throw new UncheckedIOException(ex);
 			}
 			int port = freePort();
+			// Two instances on one machine: each needs a management port of its own too.
+			int managementPort = freePort();
 			Map<String, String> env = new LinkedHashMap<>();
 			env.put("PORT", Integer.toString(port));
+			env.put("MANAGEMENT_SERVER_PORT", Integer.toString(managementPort));
 			env.put("MEMBERSHIP_DATA_DIR", dataDirectory.toString());
 			env.put("SPRING_DATASOURCE_URL", this.jdbcUrl);
 			env.put("SPRING_DATASOURCE_USERNAME", this.schema.username());
 			env.put("SPRING_DATASOURCE_PASSWORD", this.schema.password());
 			env.put("SPRING_FLYWAY_DEFAULT_SCHEMA", this.schema.name());
 			env.put("MEMBERSHIP_JWT_SECRET", ApiClient.TEST_SECRET);
+			// Instances sharing a Kafka cluster must sign and verify with one key.
+			env.put("MEMBERSHIP_KAFKA_RECORD_KEY", TestRecordKey.VALUE);
 			env.put("MEMBERSHIP_KAFKA_DELIVERY_TIMEOUT", "5s");
 			env.put("SPRING_MAIN_BANNER_MODE", "off");
 			env.putAll(this.environment);
-			return new ServiceProcess(this.name, dataDirectory, port, env);
+			return new ServiceProcess(this.name, dataDirectory, port, managementPort, env);
 		}
 
 	}

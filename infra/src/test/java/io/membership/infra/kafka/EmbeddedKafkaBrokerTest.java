@@ -2,12 +2,20 @@ package io.membership.infra.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.assertThatIOException;
 
+import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -107,11 +115,76 @@ class EmbeddedKafkaBrokerTest {
 			EmbeddedKafkaBroker blocked = new EmbeddedKafkaBroker(taken.getLocalPort(), this.logDirectory);
 
 			assertThatIllegalStateException().isThrownBy(blocked::start)
-				.withMessageContaining("localhost:" + taken.getLocalPort());
+				.withMessageContaining("127.0.0.1:" + taken.getLocalPort());
 		}
 
 		this.broker = startedBroker();
 		createTopic(new NewTopic("membership-events", 1, (short) 1));
+	}
+
+	@Test
+	void the_broker_and_controller_listeners_are_bound_to_the_loopback_interface_only() throws Exception {
+		this.broker = startedBroker();
+		String bootstrapServers = this.broker.bootstrapServers();
+		assertThat(bootstrapServers).startsWith("127.0.0.1:");
+		int brokerPort = Integer.parseInt(bootstrapServers.substring(bootstrapServers.lastIndexOf(':') + 1));
+
+		for (int port : List.of(brokerPort, this.broker.controllerPort())) {
+			assertThat(listeningAddresses(port)).as("the sockets listening on port %d", port)
+				.isNotEmpty()
+				.allSatisfy(
+						(address) -> assertThat(address.isLoopbackAddress()).as("%s is loopback", address).isTrue());
+			try (Socket socket = new Socket()) {
+				socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
+			}
+			for (InetAddress address : otherAddressesOfThisMachine()) {
+				assertThatIOException().as("connecting to port %d at %s", port, address).isThrownBy(() -> {
+					try (Socket socket = new Socket()) {
+						socket.connect(new InetSocketAddress(address, port), 2000);
+					}
+				});
+			}
+		}
+	}
+
+	/** Where sockets listen on this TCP port, as the kernel lists them. */
+	private static List<InetAddress> listeningAddresses(int port) throws IOException {
+		List<InetAddress> addresses = new ArrayList<>();
+		for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+			List<String> lines = Files.readAllLines(Path.of(table));
+			for (String line : lines.subList(1, lines.size())) {
+				String[] fields = line.trim().split("\\s+");
+				String[] local = fields[1].split(":");
+				boolean listening = fields[3].equals("0A");
+				if (listening && Integer.parseInt(local[1], 16) == port) {
+					// Each 32-bit word of the address is written in the host's
+					// (little-endian) order.
+					byte[] raw = HexFormat.of().parseHex(local[0]);
+					for (int word = 0; word < raw.length; word += 4) {
+						for (int i = 0; i < 2; i++) {
+							byte swap = raw[word + i];
+							raw[word + i] = raw[word + 3 - i];
+							raw[word + 3 - i] = swap;
+						}
+					}
+					addresses.add(InetAddress.getByAddress(raw));
+				}
+			}
+		}
+		return addresses;
+	}
+
+	private static List<InetAddress> otherAddressesOfThisMachine() throws IOException {
+		List<InetAddress> addresses = new ArrayList<>();
+		for (NetworkInterface network : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+			if (network.isUp()) {
+				Collections.list(network.getInetAddresses())
+					.stream()
+					.filter((address) -> !address.isLoopbackAddress() && !address.isLinkLocalAddress())
+					.forEach(addresses::add);
+			}
+		}
+		return addresses;
 	}
 
 	private EmbeddedKafkaBroker startedBroker() {

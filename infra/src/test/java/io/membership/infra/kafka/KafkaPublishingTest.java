@@ -26,6 +26,7 @@ import io.membership.infra.support.ApiClient;
 import io.membership.infra.support.ApiClient.Answer;
 import io.membership.infra.support.PostgresServiceTest;
 import io.membership.infra.support.TestDatabase;
+import io.membership.infra.support.TestRecordKey;
 import io.membership.infra.support.TopicReader;
 
 /**
@@ -95,7 +96,10 @@ class KafkaPublishingTest {
 				.containsEntry("ce_source", "/organizations/" + org)
 				.containsEntry("ce_type", "membership." + event.type() + ".v1")
 				.containsEntry("content-type", "application/json")
-				.containsKeys("ce_time", "ce_actorid", "ce_correlationid");
+				.containsKeys("ce_time", "ce_actorid", "ce_correlationid")
+				.containsKey(RecordMac.HEADER);
+			assertThat(TestRecordKey.mac().verify(record)).as("the MAC verifies under the service's key")
+				.isEqualTo(RecordMac.Verdict.VALID);
 			assertThat(JSON.readTree(record.value())).as("the body is the stored event")
 				.isEqualTo(JSON.readTree(event.payload()));
 			assertThat(SCHEMAS.getSchema(SchemaLocation.of("classpath:schemas/" + event.type() + ".v1.schema.json"))
@@ -119,6 +123,9 @@ class KafkaPublishingTest {
 							&& JSON.readTree(records.get(records.size() - 1).value()).get("version").asLong() == 6,
 					WAIT);
 
+		assertThat(reviewer).allSatisfy((record) -> assertThat(TestRecordKey.mac().verify(record))
+			.as("every record the publisher writes carries a valid MAC")
+			.isEqualTo(RecordMac.Verdict.VALID));
 		JsonNode latest = JSON.readTree(reviewer.get(reviewer.size() - 1).value());
 		assertThat(latest.get("role").asString()).isEqualTo("MA");
 		assertThat(latest.get("workspaces")).hasSize(1);

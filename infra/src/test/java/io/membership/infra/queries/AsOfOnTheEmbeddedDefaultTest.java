@@ -17,6 +17,7 @@ import tools.jackson.databind.JsonNode;
 import io.membership.infra.MembershipApplication;
 import io.membership.infra.support.ApiClient;
 import io.membership.infra.support.ApiClient.Answer;
+import io.membership.infra.support.TestOrganization;
 
 /**
  * {@code as_of} on the embedded default (H2), whose timestamp columns keep microseconds:
@@ -32,13 +33,14 @@ class AsOfOnTheEmbeddedDefaultTest {
 	@Test
 	void as_of_an_events_own_occurred_at_includes_that_event() {
 		try (ConfigurableApplicationContext application = new SpringApplicationBuilder(MembershipApplication.class).run(
-				"--server.port=0", "--membership.data-dir=" + this.dataDirectory,
+				"--server.port=0", "--management.server.port=0", "--membership.data-dir=" + this.dataDirectory,
 				"--membership.jwt.secret=" + ApiClient.TEST_SECRET, "--membership.kafka.embedded.port=0",
 				"--spring.main.banner-mode=off")) {
 			int port = application.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
 			ApiClient owner = ApiClient.as(port, 1);
 			String organization = "/api/organizations/"
 					+ owner.post("/api/organizations", "{\"name\":\"Acme\"}").json().get("organization_id").asString();
+			TestOrganization.awaitMember(owner, organization, 1);
 			String token = owner.post(organization + "/invitations", "{\"email\":\"anna@acme.test\",\"role\":\"AN\"}")
 				.json()
 				.get("token")

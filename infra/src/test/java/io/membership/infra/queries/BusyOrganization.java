@@ -50,9 +50,10 @@ record BusyOrganization(String id, long version, ApiClient owner) {
 
 		long linked = TestOrganization.newUserId();
 		String linkToken = ok(admin.client().get(path + "/invite-link")).json().get("token").asString();
-		organization.recorded(ApiClient.as(port, linked)
+		String linkedEmail = "linked" + linked + "@members.test";
+		organization.recorded(ApiClient.as(port, linked, linkedEmail)
 			.post("/api/invitations/" + linkToken + "/accept",
-					"{\"user_id\":" + linked + ",\"email\":\"linked" + linked + "@members.test\"}"));
+					"{\"user_id\":" + linked + ",\"email\":\"" + linkedEmail + "\"}"));
 		organization.recorded(admin.client().post(path + "/invite-link/reset", null));
 		organization
 			.recorded(admin.client().patch(path + "/memberships", "{\"user_id\":" + linked + ",\"role\":\"AN\"}"));

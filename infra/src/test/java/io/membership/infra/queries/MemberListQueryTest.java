@@ -62,6 +62,7 @@ class MemberListQueryTest {
 		ApiClient client = ApiClient.as(this.port, userId);
 		this.organization.recorded(client.post("/api/invitations/" + token + "/accept",
 				"{\"user_id\":" + userId + ",\"email\":\"" + email + "\"}"));
+		this.organization.awaitMember(client);
 		return new Member(userId, email, client);
 	}
 

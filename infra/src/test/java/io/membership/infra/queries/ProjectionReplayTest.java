@@ -21,6 +21,7 @@ import io.membership.infra.support.PostgresServiceTest;
 import io.membership.query.projection.MembershipProjection;
 import io.membership.query.projection.MembershipProjection.Outcome;
 import io.membership.query.projection.ProjectedEvent;
+import io.membership.query.read.Timelines;
 
 /**
  * The projections are a pure function of {@code membership.events.v1}: a few
@@ -173,7 +174,7 @@ class ProjectionReplayTest {
 		}
 		assertThat(withheld).hasSize(1);
 
-		assertThat(projection.versionOf(new OrganizationId(victim.id())))
+		assertThat(new Timelines(rebuilt.jdbc()).versionOf(new OrganizationId(victim.id())))
 			.as("the organization's views stop just before the gap")
 			.isEqualTo(missing - 1);
 		List<Map<String, Object>> gaps = rebuilt.jdbc()

@@ -26,13 +26,17 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import io.membership.events.access.Role;
 import io.membership.infra.kafka.KafkaBootstrapServers;
 import io.membership.infra.kafka.KafkaSettings;
 import io.membership.infra.kafka.MembershipTopics;
+import io.membership.infra.kafka.RecordMac;
+import io.membership.infra.support.ForgedRecords;
 import io.membership.infra.support.PostgresServiceTest;
 import io.membership.infra.support.TestDatabase;
 import io.membership.infra.support.TestOrganization;
 import io.membership.infra.support.TestOrganization.Member;
+import io.membership.infra.support.TestRecordKey;
 
 /**
  * Rebuilding the projections from the start of the events topic gives exactly the live
@@ -57,11 +61,15 @@ class ProjectionRebuildTest {
 	@Autowired
 	KafkaSettings settings;
 
+	@Autowired
+	RecordMac recordMac;
+
 	@TempDir
 	Path dataDirectory;
 
 	ProjectionRebuild rebuild() {
-		return new ProjectionRebuild(this.dataSource, this.bootstrapServers, this.settings, "query-side");
+		return new ProjectionRebuild(this.dataSource, this.bootstrapServers, this.settings, "query-side",
+				this.recordMac);
 	}
 
 	/**
@@ -218,6 +226,31 @@ class ProjectionRebuildTest {
 	}
 
 	@Test
+	void a_forged_record_is_refused_by_the_replay_as_by_the_live_consumer() throws Exception {
+		History history = history();
+		String org = history.org().id();
+		long anna = history.anna().userId();
+		ForgedRecords.write(this.bootstrapServers.value(), ForgedRecords.roleChange(org, history.org().ownerId(), anna,
+				Role.REVIEWER, Role.ADMINISTRATOR, history.org().version() + 1, "forged", null));
+		history.org()
+			.recorded(history.admin()
+				.client()
+				.post(history.org().path() + "/memberships/" + anna + "/role", "{\"role\":\"AN\"}"));
+		awaitProjected(history.org());
+
+		Run verified = verify();
+		Run rebuilt = rebuildAll();
+
+		assertThat(verified.report().identical()).as(verified.out()).isTrue();
+		assertThat(verified.out()).contains("without a valid MAC");
+		assertThat(rebuilt.report().differences()).as(rebuilt.out()).isEmpty();
+		assertThat(this.database.queryForObject("SELECT role FROM qs_members WHERE organization_id = ? AND user_id = ?",
+				String.class, org, anna))
+			.as("the real event after the forged one, rebuilt")
+			.isEqualTo("AN");
+	}
+
+	@Test
 	void the_command_verifies_and_rebuilds_with_the_services_configuration() {
 		History history = history();
 		TestDatabase testDatabase = TestDatabase.get();
@@ -225,7 +258,7 @@ class ProjectionRebuildTest {
 				"--spring.datasource.username=" + testDatabase.username(),
 				"--spring.datasource.password=" + testDatabase.password(), "--membership.kafka.embedded.enabled=false",
 				"--membership.kafka.bootstrap-servers=" + this.bootstrapServers.value(),
-				"--membership.data-dir=" + this.dataDirectory };
+				"--membership.kafka.record-key=" + TestRecordKey.VALUE, "--membership.data-dir=" + this.dataDirectory };
 
 		Command identical = command(with(configuration, "--verify-only"));
 		assertThat(identical.status()).as(identical.toString()).isZero();

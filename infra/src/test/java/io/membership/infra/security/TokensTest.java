@@ -10,6 +10,7 @@ import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import io.membership.infra.support.ApiClient;
@@ -21,7 +22,7 @@ import io.membership.infra.support.TestOrganization;
  * The embedded default's bearer tokens: only an HS256 token signed with the configured
  * secret, carrying an expiry in the future and a positive integer {@code sub}, gets past
  * the door; every other request to the API is a 401 problem with a Bearer challenge.
- * Health is open.
+ * Health is open, on the management port.
  */
 @PostgresServiceTest
 class TokensTest {
@@ -32,6 +33,9 @@ class TokensTest {
 
 	@LocalServerPort
 	int port;
+
+	@LocalManagementPort
+	int managementPort;
 
 	private Answer createOrganizationWith(String token) {
 		return ApiClient.anonymous(this.port).withToken(token).post(CREATE, BODY);
@@ -118,11 +122,16 @@ class TokensTest {
 	}
 
 	@Test
-	void health_answers_without_a_token() {
-		Answer answer = ApiClient.anonymous(this.port).get("/actuator/health");
+	void health_answers_without_a_token_on_the_management_port() {
+		Answer answer = ApiClient.anonymous(this.managementPort).get("/actuator/health");
 
 		assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
 		assertThat(answer.json().path("status").asString()).isEqualTo("UP");
+	}
+
+	@Test
+	void health_is_not_served_on_the_api_port() {
+		assertProblem(ApiClient.anonymous(this.port).get("/actuator/health"), 404, "not_found");
 	}
 
 }

@@ -62,6 +62,15 @@ public final class ApiClient {
 			.withToken(token(Long.toString(userId), null, Instant.now().plusSeconds(600), TEST_SECRET));
 	}
 
+	/**
+	 * A client acting as the given user id whose token's {@code email} claim holds
+	 * {@code email}: the address their identity provider vouches for.
+	 */
+	public static ApiClient as(int port, long userId, String email) {
+		return anonymous(port)
+			.withToken(token(Long.toString(userId), null, email, Instant.now().plusSeconds(600), TEST_SECRET));
+	}
+
 	public ApiClient withToken(String newToken) {
 		return new ApiClient(this.baseUrl, newToken, this.headers);
 	}
@@ -73,7 +82,17 @@ public final class ApiClient {
 	}
 
 	public static String token(String subject, String scope, Instant expiresAt, String secret) {
+		return token(subject, scope, expiresAt, secret, Map.of());
+	}
+
+	public static String token(String subject, String scope, String email, Instant expiresAt, String secret) {
+		return token(subject, scope, expiresAt, secret, (email != null) ? Map.of("email", email) : Map.of());
+	}
+
+	public static String token(String subject, String scope, Instant expiresAt, String secret,
+			Map<String, Object> extraClaims) {
 		JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().subject(subject);
+		extraClaims.forEach(claims::claim);
 		if (expiresAt != null) {
 			claims.expirationTime(Date.from(expiresAt));
 		}

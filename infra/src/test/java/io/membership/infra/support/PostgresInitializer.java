@@ -27,6 +27,9 @@ public class PostgresInitializer implements ApplicationContextInitializer<Config
 					"spring.datasource.password=" + database.password(),
 					"spring.flyway.default-schema=" + database.schema(), "membership.data-dir=" + dataDirectory,
 					"membership.jwt.secret=" + ApiClient.TEST_SECRET,
+					// A known key, so that tests can sign the records they write to the
+					// topic themselves.
+					"membership.kafka.record-key=" + TestRecordKey.VALUE,
 					// Its own in-process broker on a free port, its log in the throw-away
 					// data directory.
 					"membership.kafka.embedded.port=0",

@@ -2,6 +2,7 @@ package io.membership.infra.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.membership.infra.support.ApiClient.Answer;
@@ -39,14 +40,55 @@ public final class TestOrganization {
 		return USER_IDS.incrementAndGet();
 	}
 
-	/** A new organization whose Owner is a new user. */
+	/**
+	 * A new organization whose Owner is a new user, once the query side knows them as its
+	 * Owner (see {@link #awaitMember}).
+	 */
 	public static TestOrganization create(int port) {
 		long ownerId = newUserId();
 		ApiClient owner = ApiClient.as(port, ownerId);
 		Answer created = owner.post("/api/organizations", "{\"name\":\"Organization of " + ownerId + "\"}");
 		assertThat(created.status()).as(created.toString()).isEqualTo(201);
 		assertThat(created.json().get("version").asLong()).isEqualTo(1);
-		return new TestOrganization(port, ownerId, owner, created.json().get("organization_id").asString(), 1);
+		TestOrganization organization = new TestOrganization(port, ownerId, owner,
+				created.json().get("organization_id").asString(), 1);
+		organization.awaitMember(owner);
+		return organization;
+	}
+
+	/**
+	 * Waits until the query side knows the client as a member at the organization's
+	 * version. A query with {@code min_version} decides whether its caller may read
+	 * before it waits, so a caller who has just created or joined an organization gets
+	 * 404 until the query side has seen that: like any client, they ask again.
+	 */
+	public void awaitMember(ApiClient client) {
+		awaitMember(client, path(), this.version);
+	}
+
+	/**
+	 * Like {@link #awaitMember(ApiClient)}, for an organization at {@code path} that a
+	 * test drives by hand.
+	 */
+	public static void awaitMember(ApiClient client, String path, long version) {
+		String query = path + "/permissions/matrix?min_version=" + version;
+		Instant deadline = Instant.now().plusSeconds(20);
+		Answer answer = client.get(query);
+		while (answer.status() == 404 && Instant.now().isBefore(deadline)) {
+			sleep(20);
+			answer = client.get(query);
+		}
+		assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	public String id() {
@@ -114,6 +156,7 @@ public final class TestOrganization {
 		Answer joined = recorded(client.post("/api/invitations/" + token + "/accept",
 				"{\"user_id\":" + userId + ",\"email\":\"" + email + "\"}"));
 		assertThat(joined.json().get("role").asString()).isEqualTo((role != null) ? role : "NO");
+		awaitMember(client);
 		return new Member(userId, email, client);
 	}
 

@@ -23,6 +23,7 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.membership.events.InvitationRevoked;
+import io.membership.events.InviteLinkReset;
 import io.membership.events.MemberActivated;
 import io.membership.events.MemberAssignedToWorkspace;
 import io.membership.events.MemberDeactivated;
@@ -30,6 +31,7 @@ import io.membership.events.MemberJoined;
 import io.membership.events.MemberRemovedFromWorkspace;
 import io.membership.events.MemberRoleChanged;
 import io.membership.events.MembershipEvent;
+import io.membership.events.MembershipEventVisitor;
 import io.membership.events.OrganizationCreated;
 import io.membership.events.OwnershipTransferred;
 import io.membership.events.UserInvited;
@@ -41,6 +43,8 @@ import io.membership.events.ids.WorkspaceId;
 import io.membership.events.json.MembershipJson;
 import io.membership.events.state.MemberState;
 import io.membership.events.state.MemberStates;
+import io.membership.query.read.Timelines;
+import io.membership.query.read.Timestamps;
 
 /**
  * Applies events to the query side's tables: members, invitations, workspaces and their
@@ -65,6 +69,8 @@ public class MembershipProjection {
 
 	private final JdbcTemplate batches;
 
+	private final Timelines timelines;
+
 	/** Writes every row with its own statement (no JDBC batches). */
 	public MembershipProjection(JdbcClient jdbc) {
 		this(jdbc, null);
@@ -78,6 +84,7 @@ public class MembershipProjection {
 	public MembershipProjection(JdbcClient jdbc, JdbcTemplate batches) {
 		this.jdbc = jdbc;
 		this.batches = batches;
+		this.timelines = new Timelines(jdbc);
 	}
 
 	/** What became of an event. */
@@ -114,87 +121,25 @@ public class MembershipProjection {
 			return outcome;
 		}
 		MembershipEvent event = projected.event();
-		OrganizationId organization = event.organizationId();
-		OffsetDateTime at = utc(event.occurredAt());
-		if (event instanceof OrganizationCreated created) {
-			insertMember(organization, created.ownerUserId(), created.ownerEmail(), Role.OWNER, null, null, at,
-					projected.version());
-		}
-		else if (event instanceof UserInvited invited) {
-			this.jdbc
-				.sql("INSERT INTO qs_invitations (organization_id, invitation_id, email, role, invited_at, invited_by, "
-						+ "expires_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING')")
-				.params(organization.value(), invited.invitationId().value(), invited.email(), code(invited.role()), at,
-						invited.actorUserId().value(), utc(invited.expiresAt()))
-				.update();
-		}
-		else if (event instanceof InvitationRevoked revoked) {
-			setInvitationStatus(organization, revoked.invitationId().value(), "REVOKED");
-		}
-		else if (event instanceof MemberJoined joined) {
-			applyJoined(organization, joined, at, projected.version());
-		}
-		else if (event instanceof MemberActivated activated) {
-			updateRole(organization, activated.userId(), activated.toRole(), at, true, projected.version());
-		}
-		else if (event instanceof MemberRoleChanged changed) {
-			updateRole(organization, changed.userId(), changed.toRole(), at, false, projected.version());
-		}
-		else if (event instanceof MemberDeactivated deactivated) {
-			updateRole(organization, deactivated.userId(), Role.DEACTIVATED, at, false, projected.version());
-		}
-		else if (event instanceof OwnershipTransferred transferred) {
-			updateRole(organization, transferred.previousOwnerUserId(), Role.ADMINISTRATOR, at, false,
-					projected.version());
-			updateRole(organization, transferred.newOwnerUserId(), Role.OWNER, at, false, projected.version());
-			this.jdbc.sql("UPDATE qs_organizations SET owner_user_id = ? WHERE organization_id = ?")
-				.params(transferred.newOwnerUserId().value(), organization.value())
-				.update();
-		}
-		else if (event instanceof WorkspaceCreated created) {
-			this.jdbc
-				.sql("INSERT INTO qs_workspaces (organization_id, workspace_id, title, created_at, created_by) "
-						+ "VALUES (?, ?, ?, ?, ?)")
-				.params(organization.value(), created.workspaceId().value(), created.title(), at,
-						created.actorUserId().value())
-				.update();
-		}
-		else if (event instanceof MemberAssignedToWorkspace assigned) {
-			insertAssignment(organization, assigned.userId(), assigned.workspaceId(), at);
-		}
-		else if (event instanceof MemberRemovedFromWorkspace removed) {
-			this.jdbc
-				.sql("DELETE FROM qs_member_workspaces WHERE organization_id = ? AND user_id = ? AND workspace_id = ?")
-				.params(organization.value(), removed.userId().value(), removed.workspaceId().value())
-				.update();
-		}
+		OffsetDateTime at = Timestamps.utc(event.occurredAt());
+		event.accept(new TableWriter(event.organizationId(), at, projected.version()));
 		recordTimelineAndHistory(projected, at, batch);
 		recordActivity(projected, at, batch);
 		return Outcome.APPLIED;
-	}
-
-	/**
-	 * The version this organization's views reflect, or 0 if none of its events arrived.
-	 */
-	public long versionOf(OrganizationId organization) {
-		return this.jdbc.sql("SELECT version FROM qs_organizations WHERE organization_id = ?")
-			.param(organization.value())
-			.query(Long.class)
-			.optional()
-			.orElse(0L);
 	}
 
 	private Outcome advanceVersion(ProjectedEvent projected) {
 		OrganizationId organization = projected.organizationId();
 		long version = projected.version();
 		if (version == 1 && projected.event() instanceof OrganizationCreated created) {
-			if (versionOf(organization) > 0) {
+			if (this.timelines.versionOf(organization) > 0) {
 				return Outcome.DUPLICATE;
 			}
 			this.jdbc
 				.sql("INSERT INTO qs_organizations (organization_id, name, owner_user_id, created_at, version) "
 						+ "VALUES (?, ?, ?, ?, 1)")
-				.params(organization.value(), created.name(), created.ownerUserId().value(), utc(created.occurredAt()))
+				.params(organization.value(), created.name(), created.ownerUserId().value(),
+						Timestamps.utc(created.occurredAt()))
 				.update();
 			return Outcome.APPLIED;
 		}
@@ -205,7 +150,7 @@ public class MembershipProjection {
 		if (advanced == 1) {
 			return Outcome.APPLIED;
 		}
-		long current = versionOf(organization);
+		long current = this.timelines.versionOf(organization);
 		if (version <= current) {
 			return Outcome.DUPLICATE;
 		}
@@ -227,7 +172,7 @@ public class MembershipProjection {
 				.sql("INSERT INTO qs_projection_gaps (organization_id, expected_version, received_version, event_id, "
 						+ "detected_at) VALUES (?, ?, ?, ?, ?)")
 				.params(projected.organizationId().value(), expected, projected.version(), projected.eventId(),
-						utc(Instant.now()))
+						Timestamps.utc(Instant.now()))
 				.update();
 		}
 	}
@@ -317,7 +262,7 @@ public class MembershipProjection {
 				batch.add("INSERT INTO qs_role_history (organization_id, user_id, version, event_id, occurred_at, "
 						+ "actor_user_id, from_role, to_role, reason, correlation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 						organization.value(), state.userId().value(), projected.version(), projected.eventId(), at,
-						event.actorUserId().value(), code(from), state.role().code(), reason(event),
+						event.actorUserId().value(), code(from), state.role().code(), event.givenReason().orElse(null),
 						event.correlationId());
 			}
 		}
@@ -329,43 +274,7 @@ public class MembershipProjection {
 	 */
 	private Optional<MemberState> latestState(OrganizationId organization, UserId user, Batch batch) {
 		MemberState pending = batch.latest(organization, user);
-		return (pending != null) ? Optional.of(pending) : latestState(organization, user);
-	}
-
-	/** A member's latest state on the timeline, which is their current one. */
-	public Optional<MemberState> latestState(OrganizationId organization, UserId user) {
-		return stateAt(organization, user, null);
-	}
-
-	/**
-	 * A member's state as it stood at an instant (or now, for null): the last timeline
-	 * row at or before it. Empty if they were not a member then.
-	 */
-	public Optional<MemberState> stateAt(OrganizationId organization, UserId user, Instant instant) {
-		String upTo = (instant != null) ? " AND occurred_at <= ?" : "";
-		List<Object> params = new java.util.ArrayList<>(List.of(organization.value(), user.value()));
-		if (instant != null) {
-			params.add(utc(instant));
-		}
-		return this.jdbc
-			.sql("SELECT role, workspaces FROM qs_member_timeline WHERE organization_id = ? AND user_id = ?" + upTo
-					+ " ORDER BY version DESC LIMIT 1")
-			.params(params)
-			.query((row, number) -> new MemberState(user, Role.fromCode(row.getString(1)).orElseThrow(),
-					workspaces(row.getString(2))))
-			.optional();
-	}
-
-	/**
-	 * The organization's version as it stood at an instant: its last event at or before
-	 * it.
-	 */
-	public long versionAt(OrganizationId organization, Instant instant) {
-		return this.jdbc
-			.sql("SELECT COALESCE(MAX(version), 0) FROM qs_activity_log WHERE organization_id = ? AND occurred_at <= ?")
-			.params(organization.value(), utc(instant))
-			.query(Long.class)
-			.single();
+		return (pending != null) ? Optional.of(pending) : this.timelines.latestState(organization, user);
 	}
 
 	private void recordActivity(ProjectedEvent projected, OffsetDateTime at, Batch batch) {
@@ -374,39 +283,9 @@ public class MembershipProjection {
 				"INSERT INTO qs_activity_log (organization_id, version, event_id, occurred_at, type, actor_user_id, "
 						+ "subject_user_id, workspace_id, summary, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 				event.organizationId().value(), projected.version(), projected.eventId(), at, event.typeName(),
-				event.actorUserId().value(), event.subject().map(UserId::value).orElse(null), workspaceOf(event),
-				ActivitySummaries.describe(event), JSON.writeValueAsString(event));
-	}
-
-	private static String workspaceOf(MembershipEvent event) {
-		if (event instanceof WorkspaceCreated created) {
-			return created.workspaceId().value();
-		}
-		if (event instanceof MemberAssignedToWorkspace assigned) {
-			return assigned.workspaceId().value();
-		}
-		if (event instanceof MemberRemovedFromWorkspace removed) {
-			return removed.workspaceId().value();
-		}
-		return null;
-	}
-
-	private static String reason(MembershipEvent event) {
-		if (event instanceof MemberActivated activated) {
-			return activated.reason();
-		}
-		if (event instanceof MemberRoleChanged changed) {
-			return changed.reason();
-		}
-		if (event instanceof MemberDeactivated deactivated) {
-			return deactivated.reason();
-		}
-		return null;
-	}
-
-	static Set<WorkspaceId> workspaces(String json) {
-		return new TreeSet<>(JSON.readValue(json, new TypeReference<Set<WorkspaceId>>() {
-		}));
+				event.actorUserId().value(), event.subject().map(UserId::value).orElse(null),
+				event.workspace().map(WorkspaceId::value).orElse(null), ActivitySummaries.describe(event),
+				JSON.writeValueAsString(event));
 	}
 
 	private static String code(Role role) {
@@ -414,14 +293,116 @@ public class MembershipProjection {
 	}
 
 	/**
-	 * An instant as the projections store and compare it: in UTC, truncated to the
-	 * microseconds that the timestamp columns keep. Databases round extra digits, which
-	 * would store an event up to half a microsecond after its own {@code occurred_at}, so
-	 * that {@code as_of} that very instant would miss it; truncating both what is stored
-	 * and what is asked keeps every event at or before its own time.
+	 * Writes what one event changes in the members, invitations, workspaces and
+	 * organizations tables (the timeline, history and activity rows every event gets are
+	 * written after it).
 	 */
-	public static OffsetDateTime utc(Instant instant) {
-		return instant.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
+	private final class TableWriter implements MembershipEventVisitor<Void> {
+
+		private final OrganizationId organization;
+
+		private final OffsetDateTime at;
+
+		private final long version;
+
+		TableWriter(OrganizationId organization, OffsetDateTime at, long version) {
+			this.organization = organization;
+			this.at = at;
+			this.version = version;
+		}
+
+		@Override
+		public Void on(OrganizationCreated created) {
+			insertMember(this.organization, created.ownerUserId(), created.ownerEmail(), Role.OWNER, null, null,
+					this.at, this.version);
+			return null;
+		}
+
+		@Override
+		public Void on(UserInvited invited) {
+			MembershipProjection.this.jdbc
+				.sql("INSERT INTO qs_invitations (organization_id, invitation_id, email, role, invited_at, invited_by, "
+						+ "expires_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING')")
+				.params(this.organization.value(), invited.invitationId().value(), invited.email(),
+						code(invited.role()), this.at, invited.actorUserId().value(),
+						Timestamps.utc(invited.expiresAt()))
+				.update();
+			return null;
+		}
+
+		@Override
+		public Void on(InvitationRevoked revoked) {
+			setInvitationStatus(this.organization, revoked.invitationId().value(), "REVOKED");
+			return null;
+		}
+
+		@Override
+		public Void on(InviteLinkReset reset) {
+			return null;
+		}
+
+		@Override
+		public Void on(MemberJoined joined) {
+			applyJoined(this.organization, joined, this.at, this.version);
+			return null;
+		}
+
+		@Override
+		public Void on(MemberActivated activated) {
+			updateRole(this.organization, activated.userId(), activated.toRole(), this.at, true, this.version);
+			return null;
+		}
+
+		@Override
+		public Void on(MemberRoleChanged changed) {
+			updateRole(this.organization, changed.userId(), changed.toRole(), this.at, false, this.version);
+			return null;
+		}
+
+		@Override
+		public Void on(MemberDeactivated deactivated) {
+			updateRole(this.organization, deactivated.userId(), Role.DEACTIVATED, this.at, false, this.version);
+			return null;
+		}
+
+		@Override
+		public Void on(OwnershipTransferred transferred) {
+			updateRole(this.organization, transferred.previousOwnerUserId(), Role.ADMINISTRATOR, this.at, false,
+					this.version);
+			updateRole(this.organization, transferred.newOwnerUserId(), Role.OWNER, this.at, false, this.version);
+			MembershipProjection.this.jdbc
+				.sql("UPDATE qs_organizations SET owner_user_id = ? WHERE organization_id = ?")
+				.params(transferred.newOwnerUserId().value(), this.organization.value())
+				.update();
+			return null;
+		}
+
+		@Override
+		public Void on(WorkspaceCreated created) {
+			MembershipProjection.this.jdbc
+				.sql("INSERT INTO qs_workspaces (organization_id, workspace_id, title, created_at, created_by) "
+						+ "VALUES (?, ?, ?, ?, ?)")
+				.params(this.organization.value(), created.workspaceId().value(), created.title(), this.at,
+						created.actorUserId().value())
+				.update();
+			return null;
+		}
+
+		@Override
+		public Void on(MemberAssignedToWorkspace assigned) {
+			insertAssignment(this.organization, assigned.userId(), assigned.workspaceId(), this.at);
+			return null;
+		}
+
+		@Override
+		public Void on(MemberRemovedFromWorkspace removed) {
+			MembershipProjection.this.jdbc
+				.sql("DELETE FROM qs_member_workspaces WHERE organization_id = ? AND user_id = ? AND workspace_id = ?")
+				.params(this.organization.value(), removed.userId().value(), removed.workspaceId().value())
+				.update();
+			return null;
+		}
+
 	}
 
 	/**

@@ -20,7 +20,6 @@ import io.membership.events.ids.OrganizationId;
 import io.membership.events.ids.UserId;
 import io.membership.events.ids.WorkspaceId;
 import io.membership.events.state.MemberState;
-import io.membership.query.projection.MembershipProjection;
 
 /**
  * Members as the projection tables hold them: the filtered, paged list, one member now or
@@ -35,11 +34,11 @@ public class MemberReads {
 
 	private final JdbcClient jdbc;
 
-	private final MembershipProjection projection;
+	private final Timelines timelines;
 
-	public MemberReads(JdbcClient jdbc, MembershipProjection projection) {
+	public MemberReads(JdbcClient jdbc, Timelines timelines) {
 		this.jdbc = jdbc;
-		this.projection = projection;
+		this.timelines = timelines;
 	}
 
 	/** How many members pass the filter. */
@@ -84,7 +83,7 @@ public class MemberReads {
 	 * Empty if they were not a member then.
 	 */
 	public Optional<MemberRecord> asOf(OrganizationId organization, UserId user, Instant instant) {
-		Optional<MemberState> then = this.projection.stateAt(organization, user, instant);
+		Optional<MemberState> then = this.timelines.stateAt(organization, user, instant);
 		if (then.isEmpty()) {
 			return Optional.empty();
 		}

@@ -4,11 +4,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 
-import io.membership.query.projection.MembershipProjection;
-
-/** Reading and writing the projections' {@code TIMESTAMP WITH TIME ZONE} columns. */
-final class Timestamps {
+/**
+ * Reading and writing the projections' {@code TIMESTAMP WITH TIME ZONE} columns: the
+ * projection writes them and the reads compare with them in the same form.
+ */
+public final class Timestamps {
 
 	private Timestamps() {
 	}
@@ -24,11 +27,14 @@ final class Timestamps {
 	}
 
 	/**
-	 * As the projections store and compare instants, see
-	 * {@link MembershipProjection#utc}.
+	 * An instant as the projections store and compare it: in UTC, truncated to the
+	 * microseconds that the timestamp columns keep. Databases round extra digits, which
+	 * would store an event up to half a microsecond after its own {@code occurred_at}, so
+	 * that {@code as_of} that very instant would miss it; truncating both what is stored
+	 * and what is asked keeps every event at or before its own time.
 	 */
-	static OffsetDateTime utc(Instant instant) {
-		return (instant != null) ? MembershipProjection.utc(instant) : null;
+	public static OffsetDateTime utc(Instant instant) {
+		return (instant != null) ? instant.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC) : null;
 	}
 
 	static Long nullableLong(ResultSet row, String column) throws SQLException {

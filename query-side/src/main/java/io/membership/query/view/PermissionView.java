@@ -1,14 +1,19 @@
 package io.membership.query.view;
 
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -23,6 +28,7 @@ import io.membership.events.ids.WorkspaceId;
 import io.membership.events.state.MemberState;
 import io.membership.events.state.MemberStates;
 import io.membership.query.projection.ProjectedEvent;
+import io.membership.query.read.Timelines;
 
 /**
  * Every organization's members, roles and workspace assignments in memory, kept current
@@ -32,25 +38,36 @@ import io.membership.query.projection.ProjectedEvent;
  * It is loaded from the projection tables at start-up and then follows the same events,
  * applying each organization's events strictly in version order. If it ever finds itself
  * behind what it is given (a gap, or another instance that wrote the tables first), it
- * reloads that organization from the tables. Memory: one {@link MemberState} per member,
- * about 200 bytes plus 40 bytes per workspace assignment (measured figures in
- * docs/PERFORMANCE.md).
+ * reloads that organization from the tables.
+ *
+ * <p>
+ * An organization the projection had to set aside (one of its events could not be
+ * applied) fails closed: until a rebuild releases it, {@link #decide}, {@link #members}
+ * and {@link #hasWorkspace} throw {@link OrganizationViewStale}, and so does
+ * {@link #member} for anyone the frozen view lists, rather than answer from a view known
+ * to be behind (a role revoked after the bad event would still look granted). Memory: one
+ * {@link MemberState} per member, about 200 bytes plus 40 bytes per workspace assignment
+ * (measured figures in docs/PERFORMANCE.md).
  */
 @Component
 public class PermissionView {
 
+	private static final Logger logger = LoggerFactory.getLogger(PermissionView.class);
+
 	private final Map<OrganizationId, OrganizationView> organizations = new ConcurrentHashMap<>();
 
 	/**
-	 * Waiters for an organization the view does not hold yet wait here, and are woken
-	 * whenever the view takes in a new organization.
+	 * Organizations whose views are known to be behind: nothing is answered from them.
 	 */
-	private final Object newOrganizations = new Object();
+	private final Set<OrganizationId> setAside = ConcurrentHashMap.newKeySet();
 
 	private final JdbcClient jdbc;
 
-	public PermissionView(JdbcClient jdbc) {
+	private final Timelines timelines;
+
+	public PermissionView(JdbcClient jdbc, Timelines timelines) {
 		this.jdbc = jdbc;
+		this.timelines = timelines;
 	}
 
 	/** Loads every organization from the projection tables. */
@@ -62,12 +79,58 @@ public class PermissionView {
 		});
 		loadMembers(null, members);
 		Map<OrganizationId, Set<WorkspaceId>> workspaces = loadWorkspaces(null);
-		versions.forEach((organization, version) -> view(organization).replace(version,
-				members.getOrDefault(organization, Map.of()), workspaces.getOrDefault(organization, Set.of())));
+		versions.forEach((organization, version) -> {
+			OrganizationView view = view(organization);
+			view.replace(version, members.getOrDefault(organization, Map.of()),
+					workspaces.getOrDefault(organization, Set.of()));
+			view.callBackReached();
+		});
+		this.jdbc.sql("SELECT organization_id FROM qs_quarantined_organizations").query((row) -> {
+			this.setAside.add(new OrganizationId(row.getString(1)));
+		});
+	}
+
+	/**
+	 * From now on the organization answers {@link OrganizationViewStale}: the projection
+	 * set it aside.
+	 */
+	public void setAside(OrganizationId organization) {
+		this.setAside.add(organization);
+		OrganizationView view = this.organizations.get(organization);
+		if (view != null) {
+			// Their version will not come: let them ask again, and hear view_stale.
+			view.callBack((waiter) -> true);
+		}
+	}
+
+	/**
+	 * The organization was repaired (rebuilt): reloads it from the projection tables and
+	 * answers from it again.
+	 */
+	public void release(OrganizationId organization) {
+		reload(organization);
+		this.setAside.remove(organization);
+	}
+
+	/** Whether the organization is set aside. */
+	public boolean isSetAside(OrganizationId organization) {
+		return this.setAside.contains(organization);
+	}
+
+	/** Every organization set aside. */
+	public Set<OrganizationId> setAside() {
+		return Set.copyOf(this.setAside);
+	}
+
+	private void requireCurrent(OrganizationId organization) {
+		if (this.setAside.contains(organization)) {
+			throw new OrganizationViewStale(organization);
+		}
 	}
 
 	/** Whether the organization has this workspace (workspaces are never deleted). */
 	public boolean hasWorkspace(OrganizationId organization, WorkspaceId workspace) {
+		requireCurrent(organization);
 		OrganizationView view = this.organizations.get(organization);
 		return view != null && view.workspaces.contains(workspace);
 	}
@@ -94,6 +157,7 @@ public class PermissionView {
 		if (!organization.apply(projected)) {
 			reload(projected.organizationId());
 		}
+		organization.callBackReached();
 	}
 
 	public long version(OrganizationId organization) {
@@ -101,14 +165,23 @@ public class PermissionView {
 		return (view != null) ? view.version() : 0;
 	}
 
-	/** The member's current state, if they are a member. */
+	/**
+	 * The member's current state, if they are a member. For an organization set aside,
+	 * someone it does not list is still not a member (existence is not leaked), and
+	 * anyone it lists gets {@link OrganizationViewStale}.
+	 */
 	public Optional<MemberState> member(OrganizationId organization, UserId user) {
 		OrganizationView view = this.organizations.get(organization);
-		return (view != null) ? view.member(user) : Optional.empty();
+		Optional<MemberState> member = (view != null) ? view.member(user) : Optional.empty();
+		if (member.isPresent()) {
+			requireCurrent(organization);
+		}
+		return member;
 	}
 
 	/** Every member's current state, for who-can questions. */
 	public Map<UserId, MemberState> members(OrganizationId organization) {
+		requireCurrent(organization);
 		OrganizationView view = this.organizations.get(organization);
 		return (view != null) ? view.members() : Map.of();
 	}
@@ -118,6 +191,7 @@ public class PermissionView {
 	 * organization.
 	 */
 	public Optional<Answer> decide(OrganizationId organization, UserId user, Action action, WorkspaceId workspace) {
+		requireCurrent(organization);
 		OrganizationView view = this.organizations.get(organization);
 		if (view == null) {
 			return Optional.empty();
@@ -128,29 +202,33 @@ public class PermissionView {
 	}
 
 	/**
-	 * Waits until the organization's view has reached the version, or the time is up.
-	 * @return whether it was reached
+	 * Calls {@code reached} once, when the organization's view has reached the version:
+	 * at once on this thread if it has, otherwise on the thread that applies that
+	 * version. Only for an organization the view holds (a caller who is a member of it
+	 * proves it does): any caller may name any organization id, and one that never
+	 * appears must leave nothing behind, so for any other this registers nothing and
+	 * never calls back.
+	 * @return what forgets {@code reached} if the wait ends otherwise (it times out)
 	 */
-	public boolean awaitVersion(OrganizationId organization, long version, Duration wait) throws InterruptedException {
-		long deadline = System.nanoTime() + wait.toNanos();
-		if (version <= 0) {
-			return true;
-		}
-		// Any caller may name any organization id: waiting for one the view does not hold
-		// must not add it, or ids that never appear would pile up in memory.
+	public Runnable whenReached(OrganizationId organization, long version, Runnable reached) {
 		OrganizationView view = this.organizations.get(organization);
-		if (view == null) {
-			synchronized (this.newOrganizations) {
-				while ((view = this.organizations.get(organization)) == null) {
-					long left = deadline - System.nanoTime();
-					if (left <= 0) {
-						return false;
-					}
-					this.newOrganizations.wait(Math.max(1, left / 1_000_000));
-				}
-			}
+		if (view != null && this.setAside.contains(organization)) {
+			// The version will not come while it is set aside: asking again answers now.
+			reached.run();
+			return () -> {
+			};
 		}
-		return view.awaitVersion(version, deadline - System.nanoTime());
+		if (view == null) {
+			return () -> {
+			};
+		}
+		return view.whenReached(version, reached);
+	}
+
+	/** How many callbacks wait for a version of the organization. */
+	int waitingFor(OrganizationId organization) {
+		OrganizationView view = this.organizations.get(organization);
+		return (view != null) ? view.waiting() : 0;
 	}
 
 	/** How many organizations the view holds. */
@@ -163,19 +241,11 @@ public class PermissionView {
 		if (existing != null) {
 			return existing;
 		}
-		OrganizationView view = this.organizations.computeIfAbsent(organization, (id) -> new OrganizationView());
-		synchronized (this.newOrganizations) {
-			this.newOrganizations.notifyAll();
-		}
-		return view;
+		return this.organizations.computeIfAbsent(organization, (id) -> new OrganizationView());
 	}
 
 	private void reload(OrganizationId organization) {
-		long version = this.jdbc.sql("SELECT version FROM qs_organizations WHERE organization_id = ?")
-			.param(organization.value())
-			.query(Long.class)
-			.optional()
-			.orElse(0L);
+		long version = this.timelines.versionOf(organization);
 		Map<OrganizationId, Map<UserId, MemberState>> members = new HashMap<>();
 		loadMembers(organization, members);
 		view(organization).replace(version, members.getOrDefault(organization, Map.of()),
@@ -214,12 +284,17 @@ public class PermissionView {
 	public record Answer(AccessDecision decision, long version) {
 	}
 
-	/** One organization's members; writers and version waiters synchronize on it. */
+	/**
+	 * One organization's members; writers synchronize on it, and so does the list of
+	 * callbacks waiting for a version.
+	 */
 	private static final class OrganizationView {
 
 		private final Map<UserId, MemberState> members = new ConcurrentHashMap<>();
 
 		private final Set<WorkspaceId> workspaces = ConcurrentHashMap.newKeySet();
+
+		private final List<Waiter> waiters = new ArrayList<>();
 
 		private volatile long version;
 
@@ -250,7 +325,6 @@ public class PermissionView {
 				this.workspaces.add(created.workspaceId());
 			}
 			this.version = projected.version();
-			notifyAll();
 			return true;
 		}
 
@@ -264,19 +338,79 @@ public class PermissionView {
 			this.workspaces.clear();
 			this.workspaces.addAll(newWorkspaces);
 			this.version = newVersion;
-			notifyAll();
 		}
 
-		synchronized boolean awaitVersion(long wanted, long nanos) throws InterruptedException {
-			long deadline = System.nanoTime() + nanos;
-			while (this.version < wanted) {
-				long left = deadline - System.nanoTime();
-				if (left <= 0) {
-					return false;
+		Runnable whenReached(long wanted, Runnable reached) {
+			Waiter waiter = new Waiter(wanted, reached);
+			synchronized (this) {
+				if (this.version < wanted) {
+					this.waiters.add(waiter);
+					return () -> forget(waiter);
 				}
-				wait(Math.max(1, left / 1_000_000));
 			}
-			return true;
+			reached.run();
+			return () -> {
+			};
+		}
+
+		private synchronized void forget(Waiter waiter) {
+			this.waiters.remove(waiter);
+		}
+
+		synchronized int waiting() {
+			return this.waiters.size();
+		}
+
+		/**
+		 * Calls back those waiting for a version the view has now reached, outside the
+		 * lock: a callback is the web layer's, and the view must not wait on it.
+		 */
+		void callBackReached() {
+			callBack((waiter) -> waiter.version <= this.version);
+		}
+
+		/** Calls back, outside the lock, every waiter the predicate picks. */
+		void callBack(Predicate<Waiter> due) {
+			List<Waiter> picked = new ArrayList<>(0);
+			synchronized (this) {
+				if (this.waiters.isEmpty()) {
+					return;
+				}
+				for (Iterator<Waiter> waiting = this.waiters.iterator(); waiting.hasNext();) {
+					Waiter waiter = waiting.next();
+					if (due.test(waiter)) {
+						picked.add(waiter);
+						waiting.remove();
+					}
+				}
+			}
+			for (Waiter waiter : picked) {
+				try {
+					waiter.reached.run();
+				}
+				catch (RuntimeException ex) {
+					// Whatever a waiting request does, the view carries on following
+					// events.
+					logger.warn("A callback waiting for version {} failed", waiter.version, ex);
+				}
+			}
+		}
+
+	}
+
+	/**
+	 * A callback waiting for an organization to reach a version; equal only to itself, so
+	 * that forgetting one request's wait never forgets another's.
+	 */
+	private static final class Waiter {
+
+		private final long version;
+
+		private final Runnable reached;
+
+		Waiter(long version, Runnable reached) {
+			this.version = version;
+			this.reached = reached;
 		}
 
 	}

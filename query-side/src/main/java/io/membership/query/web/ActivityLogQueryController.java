@@ -15,11 +15,11 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.membership.events.access.Role;
 import io.membership.events.ids.OrganizationId;
-import io.membership.query.projection.MembershipProjection;
 import io.membership.query.read.ActivityLogReads;
 import io.membership.query.read.ActivityLogReads.ActivityEntry;
 import io.membership.query.read.ActivityLogReads.ActivityFilter;
 import io.membership.query.read.ReadSnapshot;
+import io.membership.query.read.Timelines;
 
 /**
  * The activity log: one entry per event, newest first, paged by an opaque cursor that
@@ -40,12 +40,12 @@ class ActivityLogQueryController {
 
 	private final ActivityLogReads log;
 
-	private final MembershipProjection projection;
+	private final Timelines timelines;
 
-	ActivityLogQueryController(ReadSnapshot snapshot, ActivityLogReads log, MembershipProjection projection) {
+	ActivityLogQueryController(ReadSnapshot snapshot, ActivityLogReads log, Timelines timelines) {
 		this.snapshot = snapshot;
 		this.log = log;
-		this.projection = projection;
+		this.timelines = timelines;
 	}
 
 	@GetMapping
@@ -65,7 +65,7 @@ class ActivityLogQueryController {
 				QueryParameters.optionalUser("subject", subject), QueryParameters.eventTypes(type), from, to);
 		int size = QueryParameters.integer("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT);
 		ActivityLogAnswer answer = this.snapshot.read(() -> {
-			long version = this.projection.versionOf(organization);
+			long version = this.timelines.versionOf(organization);
 			List<ActivityEntry> entries = this.log.entries(organization, filter, size + 1);
 			if (entries.size() <= size) {
 				return new ActivityLogAnswer(entries, null, version);

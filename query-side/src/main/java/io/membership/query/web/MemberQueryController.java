@@ -18,14 +18,13 @@ import io.membership.events.access.Role;
 import io.membership.events.ids.OrganizationId;
 import io.membership.events.ids.UserId;
 import io.membership.events.ids.WorkspaceId;
-import io.membership.events.state.MemberState;
-import io.membership.query.projection.MembershipProjection;
 import io.membership.query.read.MemberReads;
 import io.membership.query.read.MemberReads.MemberFilter;
 import io.membership.query.read.MemberReads.MemberRecord;
 import io.membership.query.read.MemberReads.RoleChange;
 import io.membership.query.read.ReadSnapshot;
 import io.membership.query.read.WorkspaceReads;
+import io.membership.query.read.Timelines;
 
 /**
  * The members of an organization: Label Studio's paged list, one member now or as they
@@ -46,14 +45,13 @@ class MemberQueryController {
 
 	private final WorkspaceReads workspaces;
 
-	private final MembershipProjection projection;
+	private final Timelines timelines;
 
-	MemberQueryController(ReadSnapshot snapshot, MemberReads members, WorkspaceReads workspaces,
-			MembershipProjection projection) {
+	MemberQueryController(ReadSnapshot snapshot, MemberReads members, WorkspaceReads workspaces, Timelines timelines) {
 		this.snapshot = snapshot;
 		this.members = members;
 		this.workspaces = workspaces;
-		this.projection = projection;
+		this.timelines = timelines;
 	}
 
 	@GetMapping
@@ -73,7 +71,7 @@ class MemberQueryController {
 			if (filtered != null && this.workspaces.one(organization, filtered).isEmpty()) {
 				throw QueryProblems.workspaceNotFound(filtered);
 			}
-			long version = this.projection.versionOf(organization);
+			long version = this.timelines.versionOf(organization);
 			long count = this.members.count(organization, filter);
 			long offset = (long) (number - 1) * size;
 			List<MemberRecord> results = this.members.page(organization, filter, offset, size);
@@ -92,20 +90,22 @@ class MemberQueryController {
 	ResponseEntity<MemberAnswer> member(@PathVariable String organizationId, @PathVariable String userId,
 			@RequestParam(name = "as_of", required = false) String asOf, QueryContext context) {
 		OrganizationId organization = QueryParameters.organization(organizationId);
-		MemberState caller = context.memberOf(organization);
+		context.memberOf(organization, (caller) -> {
+			if (!QueryParameters.user(userId).equals(caller.userId()) && !QueryAnswers.isAdministrator(caller)
+					&& caller.role() != Role.MANAGER) {
+				throw QueryProblems
+					.forbidden("Only a Manager, an Administrator, the Owner or the member may read this.");
+			}
+		});
 		UserId subject = QueryParameters.user(userId);
-		if (!subject.equals(context.caller()) && !QueryAnswers.isAdministrator(caller)
-				&& caller.role() != Role.MANAGER) {
-			throw QueryProblems.forbidden("Only a Manager, an Administrator, the Owner or the member may read this.");
-		}
 		Instant instant = QueryParameters.instant("as_of", asOf);
 		MemberAnswer answer = this.snapshot.read(() -> {
 			if (instant == null) {
-				long version = this.projection.versionOf(organization);
+				long version = this.timelines.versionOf(organization);
 				return MemberAnswer.of(this.members.current(organization, subject)
 					.orElseThrow(() -> QueryProblems.memberNotFound(subject)), version);
 			}
-			long version = this.projection.versionAt(organization, instant);
+			long version = this.timelines.versionAt(organization, instant);
 			return MemberAnswer.of(this.members.asOf(organization, subject, instant)
 				.orElseThrow(() -> QueryProblems.memberNotFound(subject)), version);
 		});
@@ -116,16 +116,18 @@ class MemberQueryController {
 	ResponseEntity<RoleHistoryAnswer> roleHistory(@PathVariable String organizationId, @PathVariable String userId,
 			QueryContext context) {
 		OrganizationId organization = QueryParameters.organization(organizationId);
-		MemberState caller = context.memberOf(organization);
+		context.memberOf(organization, (caller) -> {
+			if (!QueryParameters.user(userId).equals(caller.userId()) && !QueryAnswers.isAdministrator(caller)) {
+				throw QueryProblems
+					.forbidden("Only an Administrator, the Owner or the member may read a role history.");
+			}
+		});
 		UserId subject = QueryParameters.user(userId);
-		if (!subject.equals(context.caller()) && !QueryAnswers.isAdministrator(caller)) {
-			throw QueryProblems.forbidden("Only an Administrator, the Owner or the member may read a role history.");
-		}
 		RoleHistoryAnswer answer = this.snapshot.read(() -> {
 			if (!this.members.isMember(organization, subject)) {
 				throw QueryProblems.memberNotFound(subject);
 			}
-			return new RoleHistoryAnswer(subject.value(), this.projection.versionOf(organization),
+			return new RoleHistoryAnswer(subject.value(), this.timelines.versionOf(organization),
 					this.members.roleHistory(organization, subject));
 		});
 		return QueryAnswers.versioned(answer, answer.version());

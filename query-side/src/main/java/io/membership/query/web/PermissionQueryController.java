@@ -27,8 +27,8 @@ import io.membership.events.ids.OrganizationId;
 import io.membership.events.ids.UserId;
 import io.membership.events.ids.WorkspaceId;
 import io.membership.events.state.MemberState;
-import io.membership.query.projection.MembershipProjection;
 import io.membership.query.view.PermissionView;
+import io.membership.query.read.Timelines;
 
 /**
  * Who may do what: the check, a member's effective permissions, who-can, and the matrix.
@@ -41,11 +41,11 @@ class PermissionQueryController {
 
 	private final PermissionView view;
 
-	private final MembershipProjection projection;
+	private final Timelines timelines;
 
-	PermissionQueryController(PermissionView view, MembershipProjection projection) {
+	PermissionQueryController(PermissionView view, Timelines timelines) {
 		this.view = view;
-		this.projection = projection;
+		this.timelines = timelines;
 	}
 
 	@GetMapping("/permissions/check")
@@ -55,16 +55,8 @@ class PermissionQueryController {
 			@RequestParam(name = "workspace_id", required = false) String workspaceId,
 			@RequestParam(name = "as_of", required = false) String asOf, QueryContext context) {
 		OrganizationId organization = QueryParameters.organization(organizationId);
-		MemberState caller = context.memberOf(organization);
-		UserId subject = (userId != null) ? QueryParameters.user(userId) : context.caller();
-		if (subject.equals(context.caller())) {
-			if (!caller.role().isActive()) {
-				throw QueryProblems.forbidden("Only active members may check their own permissions.");
-			}
-		}
-		else if (!isAdministrator(caller)) {
-			throw QueryProblems.forbidden("Only an Administrator or the Owner may check another member.");
-		}
+		context.memberOf(organization, (caller) -> mayCheck(caller, checkedUser(context, userId)));
+		UserId subject = checkedUser(context, userId);
 		Action checked = QueryParameters.action(action);
 		WorkspaceId workspace = existingWorkspace(organization, workspaceId);
 		Instant instant = QueryParameters.instant("as_of", asOf);
@@ -73,8 +65,8 @@ class PermissionQueryController {
 				.orElseThrow(() -> QueryProblems.memberNotFound(subject));
 			return QueryAnswers.versioned(CheckAnswer.of(answer.decision(), answer.version()), answer.version());
 		}
-		long version = this.projection.versionAt(organization, instant);
-		Optional<MemberState> then = this.projection.stateAt(organization, subject, instant);
+		long version = this.timelines.versionAt(organization, instant);
+		Optional<MemberState> then = this.timelines.stateAt(organization, subject, instant);
 		CheckAnswer answer = then
 			.map((state) -> CheckAnswer
 				.of(PermissionMatrix.decide(state.role(), state.workspaces(), checked, workspace), version))
@@ -86,11 +78,12 @@ class PermissionQueryController {
 	ResponseEntity<PermissionsAnswer> permissions(@PathVariable String organizationId, @PathVariable String userId,
 			@RequestParam(name = "as_of", required = false) String asOf, QueryContext context) {
 		OrganizationId organization = QueryParameters.organization(organizationId);
-		MemberState caller = context.memberOf(organization);
+		context.memberOf(organization, (caller) -> {
+			if (!QueryParameters.user(userId).equals(caller.userId()) && !isAdministrator(caller)) {
+				throw QueryProblems.forbidden("Only an Administrator, the Owner or the member may read these.");
+			}
+		});
 		UserId subject = QueryParameters.user(userId);
-		if (!subject.equals(context.caller()) && !isAdministrator(caller)) {
-			throw QueryProblems.forbidden("Only an Administrator, the Owner or the member may read these.");
-		}
 		Instant instant = QueryParameters.instant("as_of", asOf);
 		MemberState state;
 		long version;
@@ -99,8 +92,8 @@ class PermissionQueryController {
 			state = this.view.member(organization, subject).orElseThrow(() -> QueryProblems.memberNotFound(subject));
 		}
 		else {
-			version = this.projection.versionAt(organization, instant);
-			state = this.projection.stateAt(organization, subject, instant)
+			version = this.timelines.versionAt(organization, instant);
+			state = this.timelines.stateAt(organization, subject, instant)
 				.orElseThrow(() -> QueryProblems.memberNotFound(subject));
 		}
 		List<Grant> grants = new ArrayList<>();
@@ -147,6 +140,26 @@ class PermissionQueryController {
 		}).toList();
 		long version = this.view.version(organization);
 		return QueryAnswers.versioned(new MatrixAnswer(Arrays.asList(Role.values()), rows, version), version);
+	}
+
+	/** The member a check is about: {@code user_id}, or the caller. */
+	private static UserId checkedUser(QueryContext context, String userId) {
+		return (userId != null) ? QueryParameters.user(userId) : context.caller();
+	}
+
+	/**
+	 * An active member checks their own permissions; an Administrator or the Owner
+	 * anyone's.
+	 */
+	private static void mayCheck(MemberState caller, UserId subject) {
+		if (subject.equals(caller.userId())) {
+			if (!caller.role().isActive()) {
+				throw QueryProblems.forbidden("Only active members may check their own permissions.");
+			}
+		}
+		else if (!isAdministrator(caller)) {
+			throw QueryProblems.forbidden("Only an Administrator or the Owner may check another member.");
+		}
 	}
 
 	/**

@@ -1,7 +1,7 @@
 package io.membership.query.web;
 
-import java.time.Duration;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import io.membership.events.access.Role;
 import io.membership.events.ids.OrganizationId;
@@ -13,61 +13,66 @@ import io.membership.query.view.PermissionView;
  * The authenticated caller of a query and the consistency it asked for: the token's
  * {@code sub}, its scopes, and {@code min_version}, the version the caller needs the view
  * to have reached (for instance the one its last command answered with).
+ *
+ * @param mayWait false once the request has waited for {@code min_version}
  */
-public record QueryContext(UserId caller, Set<String> scopes, Long minVersion, PermissionView view, Duration maxWait) {
+public record QueryContext(UserId caller, Set<String> scopes, Long minVersion, PermissionView view,
+		MinVersionWaits waits, boolean mayWait) {
 
 	public static final String AUDIT_SCOPE = "membership:audit";
 
 	/**
-	 * Waits for {@code min_version} if one was asked for, then returns the caller's
-	 * current membership. A caller who is not a member gets the same 404 as for an
-	 * unknown organization.
+	 * The caller's current membership. A caller who is not a member gets the same 404 as
+	 * for an unknown organization; with {@code min_version}, see
+	 * {@link #memberOf(OrganizationId, Consumer)}.
 	 */
 	public MemberState memberOf(OrganizationId organization) {
-		awaitMinVersion(organization);
-		return this.view.member(organization, this.caller).orElseThrow(QueryProblems::organizationNotFound);
+		return memberOf(organization, (member) -> {
+		});
 	}
 
-	/** Like {@link #memberOf}, and the caller's role must be one of these. */
-	public MemberState memberWithRole(OrganizationId organization, Role... allowed) {
-		MemberState member = memberOf(organization);
-		for (Role role : allowed) {
-			if (member.role() == role) {
-				return member;
-			}
+	/**
+	 * Like {@link #memberOf(OrganizationId)}, and {@code mayRead} refuses (throws the
+	 * 403) a member who may not read this query.
+	 *
+	 * <p>
+	 * Who may read is decided on the view as it stands now, before any wait for
+	 * {@code min_version}: a caller who may not read is answered at once, whatever
+	 * version they name, so waiting costs the service nothing for them and tells a
+	 * non-member neither that the organization exists nor its version. A caller the view
+	 * does not know as a member yet (they joined a moment ago) therefore gets the 404
+	 * too, and asks again. A caller who may read then waits ({@link MinVersionWaits},
+	 * without a request thread), and the query runs again once the view has reached the
+	 * version: membership and {@code mayRead} are then decided on the view at that
+	 * version.
+	 */
+	public MemberState memberOf(OrganizationId organization, Consumer<MemberState> mayRead) {
+		boolean caughtUp = this.minVersion == null || this.view.version(organization) >= this.minVersion;
+		MemberState member = this.view.member(organization, this.caller)
+			.orElseThrow(QueryProblems::organizationNotFound);
+		mayRead.accept(member);
+		if (!caughtUp) {
+			throw this.waits.waitFor(this, organization);
 		}
-		throw QueryProblems.forbidden(member.role().label() + " may not read this.");
+		return member;
+	}
+
+	/**
+	 * Like {@link #memberOf(OrganizationId)}, and the caller's role must be one of these.
+	 */
+	public MemberState memberWithRole(OrganizationId organization, Role... allowed) {
+		return memberOf(organization, (member) -> {
+			for (Role role : allowed) {
+				if (member.role() == role) {
+					return;
+				}
+			}
+			throw QueryProblems.forbidden(member.role().label() + " may not read this.");
+		});
 	}
 
 	public boolean hasScope(String scope) {
 		return this.scopes.contains(scope);
-	}
-
-	public void awaitMinVersion(OrganizationId organization) {
-		if (this.minVersion == null) {
-			return;
-		}
-		try {
-			if (!this.view.awaitVersion(organization, this.minVersion, this.maxWait)) {
-				throw notYet(organization);
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw notYet(organization);
-		}
-	}
-
-	/**
-	 * 503 with the version reached, for a member only: a caller who is not one (yet, as
-	 * far as the view knows) gets the 404 of an unknown organization, which also times
-	 * out, rather than learning that the organization exists and its version.
-	 */
-	private RuntimeException notYet(OrganizationId organization) {
-		if (this.view.member(organization, this.caller).isEmpty()) {
-			return QueryProblems.organizationNotFound();
-		}
-		return QueryProblems.notYet(this.minVersion, this.view.version(organization));
 	}
 
 }

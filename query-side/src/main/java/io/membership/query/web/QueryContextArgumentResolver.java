@@ -1,6 +1,5 @@
 package io.membership.query.web;
 
-import java.time.Duration;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -11,6 +10,7 @@ import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.bind.support.WebDataBinderFactory;
 import org.springframework.web.context.request.NativeWebRequest;
+import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.method.support.ModelAndViewContainer;
 
@@ -24,11 +24,11 @@ class QueryContextArgumentResolver implements HandlerMethodArgumentResolver {
 
 	private final PermissionView view;
 
-	private final Duration maxWait;
+	private final MinVersionWaits waits;
 
-	QueryContextArgumentResolver(PermissionView view, Duration maxWait) {
+	QueryContextArgumentResolver(PermissionView view, MinVersionWaits waits) {
 		this.view = view;
-		this.maxWait = maxWait;
+		this.waits = waits;
 	}
 
 	@Override
@@ -49,8 +49,10 @@ class QueryContextArgumentResolver implements HandlerMethodArgumentResolver {
 			.filter((authority) -> authority != null && authority.startsWith(SCOPE_PREFIX))
 			.map((authority) -> authority.substring(SCOPE_PREFIX.length()))
 			.collect(Collectors.toUnmodifiableSet());
+		boolean waited = request.getAttribute(MinVersionWaits.WAITED_ATTRIBUTE,
+				RequestAttributes.SCOPE_REQUEST) != null;
 		return new QueryContext(UserId.valueOf(authentication.getName()), scopes,
-				minVersion(request.getParameter("min_version")), this.view, this.maxWait);
+				minVersion(request.getParameter("min_version")), this.view, this.waits, !waited);
 	}
 
 	private static Long minVersion(String raw) {

@@ -48,6 +48,18 @@ final class QueryProblems {
 		return problem;
 	}
 
+	/**
+	 * A caller who already waits with as many requests as they may: one of them is
+	 * answered within the configured wait, and frees its place.
+	 */
+	static ErrorResponseException tooManyWaiting(int limit) {
+		ErrorResponseException problem = problem(HttpStatus.TOO_MANY_REQUESTS, "too_many_waiting",
+				"Too many requests waiting for a version.", "At most " + limit
+						+ " requests of one caller wait for min_version at a time. Retry once one of them is answered.");
+		problem.getHeaders().set("Retry-After", "1");
+		return problem;
+	}
+
 	static ErrorResponseException problem(HttpStatus status, String code, String title, String detail) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
 		problem.setType(URI.create("urn:membership:problem:" + code));

@@ -13,11 +13,11 @@ import org.springframework.web.bind.annotation.RestController;
 import io.membership.events.ids.OrganizationId;
 import io.membership.events.ids.WorkspaceId;
 import io.membership.events.state.MemberState;
-import io.membership.query.projection.MembershipProjection;
 import io.membership.query.read.ReadSnapshot;
 import io.membership.query.read.WorkspaceReads;
 import io.membership.query.read.WorkspaceReads.WorkspaceMember;
 import io.membership.query.read.WorkspaceReads.WorkspaceRecord;
+import io.membership.query.read.Timelines;
 
 /**
  * An organization's workspaces and their members, for every member. Managers,
@@ -33,12 +33,12 @@ class WorkspaceQueryController {
 
 	private final WorkspaceReads workspaces;
 
-	private final MembershipProjection projection;
+	private final Timelines timelines;
 
-	WorkspaceQueryController(ReadSnapshot snapshot, WorkspaceReads workspaces, MembershipProjection projection) {
+	WorkspaceQueryController(ReadSnapshot snapshot, WorkspaceReads workspaces, Timelines timelines) {
 		this.snapshot = snapshot;
 		this.workspaces = workspaces;
-		this.projection = projection;
+		this.timelines = timelines;
 	}
 
 	@GetMapping
@@ -51,7 +51,7 @@ class WorkspaceQueryController {
 				.stream()
 				.filter((workspace) -> visible.test(workspace.workspaceId()))
 				.toList();
-			return new WorkspacesAnswer(all, this.projection.versionOf(organization));
+			return new WorkspacesAnswer(all, this.timelines.versionOf(organization));
 		});
 		return QueryAnswers.versioned(answer, answer.version());
 	}
@@ -68,7 +68,7 @@ class WorkspaceQueryController {
 				throw QueryProblems.workspaceNotFound(workspace);
 			}
 			return new WorkspaceMembersAnswer(workspace, this.workspaces.members(organization, workspace),
-					this.projection.versionOf(organization));
+					this.timelines.versionOf(organization));
 		});
 		return QueryAnswers.versioned(answer, answer.version());
 	}
@@ -78,7 +78,7 @@ class WorkspaceQueryController {
 	 * snapshot as the workspaces (the in-memory view may be a moment behind the tables).
 	 */
 	private Predicate<WorkspaceId> visibleTo(OrganizationId organization, MemberState caller) {
-		MemberState now = this.projection.latestState(organization, caller.userId()).orElse(caller);
+		MemberState now = this.timelines.latestState(organization, caller.userId()).orElse(caller);
 		return switch (now.role()) {
 			case OWNER, ADMINISTRATOR, MANAGER -> (workspace) -> true;
 			case REVIEWER, ANNOTATOR -> now.workspaces()::contains;

@@ -1,82 +1,135 @@
 package io.membership.query.view;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
 import io.membership.events.OrganizationCreated;
+import io.membership.events.WorkspaceCreated;
 import io.membership.events.ids.InviteLinkId;
 import io.membership.events.ids.OrganizationId;
 import io.membership.events.ids.UserId;
+import io.membership.events.ids.WorkspaceId;
 import io.membership.query.projection.ProjectedEvent;
 
 /**
- * Waiting for {@code min_version}: a caller may wait for an organization the view has not
- * seen yet (it was created a moment ago), and any authenticated caller may name any
- * organization id, so a wait must not leave anything behind for an id that never appears.
+ * Waiting for {@code min_version} without a thread: a callback runs once, when the
+ * organization's view reaches the version, on the thread that applied it; a wait that
+ * ends otherwise is forgotten; and any authenticated caller may name any organization id,
+ * so a wait must not leave anything behind for an id the view does not hold.
  */
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class PermissionViewWaitingTest {
 
-	private final PermissionView view = new PermissionView(null);
+	private static final UserId OWNER = UserId.of(1);
+
+	private final PermissionView view = new PermissionView(null, null);
 
 	private final OrganizationId organization = OrganizationId.generate();
 
-	private static ProjectedEvent created(OrganizationId organization) {
-		UserId owner = UserId.of(1);
-		return new ProjectedEvent(new OrganizationCreated(organization, "Acme", owner, "owner@acme.test",
-				new InviteLinkId("lnk_1"), owner, Instant.now(), "correlation-1"), 1, "evt-1");
+	private ProjectedEvent created() {
+		return new ProjectedEvent(new OrganizationCreated(this.organization, "Acme", OWNER, "owner@acme.test",
+				new InviteLinkId("lnk_1"), OWNER, Instant.now(), "correlation-1"), 1, "evt-1");
 	}
 
-	private CompletableFuture<Boolean> awaitInBackground(long version, Duration wait) {
-		return CompletableFuture.supplyAsync(() -> {
-			try {
-				return this.view.awaitVersion(this.organization, version, wait);
-			}
-			catch (InterruptedException ex) {
-				throw new CompletionException(ex);
-			}
-		});
+	private ProjectedEvent workspace(long version) {
+		return new ProjectedEvent(new WorkspaceCreated(this.organization, new WorkspaceId("ws_" + version), "Images",
+				OWNER, Instant.now(), "correlation-" + version), version, "evt-" + version);
 	}
 
 	@Test
-	void waiting_for_an_organization_that_never_appears_keeps_nothing_of_it() throws Exception {
-		boolean reached = this.view.awaitVersion(this.organization, 1, Duration.ofMillis(50));
+	void a_version_already_reached_calls_back_at_once_on_the_calling_thread() {
+		this.view.accept(created());
+		List<Thread> calledOn = new ArrayList<>();
 
-		assertThat(reached).isFalse();
+		this.view.whenReached(this.organization, 1, () -> calledOn.add(Thread.currentThread()));
+
+		assertThat(calledOn).containsExactly(Thread.currentThread());
+		assertThat(this.view.waitingFor(this.organization)).isZero();
+	}
+
+	@Test
+	void a_callback_runs_once_when_the_version_is_applied_and_not_before() {
+		this.view.accept(created());
+		AtomicInteger calls = new AtomicInteger();
+		this.view.whenReached(this.organization, 3, calls::incrementAndGet);
+
+		this.view.accept(workspace(2));
+		assertThat(calls).hasValue(0);
+		this.view.accept(workspace(3));
+		this.view.accept(workspace(4));
+
+		assertThat(calls).hasValue(1);
+		assertThat(this.view.waitingFor(this.organization)).isZero();
+	}
+
+	@Test
+	void setting_an_organization_aside_calls_back_its_waits_so_they_hear_view_stale_at_once() {
+		this.view.accept(created());
+		AtomicInteger waiting = new AtomicInteger();
+		this.view.whenReached(this.organization, 5, waiting::incrementAndGet);
+
+		this.view.setAside(this.organization);
+		AtomicInteger later = new AtomicInteger();
+		this.view.whenReached(this.organization, 6, later::incrementAndGet);
+
+		assertThat(waiting).hasValue(1);
+		assertThat(later).hasValue(1);
+		assertThat(this.view.waitingFor(this.organization)).isZero();
+		assertThatThrownBy(() -> this.view.member(this.organization, OWNER)).isInstanceOf(OrganizationViewStale.class);
+	}
+
+	@Test
+	void a_forgotten_wait_is_never_called_back_and_leaves_the_others() {
+		this.view.accept(created());
+		AtomicInteger forgotten = new AtomicInteger();
+		AtomicInteger kept = new AtomicInteger();
+		Runnable same = forgotten::incrementAndGet;
+		this.view.whenReached(this.organization, 2, same).run();
+		this.view.whenReached(this.organization, 2, kept::incrementAndGet);
+		Runnable twice = this.view.whenReached(this.organization, 2, same);
+		assertThat(this.view.waitingFor(this.organization)).isEqualTo(2);
+
+		twice.run();
+		this.view.accept(workspace(2));
+
+		assertThat(forgotten).hasValue(0);
+		assertThat(kept).hasValue(1);
+		assertThat(this.view.waitingFor(this.organization)).isZero();
+	}
+
+	@Test
+	void waiting_for_an_organization_the_view_does_not_hold_keeps_nothing_of_it() {
+		AtomicInteger calls = new AtomicInteger();
+
+		this.view.whenReached(this.organization, 1, calls::incrementAndGet).run();
+
 		assertThat(this.view.organizationCount()).isZero();
+		assertThat(calls).hasValue(0);
 	}
 
 	@Test
-	void a_wait_for_an_organization_not_seen_yet_ends_when_its_first_event_arrives() throws Exception {
-		CompletableFuture<Boolean> waiting = awaitInBackground(1, Duration.ofSeconds(20));
-		Thread.sleep(100);
+	void a_failing_callback_does_not_stop_the_view_or_the_other_callbacks() {
+		this.view.accept(created());
+		AtomicInteger calls = new AtomicInteger();
+		this.view.whenReached(this.organization, 2, () -> {
+			throw new IllegalStateException("the request is gone");
+		});
+		this.view.whenReached(this.organization, 2, calls::incrementAndGet);
 
-		this.view.accept(created(this.organization));
+		this.view.accept(workspace(2));
+		this.view.accept(workspace(3));
 
-		assertThat(waiting.get(10, TimeUnit.SECONDS)).isTrue();
-	}
-
-	@Test
-	void a_wait_for_a_later_version_of_a_new_organization_times_out_at_the_version_reached() throws Exception {
-		CompletableFuture<Boolean> waiting = awaitInBackground(2, Duration.ofMillis(300));
-		this.view.accept(created(this.organization));
-
-		assertThat(waiting.get(10, TimeUnit.SECONDS)).isFalse();
-		assertThat(this.view.version(this.organization)).isEqualTo(1);
-	}
-
-	@Test
-	void version_zero_is_reached_at_once_even_for_an_unknown_organization() throws Exception {
-		assertThat(this.view.awaitVersion(this.organization, 0, Duration.ofSeconds(20))).isTrue();
+		assertThat(calls).hasValue(1);
+		assertThat(this.view.version(this.organization)).isEqualTo(3);
 	}
 
 }

@@ -1,0 +1,178 @@
+package io.membership.infra.limits;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import io.membership.events.Limits;
+import io.membership.infra.kafka.KafkaBootstrapServers;
+import io.membership.infra.kafka.MembershipTopics;
+import io.membership.infra.support.ApiClient;
+import io.membership.infra.support.ApiClient.Answer;
+import io.membership.infra.support.PostgresServiceTest;
+import io.membership.infra.support.TestOrganization;
+import io.membership.infra.support.TopicReader;
+
+/**
+ * Every value the API accepts at its limits flows all the way through and back out
+ * unchanged: the longest name, title, e-mails (in a body and in the token's claim),
+ * reason and correlation id, written in every Unicode plane, right-to-left scripts,
+ * combining marks and emoji (and TAB, LF and CR in the reason), are stored, published on
+ * the topic, projected, answered by the queries, and exported for auditors, character for
+ * character. An accepted value the query side could not store once froze it for every
+ * organization.
+ */
+@PostgresServiceTest
+class AcceptedValuesRoundTripTest {
+
+	/**
+	 * Latin with an accent, Hebrew and Arabic (right to left), Devanagari, a combining
+	 * mark, CJK, and one character of each supplementary plane in use: emoji (1), CJK
+	 * Extension B (2), Extension G (3), a variation selector (14), private use (15, 16).
+	 */
+	static final String ALPHABET = "Aé שלום مرحبا नमस्ते e\u0301 漢字 😀 \uD841\uDF0E \uD880\uDC00 \uDB40\uDD00"
+			+ " \uDB80\uDC00 \uDBC0\uDC00 ";
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	KafkaBootstrapServers bootstrapServers;
+
+	/**
+	 * {@code units} UTF-16 code units of the alphabet, starting and ending with a letter
+	 * (names are stripped of surrounding white space).
+	 */
+	static String filled(String alphabet, int units) {
+		StringBuilder text = new StringBuilder("A");
+		int[] codePoints = alphabet.codePoints().toArray();
+		for (int i = 0; text.length() < units - 1; i++) {
+			int codePoint = codePoints[i % codePoints.length];
+			if (text.length() + Character.charCount(codePoint) <= units - 1) {
+				text.appendCodePoint(codePoint);
+			}
+			else {
+				text.append('x');
+			}
+		}
+		return text.append('Z').toString();
+	}
+
+	/** A syntactically valid address of exactly {@link Limits#EMAIL} characters. */
+	static String longestEmail(char letter) {
+		String local = String.valueOf(letter).repeat(64);
+		String domain = "d".repeat(63) + "." + "e".repeat(63) + "." + "f".repeat(Limits.EMAIL - 64 - 1 - 128 - 5)
+				+ ".test";
+		String email = local + "@" + domain;
+		assertThat(email).hasSize(Limits.EMAIL);
+		return email;
+	}
+
+	@Test
+	void the_longest_values_in_every_script_come_back_unchanged_from_every_view_the_topic_and_the_export() {
+		String name = filled(ALPHABET, Limits.NAME);
+		String title = filled(ALPHABET, Limits.TITLE);
+		String reason = filled(ALPHABET + "\t\n\r", Limits.REASON);
+		String ownerEmail = longestEmail('o');
+		String memberEmail = longestEmail('m');
+		String correlationId = "c0rr.:/+=-".repeat(13).substring(0, Limits.CORRELATION_ID);
+		assertThat(List.of(name, title, reason)).allSatisfy((text) -> assertThat(
+				text.codePoints().filter((codePoint) -> Character.isSupplementaryCodePoint(codePoint)).count())
+			.isGreaterThan(5));
+
+		long ownerId = TestOrganization.newUserId();
+		ApiClient owner = ApiClient.as(this.port, ownerId, ownerEmail).withHeader("X-Correlation-Id", correlationId);
+		Answer created = owner.post("/api/organizations", json(Map.of("name", name)));
+		assertThat(created.status()).as(created.toString()).isEqualTo(201);
+		assertThat(created.json().get("name").asString()).isEqualTo(name);
+		String organization = created.json().get("organization_id").asString();
+		String path = "/api/organizations/" + organization;
+
+		Answer workspace = owner.post(path + "/workspaces", json(Map.of("title", title)));
+		assertThat(workspace.status()).as(workspace.toString()).isEqualTo(201);
+		String token = owner.post(path + "/invitations", json(Map.of("email", memberEmail, "role", "AN")))
+			.json()
+			.get("token")
+			.asString();
+		long memberId = TestOrganization.newUserId();
+		Answer joined = ApiClient.as(this.port, memberId)
+			.post("/api/invitations/" + token + "/accept", json(Map.of("user_id", memberId, "email", memberEmail)));
+		assertThat(joined.status()).as(joined.toString()).isEqualTo(200);
+		Answer changed = owner.post(path + "/memberships/" + memberId + "/role",
+				json(Map.of("role", "RE", "reason", reason)));
+		assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
+		long version = changed.json().get("version").asLong();
+		TestOrganization.awaitMember(owner, path, version);
+
+		JsonNode members = ok(owner.get(path + "/memberships?min_version=" + version));
+		assertThat(emailOf(members, ownerId)).isEqualTo(ownerEmail);
+		assertThat(emailOf(members, memberId)).isEqualTo(memberEmail);
+		JsonNode history = ok(owner.get(path + "/memberships/" + memberId + "/role-history")).path("history");
+		JsonNode lastChange = history.get(history.size() - 1);
+		assertThat(lastChange.get("reason").asString()).isEqualTo(reason);
+		assertThat(lastChange.get("correlation_id").asString()).isEqualTo(correlationId);
+		assertThat(ok(owner.get(path + "/workspaces")).findValuesAsString("title")).containsExactly(title);
+		JsonNode log = ok(owner.get(path + "/activity-log")).path("entries");
+		JsonNode creation = log.get(log.size() - 1);
+		assertThat(creation.get("type").asString()).isEqualTo("OrganizationCreated");
+		assertThat(creation.path("details").get("name").asString()).isEqualTo(name);
+		assertThat(creation.path("details").get("owner_email").asString()).isEqualTo(ownerEmail);
+		assertThat(creation.get("summary").asString()).contains(name);
+
+		Answer export = owner.get(path + "/audit/events");
+		assertThat(export.status()).as(export.toString()).isEqualTo(200);
+		List<JsonNode> exported = new ArrayList<>();
+		for (String line : export.text().split("\n")) {
+			if (!line.isBlank()) {
+				exported.add(JSON.readTree(line));
+			}
+		}
+		assertThat(exported).hasSize((int) version);
+		assertThat(exported.get(0).path("payload").get("name").asString()).isEqualTo(name);
+		assertThat(exported.get(0).path("payload").get("owner_email").asString()).isEqualTo(ownerEmail);
+		assertThat(exported.get((int) version - 1).path("payload").get("reason").asString()).isEqualTo(reason);
+
+		List<ConsumerRecord<String, byte[]>> records = TopicReader.read(this.bootstrapServers.value(),
+				MembershipTopics.EVENTS, organization, (read) -> read.size() >= version, Duration.ofSeconds(30));
+		assertThat(records).hasSize((int) version);
+		JsonNode published = JSON.readTree(new String(records.get(0).value(), StandardCharsets.UTF_8));
+		assertThat(published.get("name").asString()).isEqualTo(name);
+		assertThat(published.get("owner_email").asString()).isEqualTo(ownerEmail);
+		JsonNode publishedChange = JSON
+			.readTree(new String(records.get((int) version - 1).value(), StandardCharsets.UTF_8));
+		assertThat(publishedChange.get("reason").asString()).isEqualTo(reason);
+		assertThat(publishedChange.get("correlation_id").asString()).isEqualTo(correlationId);
+	}
+
+	private static String json(Map<String, Object> body) {
+		return JSON.writeValueAsString(body);
+	}
+
+	private static JsonNode ok(Answer answer) {
+		assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+		return answer.json();
+	}
+
+	private static String emailOf(JsonNode members, long userId) {
+		for (JsonNode member : members.path("results")) {
+			if (member.get("user_id").asLong() == userId) {
+				return member.get("email").asString();
+			}
+		}
+		throw new AssertionError("No member " + userId + " in " + members);
+	}
+
+}

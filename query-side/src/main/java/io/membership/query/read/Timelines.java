@@ -1,0 +1,89 @@
+package io.membership.query.read;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.core.type.TypeReference;
+
+import io.membership.events.access.Role;
+import io.membership.events.ids.OrganizationId;
+import io.membership.events.ids.UserId;
+import io.membership.events.ids.WorkspaceId;
+import io.membership.events.json.MembershipJson;
+import io.membership.events.state.MemberState;
+
+/**
+ * The versions the projections reflect and every member's timeline: what a query needs to
+ * answer now or as of any instant, and what the projection itself needs to know before it
+ * applies the next event. The one place that reads {@code qs_member_timeline} and an
+ * organization's version.
+ */
+@Repository
+public class Timelines {
+
+	private final JdbcClient jdbc;
+
+	public Timelines(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	/**
+	 * The version this organization's views reflect, or 0 if none of its events arrived.
+	 */
+	public long versionOf(OrganizationId organization) {
+		return this.jdbc.sql("SELECT version FROM qs_organizations WHERE organization_id = ?")
+			.param(organization.value())
+			.query(Long.class)
+			.optional()
+			.orElse(0L);
+	}
+
+	/**
+	 * The organization's version as it stood at an instant: its last event at or before
+	 * it.
+	 */
+	public long versionAt(OrganizationId organization, Instant instant) {
+		return this.jdbc
+			.sql("SELECT COALESCE(MAX(version), 0) FROM qs_activity_log WHERE organization_id = ? AND occurred_at <= ?")
+			.params(organization.value(), Timestamps.utc(instant))
+			.query(Long.class)
+			.single();
+	}
+
+	/** A member's latest state on the timeline, which is their current one. */
+	public Optional<MemberState> latestState(OrganizationId organization, UserId user) {
+		return stateAt(organization, user, null);
+	}
+
+	/**
+	 * A member's state as it stood at an instant (or now, for null): the last timeline
+	 * row at or before it. Empty if they were not a member then.
+	 */
+	public Optional<MemberState> stateAt(OrganizationId organization, UserId user, Instant instant) {
+		String upTo = (instant != null) ? " AND occurred_at <= ?" : "";
+		List<Object> params = new ArrayList<>(List.of(organization.value(), user.value()));
+		if (instant != null) {
+			params.add(Timestamps.utc(instant));
+		}
+		return this.jdbc
+			.sql("SELECT role, workspaces FROM qs_member_timeline WHERE organization_id = ? AND user_id = ?" + upTo
+					+ " ORDER BY version DESC LIMIT 1")
+			.params(params)
+			.query((row, number) -> new MemberState(user, Role.fromCode(row.getString(1)).orElseThrow(),
+					workspaces(row.getString(2))))
+			.optional();
+	}
+
+	/** A timeline row's workspaces, stored as a JSON array of ids. */
+	public static Set<WorkspaceId> workspaces(String json) {
+		return new TreeSet<>(MembershipJson.mapper().readValue(json, new TypeReference<Set<WorkspaceId>>() {
+		}));
+	}
+
+}
