@@ -10,11 +10,14 @@ import jakarta.validation.constraints.Size;
 
 import io.membership.events.Limits;
 import io.membership.events.access.Role;
+import io.membership.events.text.FreeText;
 
 /**
  * The bodies of API.md's command requests, in snake_case on the wire. A role arrives as
  * its two-letter code; an unknown code fails to parse and answers 400. Lengths come from
- * {@link Limits}, which the query side's columns are held to.
+ * {@link Limits}, which the query side's columns are held to. Every string obeys the text
+ * rules when it is read (the web layer's JSON mapper); a {@link FreeText} reason may also
+ * hold tabs and line breaks.
  */
 final class CommandRequests {
 
@@ -34,10 +37,10 @@ final class CommandRequests {
 	record SetMemberRole(@NotNull @Positive Long userId, @NotNull Role role) {
 	}
 
-	record ChangeRole(@NotNull Role role, @Size(max = Limits.REASON) String reason) {
+	record ChangeRole(@NotNull Role role, @FreeText @Size(max = Limits.REASON) String reason) {
 	}
 
-	record Deactivate(@Size(max = Limits.REASON) String reason) {
+	record Deactivate(@FreeText @Size(max = Limits.REASON) String reason) {
 	}
 
 	record TransferOwnership(@NotNull @Positive Long userId) {

@@ -13,6 +13,15 @@ public record InvitationId(@JsonValue String value) {
 		OpaqueIds.requireValid(value, "invitation id");
 	}
 
+	/**
+	 * Whether {@code value} has the shape of an invitation id this service generates
+	 * ({@code inv_} and 32 lower-case hex digits): what a client sends in a path or a
+	 * query parameter is refused unless it has.
+	 */
+	public static boolean isWellFormed(String value) {
+		return OpaqueIds.isWellFormed("inv", value);
+	}
+
 	public static InvitationId generate() {
 		return new InvitationId(OpaqueIds.generate("inv"));
 	}

@@ -13,6 +13,15 @@ public record OrganizationId(@JsonValue String value) {
 		OpaqueIds.requireValid(value, "organization id");
 	}
 
+	/**
+	 * Whether {@code value} has the shape of an organization id this service generates
+	 * ({@code org_} and 32 lower-case hex digits): what a client sends in a path or a
+	 * query parameter is refused unless it has.
+	 */
+	public static boolean isWellFormed(String value) {
+		return OpaqueIds.isWellFormed("org", value);
+	}
+
 	public static OrganizationId generate() {
 		return new OrganizationId(OpaqueIds.generate("org"));
 	}

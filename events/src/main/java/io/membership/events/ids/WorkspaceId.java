@@ -16,6 +16,15 @@ public record WorkspaceId(@JsonValue String value) implements Comparable<Workspa
 		OpaqueIds.requireValid(value, "workspace id");
 	}
 
+	/**
+	 * Whether {@code value} has the shape of a workspace id this service generates
+	 * ({@code ws_} and 32 lower-case hex digits): what a client sends in a path or a
+	 * query parameter is refused unless it has.
+	 */
+	public static boolean isWellFormed(String value) {
+		return OpaqueIds.isWellFormed("ws", value);
+	}
+
 	public static WorkspaceId generate() {
 		return new WorkspaceId(OpaqueIds.generate("ws"));
 	}

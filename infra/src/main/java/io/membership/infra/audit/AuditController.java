@@ -76,9 +76,19 @@ class AuditController {
 		return Map.of("checkpoints", all);
 	}
 
+	/**
+	 * Taking a checkpoint writes (a signature, a Kafka record), so it is for the
+	 * organization's Administrators and Owner only: the {@code membership:audit} scope
+	 * reads, whoever its token's {@code sub} is.
+	 */
 	@PostMapping(path = "/organizations/{organizationId}/audit/checkpoints",
 			produces = MediaType.APPLICATION_JSON_VALUE)
 	AuditCheckpoints.Checkpoint takeCheckpoint(@PathVariable String organizationId, Authentication caller) {
+		if (hasAuditScope(caller)) {
+			throw problem(HttpStatus.FORBIDDEN, "audit_scope_read_only",
+					"The membership:audit scope is read-only: it may not take checkpoints. The organization's "
+							+ "Administrators and Owner may, with a token of their own.");
+		}
 		requireAuditor(organizationId, caller);
 		return this.checkpoints.checkpoint(organizationId).orElseThrow(this::unknownOrganization);
 	}

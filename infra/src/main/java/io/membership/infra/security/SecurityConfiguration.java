@@ -7,6 +7,8 @@ import java.util.List;
 
 import javax.crypto.spec.SecretKeySpec;
 
+import jakarta.validation.Validator;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -18,7 +20,6 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
-import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
@@ -38,7 +39,8 @@ import io.membership.infra.web.Problems;
 /**
  * Every endpoint but health and the API documents needs a bearer token. The acting user
  * is always the token's {@code sub}, which must be a positive integer (a Label Studio
- * user id), and every token must expire.
+ * user id), every token must expire, and an {@code email} claim, which the service
+ * stores, must be an address a request body could carry ({@link EmailClaimValidator}).
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfiguration {
@@ -98,7 +100,7 @@ public class SecurityConfiguration {
 	}
 
 	@Bean
-	JwtDecoder jwtDecoder(JwtSettings settings) {
+	JwtDecoder jwtDecoder(JwtSettings settings, Validator validator) {
 		NimbusJwtDecoder decoder;
 		List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
 		if (JwtSettings.hasText(settings.jwkSetUri())) {
@@ -126,20 +128,21 @@ public class SecurityConfiguration {
 		}
 		validators.add(SecurityConfiguration::requireExpiry);
 		validators.add(SecurityConfiguration::requireUserIdSubject);
+		validators.add(new EmailClaimValidator(validator));
 		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
 		return decoder;
 	}
 
 	private static OAuth2TokenValidatorResult requireExpiry(Jwt jwt) {
-		return (jwt.getExpiresAt() != null) ? OAuth2TokenValidatorResult.success() : OAuth2TokenValidatorResult
-			.failure(new OAuth2Error("invalid_token", "The token has no exp claim", null));
+		return (jwt.getExpiresAt() != null) ? OAuth2TokenValidatorResult.success()
+				: OAuth2TokenValidatorResult.failure(new TokenRuleError("The token has no exp claim."));
 	}
 
 	private static OAuth2TokenValidatorResult requireUserIdSubject(Jwt jwt) {
 		String subject = jwt.getSubject();
 		boolean positiveInteger = subject != null && subject.matches("[1-9][0-9]{0,17}");
 		return positiveInteger ? OAuth2TokenValidatorResult.success() : OAuth2TokenValidatorResult
-			.failure(new OAuth2Error("invalid_token", "The token's sub must be a positive integer user id", null));
+			.failure(new TokenRuleError("The token's sub must be a positive integer user id."));
 	}
 
 }

@@ -37,6 +37,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code TRACE} request, which Tomcat refuses with 405), which the container forwards to
  * {@code /error}.</li>
  * </ul>
+ * {@code /error} asked for directly (it is open, so that forwarded errors of anonymous
+ * requests can be answered) is 404, as for any path that serves nothing.
  */
 @Configuration(proxyBeanMethods = false)
 class ContainerErrors {
@@ -106,8 +108,11 @@ class ContainerErrors {
 		@RequestMapping("/error")
 		ResponseEntity<Map<String, Object>> error(HttpServletRequest request) {
 			Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-			HttpStatusCode status = (code instanceof Integer value && value >= 400) ? HttpStatusCode.valueOf(value)
-					: HttpStatus.INTERNAL_SERVER_ERROR;
+			// Asked for directly, not forwarded by the container: there is no such
+			// resource to serve.
+			HttpStatusCode status = (code == null) ? HttpStatus.NOT_FOUND
+					: (code instanceof Integer value && value >= 400) ? HttpStatusCode.valueOf(value)
+							: HttpStatus.INTERNAL_SERVER_ERROR;
 			return ResponseEntity.status(status)
 				.contentType(MediaType.APPLICATION_PROBLEM_JSON)
 				.body(problemFor(status));

@@ -3,7 +3,6 @@ package io.membership.infra.web;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
@@ -19,17 +18,18 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.validation.FieldError;
 import org.springframework.web.ErrorResponse;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
-import tools.jackson.databind.exc.MismatchedInputException;
-import tools.jackson.databind.exc.UnrecognizedPropertyException;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 import io.membership.command.organization.CommandRefusedException;
 import io.membership.command.organization.Refusal;
+import io.membership.infra.web.TextRulesStringDeserializer.InvalidTextException;
 import io.membership.query.view.OrganizationViewStale;
 
 /**
@@ -121,10 +121,14 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 							+ "they are rebuilt, so nothing is answered from them. Retry later."));
 	}
 
+	/**
+	 * A value a command or an id refused on its way in. Its message may come from a
+	 * library, so it is not passed on.
+	 */
 	@ExceptionHandler(IllegalArgumentException.class)
 	ResponseEntity<ProblemDetail> invalidValue(IllegalArgumentException invalid) {
-		return answer(
-				Problems.problem(HttpStatus.BAD_REQUEST, "invalid_request", "Invalid request", invalid.getMessage()));
+		return answer(Problems.problem(HttpStatus.BAD_REQUEST, "invalid_request", "Invalid request",
+				"The request has a value the service does not take."));
 	}
 
 	@ExceptionHandler(Exception.class)
@@ -175,13 +179,44 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 	@Override
 	protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException unreadable,
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-		boolean tooLarge = causedBy(unreadable, RequestBodyLimitFilter.BodyTooLargeException.class);
-		ProblemDetail problem = tooLarge
-				? Problems.problem(HttpStatus.BAD_REQUEST, "body_too_large", "Request body too large",
-						unreadable.getMostSpecificCause().getMessage())
-				: Problems.problem(HttpStatus.BAD_REQUEST, "malformed_body", "Malformed request body",
-						readableCause(unreadable));
+		RequestBodyLimitFilter.BodyTooLargeException tooLarge = causeOf(unreadable,
+				RequestBodyLimitFilter.BodyTooLargeException.class);
+		InvalidTextException invalidText = causeOf(unreadable, InvalidTextException.class);
+		ProblemDetail problem;
+		if (tooLarge != null) {
+			problem = Problems.problem(HttpStatus.BAD_REQUEST, "body_too_large", "Request body too large",
+					tooLarge.getMessage());
+		}
+		else if (invalidText != null) {
+			problem = Problems.problem(HttpStatus.BAD_REQUEST, "invalid_text", "Invalid text",
+					invalidText.violation().describe(RequestBodyProblems.fieldOf(invalidText)));
+		}
+		else {
+			problem = Problems.problem(HttpStatus.BAD_REQUEST, "malformed_body", "Malformed request body",
+					RequestBodyProblems.detail(unreadable));
+		}
 		return new ResponseEntity<>(problem, headers, HttpStatus.BAD_REQUEST);
+	}
+
+	/**
+	 * Every 415 says the one content-type rule, whether Spring's mapping refused the type
+	 * or {@link RequestDoor} did.
+	 */
+	@Override
+	protected ResponseEntity<Object> handleHttpMediaTypeNotSupported(HttpMediaTypeNotSupportedException unsupported,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		ProblemDetail problem = Problems.problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+				"Unsupported Media Type", RequestDoor.JSON_ONLY);
+		return new ResponseEntity<>(problem, headers, HttpStatus.UNSUPPORTED_MEDIA_TYPE);
+	}
+
+	/** A path no endpoint serves, in words that do not speak of static resources. */
+	@Override
+	protected ResponseEntity<Object> handleNoResourceFoundException(NoResourceFoundException missing,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		ProblemDetail problem = Problems.problem(HttpStatus.NOT_FOUND, "not_found", "Not Found",
+				"No endpoint answers " + missing.getHttpMethod() + " at this path.");
+		return new ResponseEntity<>(problem, headers, HttpStatus.NOT_FOUND);
 	}
 
 	/**
@@ -209,45 +244,17 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 		return ResponseEntity.status(problem.getStatus()).body(problem);
 	}
 
-	private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+	private static <T extends Throwable> T causeOf(Throwable failure, Class<T> type) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
 			if (type.isInstance(cause)) {
-				return true;
+				return type.cast(cause);
 			}
 		}
-		return false;
+		return null;
 	}
 
 	private static String snakeCase(FieldError error) {
 		return error.getField().replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT);
-	}
-
-	/**
-	 * Jackson's first line names what was wrong (an unknown role code, an unknown field,
-	 * a wrong type) without internals; anything else gets a generic sentence.
-	 */
-	private static String readableCause(HttpMessageNotReadableException unreadable) {
-		Throwable cause = unreadable.getMostSpecificCause();
-		if (cause instanceof IllegalArgumentException) {
-			return cause.getMessage();
-		}
-		if (cause instanceof UnrecognizedPropertyException unknown) {
-			return "Unknown field '" + unknown.getPropertyName() + "'.";
-		}
-		if (cause instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
-			String field = mismatch.getPath()
-				.stream()
-				.map((step) -> (step.getPropertyName() != null) ? step.getPropertyName() : "[" + step.getIndex() + "]")
-				.collect(Collectors.joining("."));
-			return "Field '" + field + "' has the wrong type.";
-		}
-		String message = (cause != null) ? cause.getMessage() : null;
-		if (message == null || unreadable.getCause() == null) {
-			return "The request body is missing or is not valid JSON.";
-		}
-		String firstLine = message.lines().findFirst().orElse(message);
-		int location = firstLine.indexOf(" at [Source");
-		return (location > 0) ? firstLine.substring(0, location) : firstLine;
 	}
 
 }

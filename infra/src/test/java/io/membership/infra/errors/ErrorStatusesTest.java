@@ -4,6 +4,7 @@ import static io.membership.infra.support.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Base64;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -115,11 +116,13 @@ class ErrorStatusesTest {
 		this.org.assertNothingStored();
 	}
 
-	@Test
-	void a_user_id_in_the_path_that_is_not_a_number_is_a_bad_request() {
-		Answer answer = this.org.owner().post(this.org.path() + "/memberships/abc/role", "{\"role\":\"AN\"}");
+	@ParameterizedTest(name = "user id {0}")
+	@ValueSource(strings = { "abc", "1.5", "+7", "007", "%D9%A1", "99999999999999999999" })
+	void a_user_id_in_the_path_that_is_not_a_number_is_a_bad_request(String userId) {
+		Answer answer = this.org.owner()
+			.post(this.org.path() + "/memberships/" + userId + "/role", "{\"role\":\"AN\"}");
 
-		assertProblem(answer, 400, "invalid_parameter");
+		assertProblem(answer, 400, "invalid_user_id");
 		this.org.assertNothingStored();
 	}
 
@@ -197,6 +200,43 @@ class ErrorStatusesTest {
 
 		assertProblem(answer, 403, "owner_protected");
 		this.org.assertNothingStored();
+	}
+
+	@Test
+	void the_audit_scope_is_read_only_and_may_not_take_checkpoints() {
+		ApiClient auditor = ApiClient.anonymous(this.port)
+			.withToken(ApiClient.token(Long.toString(TestOrganization.newUserId()), "membership:audit",
+					Instant.now().plusSeconds(600), ApiClient.TEST_SECRET));
+
+		Answer answer = auditor.post(this.org.path() + "/audit/checkpoints", null);
+
+		JsonNode problem = assertProblem(answer, 403, "audit_scope_read_only");
+		assertThat(problem.path("detail").asString()).contains("membership:audit", "read-only");
+		assertThat(auditor.get(this.org.path() + "/audit/checkpoints").json().path("checkpoints")).isEmpty();
+		Answer byOwner = this.org.owner().post(this.org.path() + "/audit/checkpoints", null);
+		for (int attempt = 0; byOwner.status() == 404 && attempt < 100; attempt++) {
+			// The Owner's right is read from the query side's view, which follows within
+			// moments.
+			sleep(100);
+			byOwner = this.org.owner().post(this.org.path() + "/audit/checkpoints", null);
+		}
+		assertThat(byOwner.status()).as(byOwner.toString()).isEqualTo(200);
+	}
+
+	@Test
+	void the_audit_scope_does_not_lend_an_owner_the_right_to_take_checkpoints_either() {
+		ApiClient ownerAsAuditor = ApiClient.anonymous(this.port)
+			.withToken(ApiClient.token(Long.toString(this.org.ownerId()), "membership:audit",
+					Instant.now().plusSeconds(600), ApiClient.TEST_SECRET));
+
+		assertProblem(ownerAsAuditor.post(this.org.path() + "/audit/checkpoints", null), 403, "audit_scope_read_only");
+	}
+
+	@Test
+	void asking_for_the_error_page_without_a_token_is_not_found() {
+		Answer answer = ApiClient.anonymous(this.port).get("/error");
+
+		assertProblem(answer, 404, "not_found");
 	}
 
 	// 404: unknown organization, member, workspace or invitation.
@@ -394,6 +434,16 @@ class ErrorStatusesTest {
 
 		this.org.recorded(answer);
 		assertThat(answer.json().get("role").asString()).isEqualTo("RE");
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 	}
 
 }

@@ -18,9 +18,11 @@ import io.membership.infra.faults.RequestFuzzer.Outcome;
 /**
  * Case 6: thousands of generated requests, each invalid in at least one way, over every
  * endpoint of the service as {@code java -jar} runs it. Every answer must be a 4xx with
- * problem details (a HEAD answer has no body) and nothing may be stored. The seed is
- * logged; {@code -Dmembership.fuzz.seed=...} replays a run,
- * {@code -Dmembership.fuzz.requests=...} changes its length.
+ * problem details (a HEAD answer has no body) and nothing may be stored. Each run draws a
+ * new seed, which is logged and named in every failure;
+ * {@code -Dmembership.fuzz.seed=...} replays a run,
+ * {@code -Dmembership.fuzz.requests=...} changes its length. A seed that fails here joins
+ * the fixed seeds of the default build ({@link FuzzedRequestsTest}).
  */
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class FuzzFaultIT {

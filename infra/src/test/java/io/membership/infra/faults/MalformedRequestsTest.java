@@ -98,6 +98,19 @@ class MalformedRequestsTest {
 	}
 
 	@Test
+	void a_body_without_a_content_type_is_a_415_problem() {
+		TestOrganization org = TestOrganization.create(this.port);
+		long member = org.join("AN").userId();
+		for (String command : List.of("/memberships/" + member + "/deactivate", "/workspaces")) {
+			Response answer = RawHttp.send(this.port, "POST", bytes(org.path() + command),
+					List.of(bearer(org.ownerId())), bytes("{\"title\":\"Never created\"}"));
+			assertThat(answer.status()).as(command).isEqualTo(415);
+			assertThat(answer.code()).isEqualTo("unsupported_media_type");
+		}
+		org.assertNothingStored();
+	}
+
+	@Test
 	void a_trace_request_is_a_405_problem() {
 		Response answer = RawHttp.send(this.port, "TRACE", bytes("/api/organizations"), List.of(), null);
 		assertThat(answer.status()).isEqualTo(405);

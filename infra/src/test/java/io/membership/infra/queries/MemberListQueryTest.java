@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
+import io.membership.events.ids.WorkspaceId;
 import io.membership.infra.support.ApiClient;
 import io.membership.infra.support.ApiClient.Answer;
 import io.membership.infra.support.PostgresServiceTest;
@@ -254,7 +255,8 @@ class MemberListQueryTest {
 
 	@Test
 	void an_unknown_workspace_in_the_filter_is_not_found() {
-		assertProblem(read(this.organization, this.manager.client(), "/memberships?workspace=ws_unknown"), 404,
+		assertProblem(
+				read(this.organization, this.manager.client(), "/memberships?workspace=" + WorkspaceId.generate()), 404,
 				"workspace_not_found");
 	}
 

@@ -14,6 +14,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
 import io.membership.events.ids.OrganizationId;
+import io.membership.events.ids.WorkspaceId;
 import io.membership.infra.support.ApiClient;
 import io.membership.infra.support.ApiClient.Answer;
 import io.membership.infra.support.PostgresServiceTest;
@@ -66,12 +67,11 @@ class QueryAccessTest {
 
 	@Test
 	void a_check_in_a_workspace_the_organization_does_not_have_is_not_found() {
-		assertProblem(read(this.organization, this.admin.client(),
-				"/permissions/check?user_id=" + this.anna.userId() + "&action=workspace_read&workspace_id=ws_missing"),
-				404, "workspace_not_found");
+		assertProblem(read(this.organization, this.admin.client(), "/permissions/check?user_id=" + this.anna.userId()
+				+ "&action=workspace_read&workspace_id=" + WorkspaceId.generate()), 404, "workspace_not_found");
 		assertProblem(
 				read(this.organization, this.admin.client(),
-						"/permissions/subjects?action=workspace_read&workspace_id=ws_missing"),
+						"/permissions/subjects?action=workspace_read&workspace_id=" + WorkspaceId.generate()),
 				404, "workspace_not_found");
 	}
 

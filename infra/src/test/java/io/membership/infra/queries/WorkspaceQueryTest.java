@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
+import io.membership.events.ids.WorkspaceId;
 import io.membership.infra.support.PostgresServiceTest;
 import io.membership.infra.support.TestOrganization;
 import io.membership.infra.support.TestOrganization.Member;
@@ -131,8 +132,8 @@ class WorkspaceQueryTest {
 
 	@Test
 	void an_unknown_workspace_is_not_found() {
-		assertProblem(read(this.organization, this.manager.client(), "/workspaces/ws_unknown/memberships"), 404,
-				"workspace_not_found");
+		assertProblem(read(this.organization, this.manager.client(),
+				"/workspaces/" + WorkspaceId.generate() + "/memberships"), 404, "workspace_not_found");
 	}
 
 	@Test

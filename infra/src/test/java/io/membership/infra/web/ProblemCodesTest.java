@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import io.membership.events.ids.OrganizationId;
 import io.membership.infra.support.ApiClient;
 import io.membership.infra.support.ApiClient.Answer;
 import io.membership.infra.support.PostgresServiceTest;
@@ -47,7 +48,7 @@ class ProblemCodesTest {
 	@Test
 	void a_user_id_that_is_not_positive_answers_400_with_its_own_code_and_its_type() {
 		Answer answer = ApiClient.as(this.port, 1)
-			.post("/api/organizations/org_unknown/memberships/0/deactivate", null);
+			.post("/api/organizations/" + OrganizationId.generate() + "/memberships/0/deactivate", null);
 
 		assertProblem(answer, 400, "invalid_user_id");
 	}
@@ -56,7 +57,7 @@ class ProblemCodesTest {
 	void a_malformed_if_match_answers_400_with_its_own_code_and_its_type() {
 		Answer answer = ApiClient.as(this.port, 1)
 			.withHeader("If-Match", "yesterday")
-			.post("/api/organizations/org_unknown/invite-link/reset", null);
+			.post("/api/organizations/" + OrganizationId.generate() + "/invite-link/reset", null);
 
 		assertProblem(answer, 400, "invalid_if_match");
 	}

@@ -39,16 +39,18 @@ final class QueryParameters {
 		}
 	}
 
+	/**
+	 * A workspace id to filter by, or null when absent. One this service cannot have
+	 * issued is 400 {@code invalid_workspace_id}, never a lookup.
+	 */
 	static WorkspaceId workspace(String raw) {
 		if (raw == null || raw.isBlank()) {
 			return null;
 		}
-		try {
-			return new WorkspaceId(raw);
+		if (!WorkspaceId.isWellFormed(raw)) {
+			throw QueryProblems.invalid("invalid_workspace_id", "The workspace id is not one this service issues.");
 		}
-		catch (IllegalArgumentException ex) {
-			throw QueryProblems.invalid("invalid_workspace_id", ex.getMessage());
-		}
+		return new WorkspaceId(raw);
 	}
 
 	static Action action(String raw) {
@@ -150,14 +152,19 @@ final class QueryParameters {
 		if (raw == null || raw.isBlank()) {
 			return defaultValue;
 		}
-		try {
-			int value = Integer.parseInt(raw.strip());
-			if (value >= min && value <= max) {
-				return value;
+		String digits = raw.strip();
+		// ASCII digits only: Integer.parseInt would also take a sign and other scripts'
+		// digits.
+		if (digits.matches("[0-9]{1,10}")) {
+			try {
+				int value = Integer.parseInt(digits);
+				if (value >= min && value <= max) {
+					return value;
+				}
 			}
-		}
-		catch (NumberFormatException ex) {
-			// answered below
+			catch (NumberFormatException ex) {
+				// answered below
+			}
 		}
 		throw QueryProblems.invalid("invalid_" + name, name + " must be an integer from " + min + " to " + max + ".");
 	}
