@@ -110,9 +110,10 @@ class ProjectionReplayTest {
 		assertThat(applied).as("this test's organizations' events were applied")
 			.isGreaterThanOrEqualTo(this.organizations.stream().mapToLong(BusyOrganization::version).sum());
 		assertThat(rebuilt.snapshot(this.organizationIds, ProjectionTables.TABLES)).isEqualTo(this.live);
-		assertThat(rebuilt.jdbc().sql("SELECT COUNT(*) FROM qs_projection_gaps").query(Long.class).single())
-			.as("no organization on the topic has a gap")
-			.isZero();
+		assertThat(rebuilt.jdbc()
+			.sql("SELECT organization_id, expected_version, received_version, event_id FROM qs_projection_gaps")
+			.query()
+			.listOfRows()).as("no organization on the topic has a gap").isEmpty();
 
 		List<String> changed = new ArrayList<>();
 		rebuilt.inTransaction(() -> {
