@@ -12,6 +12,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -35,6 +37,8 @@ import io.membership.query.read.Timelines;
 @PostgresServiceTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ProjectionReplayTest {
+
+	private static final Logger logger = LoggerFactory.getLogger(ProjectionReplayTest.class);
 
 	private static final int ORGANIZATIONS = 3;
 
@@ -110,10 +114,19 @@ class ProjectionReplayTest {
 		assertThat(applied).as("this test's organizations' events were applied")
 			.isGreaterThanOrEqualTo(this.organizations.stream().mapToLong(BusyOrganization::version).sum());
 		assertThat(rebuilt.snapshot(this.organizationIds, ProjectionTables.TABLES)).isEqualTo(this.live);
-		assertThat(rebuilt.jdbc()
+		List<Map<String, Object>> gaps = rebuilt.jdbc()
 			.sql("SELECT organization_id, expected_version, received_version, event_id FROM qs_projection_gaps")
 			.query()
-			.listOfRows()).as("no organization on the topic has a gap").isEmpty();
+			.listOfRows();
+		assertThat(gaps).as("none of this test's organizations has a gap")
+			.noneMatch((gap) -> this.organizationIds.contains(gap.get("organization_id")));
+		if (!gaps.isEmpty()) {
+			// Other tests write to the shared topic while this one reads it; a gap of
+			// theirs
+			// is reported here (and checked by their own tests) rather than failing this
+			// one.
+			logger.warn("Gaps of other tests' organizations in the replayed topic: {}", gaps);
+		}
 
 		List<String> changed = new ArrayList<>();
 		rebuilt.inTransaction(() -> {
