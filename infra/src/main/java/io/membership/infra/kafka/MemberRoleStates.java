@@ -42,7 +42,8 @@ class MemberRoleStates {
 	 */
 	List<MemberRoleState> apply(MembershipEvent event, long version) {
 		OrganizationId organization = event.organizationId();
-		List<MemberRoleState> changed = MemberStates.next(event, (user) -> current(organization, user).state())
+		List<MemberRoleState> changed = MemberStates
+			.next(event, (user) -> current(organization, user).state(), (project) -> java.util.List.of())
 			.stream()
 			.map((state) -> new MemberRoleState(organization, state.userId(), state.role(), state.workspaces(),
 					version))

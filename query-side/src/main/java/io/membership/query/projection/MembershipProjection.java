@@ -25,15 +25,21 @@ import tools.jackson.databind.json.JsonMapper;
 import io.membership.events.InvitationRevoked;
 import io.membership.events.InviteLinkReset;
 import io.membership.events.MemberActivated;
+import io.membership.events.MemberAddedToProject;
 import io.membership.events.MemberAssignedToWorkspace;
 import io.membership.events.MemberDeactivated;
 import io.membership.events.MemberJoined;
+import io.membership.events.MemberRemovedFromProject;
 import io.membership.events.MemberRemovedFromWorkspace;
 import io.membership.events.MemberRoleChanged;
 import io.membership.events.MembershipEvent;
 import io.membership.events.MembershipEventVisitor;
 import io.membership.events.OrganizationCreated;
 import io.membership.events.OwnershipTransferred;
+import io.membership.events.ProjectRegistered;
+import io.membership.events.ProjectRemoved;
+import io.membership.events.ProjectRoleChanged;
+import io.membership.events.ProjectUpdated;
 import io.membership.events.UserInvited;
 import io.membership.events.WorkspaceCreated;
 import io.membership.events.access.Role;
@@ -246,9 +252,10 @@ public class MembershipProjection {
 	private void recordTimelineAndHistory(ProjectedEvent projected, OffsetDateTime at, Batch batch) {
 		MembershipEvent event = projected.event();
 		OrganizationId organization = event.organizationId();
-		List<MemberState> changed = MemberStates
-			.next(event, (user) -> latestState(organization, user, batch).orElseThrow(() -> new IllegalStateException(
-					"Member " + user + " of " + organization + " has no state before version " + projected.version())));
+		List<MemberState> changed = MemberStates.next(event,
+				(user) -> latestState(organization, user, batch).orElseThrow(() -> new IllegalStateException("Member "
+						+ user + " of " + organization + " has no state before version " + projected.version())),
+				(project) -> List.of());
 		for (MemberState state : changed) {
 			Optional<MemberState> before = latestState(organization, state.userId(), batch);
 			batch.add(
@@ -391,6 +398,36 @@ public class MembershipProjection {
 		@Override
 		public Void on(MemberAssignedToWorkspace assigned) {
 			insertAssignment(this.organization, assigned.userId(), assigned.workspaceId(), this.at);
+			return null;
+		}
+
+		@Override
+		public Void on(ProjectRegistered registered) {
+			return null;
+		}
+
+		@Override
+		public Void on(ProjectUpdated updated) {
+			return null;
+		}
+
+		@Override
+		public Void on(ProjectRemoved removed) {
+			return null;
+		}
+
+		@Override
+		public Void on(MemberAddedToProject added) {
+			return null;
+		}
+
+		@Override
+		public Void on(ProjectRoleChanged changed) {
+			return null;
+		}
+
+		@Override
+		public Void on(MemberRemovedFromProject removed) {
 			return null;
 		}
 

@@ -318,7 +318,8 @@ public class PermissionView {
 			if (projected.version() != this.version + 1) {
 				return false;
 			}
-			for (MemberState state : MemberStates.next(projected.event(), this.members::get)) {
+			for (MemberState state : MemberStates.next(projected.event(), this.members::get,
+					(project) -> MemberStates.membersOf(project, this.members.values()))) {
 				this.members.put(state.userId(), state);
 			}
 			if (projected.event() instanceof WorkspaceCreated created) {
