@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 import io.membership.events.ids.OrganizationId;
+import io.membership.events.ids.ProjectId;
 import io.membership.events.ids.UserId;
 import io.membership.events.ids.WorkspaceId;
 
@@ -15,7 +16,8 @@ import io.membership.events.ids.WorkspaceId;
  */
 public sealed interface MembershipEvent permits OrganizationCreated, UserInvited, InvitationRevoked, InviteLinkReset,
 		MemberJoined, MemberActivated, MemberRoleChanged, MemberDeactivated, OwnershipTransferred, WorkspaceCreated,
-		MemberAssignedToWorkspace, MemberRemovedFromWorkspace {
+		MemberAssignedToWorkspace, MemberRemovedFromWorkspace, ProjectRegistered, ProjectUpdated, ProjectRemoved,
+		MemberAddedToProject, ProjectRoleChanged, MemberRemovedFromProject {
 
 	OrganizationId organizationId();
 
@@ -34,6 +36,11 @@ public sealed interface MembershipEvent permits OrganizationCreated, UserInvited
 
 	/** The workspace the event is about, where there is one. */
 	default Optional<WorkspaceId> workspace() {
+		return Optional.empty();
+	}
+
+	/** The project the event is about, where there is one. */
+	default Optional<ProjectId> project() {
 		return Optional.empty();
 	}
 

@@ -35,4 +35,16 @@ public interface MembershipEventVisitor<R> {
 
 	R on(MemberRemovedFromWorkspace event);
 
+	R on(ProjectRegistered event);
+
+	R on(ProjectUpdated event);
+
+	R on(ProjectRemoved event);
+
+	R on(MemberAddedToProject event);
+
+	R on(ProjectRoleChanged event);
+
+	R on(MemberRemovedFromProject event);
+
 }

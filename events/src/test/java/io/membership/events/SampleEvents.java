@@ -8,6 +8,7 @@ import io.membership.events.access.Role;
 import io.membership.events.ids.InvitationId;
 import io.membership.events.ids.InviteLinkId;
 import io.membership.events.ids.OrganizationId;
+import io.membership.events.ids.ProjectId;
 import io.membership.events.ids.UserId;
 import io.membership.events.ids.WorkspaceId;
 
@@ -21,6 +22,8 @@ public final class SampleEvents {
 	static final UserId MEMBER = UserId.of(42);
 
 	static final WorkspaceId WS = new WorkspaceId("ws_b");
+
+	static final ProjectId PROJECT = new ProjectId("17");
 
 	static final InvitationId INVITATION = new InvitationId("inv_1");
 
@@ -48,7 +51,15 @@ public final class SampleEvents {
 				new OwnershipTransferred(ORG, OWNER, MEMBER, Role.ADMINISTRATOR, OWNER, AT, CORRELATION),
 				new WorkspaceCreated(ORG, WS, "Medical images", OWNER, AT, CORRELATION),
 				new MemberAssignedToWorkspace(ORG, WS, MEMBER, OWNER, AT, CORRELATION),
-				new MemberRemovedFromWorkspace(ORG, WS, MEMBER, OWNER, AT, CORRELATION));
+				new MemberRemovedFromWorkspace(ORG, WS, MEMBER, OWNER, AT, CORRELATION),
+				new ProjectRegistered(ORG, PROJECT, WS, "Chest X-rays", false, OWNER, AT, CORRELATION),
+				new ProjectUpdated(ORG, PROJECT, WS, new WorkspaceId("ws_a"), "Chest X-rays, batch 2", true, OWNER, AT,
+						CORRELATION),
+				new MemberAddedToProject(ORG, PROJECT, MEMBER, Role.REVIEWER, "reviews this batch", OWNER, AT,
+						CORRELATION),
+				new ProjectRoleChanged(ORG, PROJECT, MEMBER, Role.REVIEWER, null, null, OWNER, AT, CORRELATION),
+				new MemberRemovedFromProject(ORG, PROJECT, MEMBER, null, OWNER, AT, CORRELATION),
+				new ProjectRemoved(ORG, PROJECT, new WorkspaceId("ws_a"), OWNER, AT, CORRELATION));
 	}
 
 }

@@ -71,6 +71,11 @@ final class Members {
 		return (userId != null) ? this.byId.get(userId) : null;
 	}
 
+	/** Every member, in no particular order. */
+	Iterable<Member> all() {
+		return this.byId.values();
+	}
+
 	/**
 	 * Replaces a member with what {@code change} makes of them (their role, their
 	 * workspaces); who they are and their address stay, so the index stays right.

@@ -3,8 +3,10 @@ package io.membership.command.organization;
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -23,22 +25,30 @@ import io.membership.command.organization.Invitation.Status;
 import io.membership.events.InvitationRevoked;
 import io.membership.events.InviteLinkReset;
 import io.membership.events.MemberActivated;
+import io.membership.events.MemberAddedToProject;
 import io.membership.events.MemberAssignedToWorkspace;
 import io.membership.events.MemberDeactivated;
 import io.membership.events.MemberJoined;
+import io.membership.events.MemberRemovedFromProject;
 import io.membership.events.MemberRemovedFromWorkspace;
 import io.membership.events.MemberRoleChanged;
 import io.membership.events.OrganizationCreated;
 import io.membership.events.OwnershipTransferred;
+import io.membership.events.ProjectRegistered;
+import io.membership.events.ProjectRemoved;
+import io.membership.events.ProjectRoleChanged;
+import io.membership.events.ProjectUpdated;
 import io.membership.events.UserInvited;
 import io.membership.events.WorkspaceCreated;
 import io.membership.events.access.AccessDecision;
 import io.membership.events.access.Action;
 import io.membership.events.access.PermissionMatrix;
+import io.membership.events.access.ProjectAccess;
 import io.membership.events.access.Role;
 import io.membership.events.ids.InvitationId;
 import io.membership.events.ids.InviteLinkId;
 import io.membership.events.ids.OrganizationId;
+import io.membership.events.ids.ProjectId;
 import io.membership.events.ids.UserId;
 import io.membership.events.ids.WorkspaceId;
 
@@ -78,6 +88,12 @@ public class Organization {
 	private Set<WorkspaceId> workspaces = new HashSet<>();
 
 	private Map<InvitationId, Invitation> invitations = new HashMap<>();
+
+	/**
+	 * The projects ever registered, removed ones too. A snapshot taken before projects
+	 * existed has none, which is right: no project event came before it.
+	 */
+	private Map<ProjectId, Project> projects = new HashMap<>();
 
 	protected Organization() {
 		// Axon rebuilds the aggregate from its events through this constructor.
@@ -336,6 +352,126 @@ public class Organization {
 		return currentVersion();
 	}
 
+	/**
+	 * PUT of a project: registers it the first time, else brings it to these values. Who
+	 * may: Administrators and the Owner; a Manager assigned to the workspace, and to the
+	 * one it leaves when it moves.
+	 */
+	@CommandHandler
+	public RegisterProjectCommand.Registered handle(RegisterProjectCommand command) {
+		Actor actor = checkVersionAndActor(command);
+		requireWorkspace(command.workspaceId());
+		actor.mayDo(Action.PROJECT_MANAGE, command.workspaceId());
+		Project project = this.projects.get(command.projectId());
+		if (project == null) {
+			apply(new ProjectRegistered(this.organizationId, command.projectId(), command.workspaceId(),
+					command.title(), command.annotatorsViewOwnData(), command.actorUserId(), now(),
+					command.correlationId()));
+			return new RegisterProjectCommand.Registered(true, currentVersion());
+		}
+		actor.mayDo(Action.PROJECT_MANAGE, project.workspaceId());
+		if (project.removed()) {
+			throw new CommandRefusedException(Refusal.PROJECT_REMOVED,
+					"Project " + project.projectId() + " was removed; register the project under a new id.");
+		}
+		if (!project.sameAs(command.workspaceId(), command.title(), command.annotatorsViewOwnData())) {
+			apply(new ProjectUpdated(this.organizationId, project.projectId(), project.workspaceId(),
+					command.workspaceId(), command.title(), command.annotatorsViewOwnData(), command.actorUserId(),
+					now(), command.correlationId()));
+		}
+		return new RegisterProjectCommand.Registered(false, currentVersion());
+	}
+
+	@CommandHandler
+	public long handle(RemoveProjectCommand command) {
+		Actor actor = checkVersionAndActor(command);
+		Project project = this.projects.get(command.projectId());
+		if (project == null) {
+			throw new CommandRefusedException(Refusal.PROJECT_NOT_FOUND, "No project " + command.projectId() + ".");
+		}
+		actor.mayDo(Action.PROJECT_MANAGE, project.workspaceId());
+		if (!project.removed()) {
+			apply(new ProjectRemoved(this.organizationId, project.projectId(), project.workspaceId(),
+					command.actorUserId(), now(), command.correlationId()));
+		}
+		return currentVersion();
+	}
+
+	@CommandHandler
+	public long handle(AddProjectMemberCommand command) {
+		Actor actor = checkVersionAndActor(command);
+		Project project = requireProject(command.projectId());
+		actor.mayManageMembersOf(project);
+		Member member = requireMember(command.userId());
+		if (!member.role().isActive()) {
+			throw new CommandRefusedException(Refusal.MEMBER_NOT_ACTIVE, "Only active members are added to projects; "
+					+ member.userId() + " is " + member.role().label() + ".");
+		}
+		requireProjectRoleApplies(member, command.projectRole());
+		if (member.isInProject(project.projectId())) {
+			Role current = member.projects().get(project.projectId());
+			if (current == command.projectRole()) {
+				return currentVersion();
+			}
+			throw new CommandRefusedException(Refusal.ALREADY_PROJECT_MEMBER,
+					"Member " + member.userId() + " is already in project " + project.projectId() + " as "
+							+ projectRoleName(current) + "; change their project role instead.");
+		}
+		apply(new MemberAddedToProject(this.organizationId, project.projectId(), member.userId(), command.projectRole(),
+				command.reason(), command.actorUserId(), now(), command.correlationId()));
+		return currentVersion();
+	}
+
+	@CommandHandler
+	public long handle(ChangeProjectRoleCommand command) {
+		Actor actor = checkVersionAndActor(command);
+		Project project = requireProject(command.projectId());
+		actor.mayManageMembersOf(project);
+		Member member = requireProjectMember(project, command.userId());
+		requireProjectRoleApplies(member, command.projectRole());
+		Role current = member.projects().get(project.projectId());
+		if (current != command.projectRole()) {
+			apply(new ProjectRoleChanged(this.organizationId, project.projectId(), member.userId(), current,
+					command.projectRole(), command.reason(), command.actorUserId(), now(), command.correlationId()));
+		}
+		return currentVersion();
+	}
+
+	@CommandHandler
+	public long handle(RemoveProjectMemberCommand command) {
+		Actor actor = checkVersionAndActor(command);
+		Project project = requireProject(command.projectId());
+		actor.mayManageMembersOf(project);
+		Member member = requireMember(command.userId());
+		if (member.isInProject(project.projectId())) {
+			apply(new MemberRemovedFromProject(this.organizationId, project.projectId(), member.userId(),
+					member.projects().get(project.projectId()), command.actorUserId(), now(), command.correlationId()));
+		}
+		return currentVersion();
+	}
+
+	/**
+	 * A project role other than Inherit only for an Annotator or Reviewer, and only
+	 * {@code AN} or {@code RE}: what the role would confer otherwise is undefined.
+	 */
+	private static void requireProjectRoleApplies(Member member, Role projectRole) {
+		if (projectRole == null) {
+			return;
+		}
+		if (!ProjectAccess.isProjectRole(projectRole)) {
+			throw new CommandRefusedException(Refusal.PROJECT_ROLE_NOT_APPLICABLE,
+					"A project role is AN, RE or null (Inherit), not " + projectRole.code() + ".");
+		}
+		if (!ProjectAccess.projectRoleApplies(member.role())) {
+			throw new CommandRefusedException(Refusal.PROJECT_ROLE_NOT_APPLICABLE, "Member " + member.userId() + " is "
+					+ member.role().label() + "; only Annotators and Reviewers are given a project role.");
+		}
+	}
+
+	private static String projectRoleName(Role projectRole) {
+		return (projectRole != null) ? projectRole.code() : "Inherit";
+	}
+
 	private void activate(Member member, Role role, String reason, OrganizationCommand command) {
 		requireAssignable(role);
 		requireNotOwner(member);
@@ -428,6 +564,24 @@ public class Organization {
 		}
 	}
 
+	/** A registered project that was not removed; anything else reads as unknown. */
+	private Project requireProject(ProjectId projectId) {
+		Project project = this.projects.get(projectId);
+		if (project == null || project.removed()) {
+			throw new CommandRefusedException(Refusal.PROJECT_NOT_FOUND, "No project " + projectId + ".");
+		}
+		return project;
+	}
+
+	private Member requireProjectMember(Project project, UserId userId) {
+		Member member = requireMember(userId);
+		if (!member.isInProject(project.projectId())) {
+			throw new CommandRefusedException(Refusal.PROJECT_MEMBER_NOT_FOUND,
+					"User " + userId + " is not in project " + project.projectId() + ".");
+		}
+		return member;
+	}
+
 	private Invitation requireInvitation(InvitationId invitationId) {
 		Invitation invitation = this.invitations.get(invitationId);
 		if (invitation == null) {
@@ -470,6 +624,25 @@ public class Organization {
 						this.member.role().label() + " may not " + action.id()
 								+ ((workspace != null) ? " in workspace " + workspace : "") + " ("
 								+ decision.reason().code() + ").");
+			}
+		}
+
+		/**
+		 * Administrators and the Owner manage every project's members; a Manager those of
+		 * the projects they have access to (their workspaces' and the ones they were
+		 * invited to). The role the actor acts as in the project must grant
+		 * {@code project_manage}, so a project role never lets an Annotator or Reviewer
+		 * manage.
+		 */
+		void mayManageMembersOf(Project project) {
+			boolean may = ProjectAccess
+				.of(this.member.role(), this.member.workspaces(), this.member.projects(), project.projectId(),
+						project.workspaceId())
+				.filter((grant) -> PermissionMatrix.grants(grant.effectiveRole(), Action.PROJECT_MANAGE))
+				.isPresent();
+			if (!may) {
+				throw new CommandRefusedException(Refusal.ACTION_NOT_PERMITTED, this.member.role().label()
+						+ " may not manage the members of project " + project.projectId() + ".");
 			}
 		}
 
@@ -557,6 +730,47 @@ public class Organization {
 	@EventSourcingHandler
 	void on(MemberRemovedFromWorkspace event) {
 		this.members.update(event.userId(), (member) -> member.withoutWorkspace(event.workspaceId()));
+	}
+
+	@EventSourcingHandler
+	void on(ProjectRegistered event) {
+		this.projects.put(event.projectId(), new Project(event.projectId(), event.workspaceId(), event.title(),
+				event.annotatorsViewOwnData(), false));
+	}
+
+	@EventSourcingHandler
+	void on(ProjectUpdated event) {
+		this.projects.put(event.projectId(), new Project(event.projectId(), event.workspaceId(), event.title(),
+				event.annotatorsViewOwnData(), false));
+	}
+
+	@EventSourcingHandler
+	void on(ProjectRemoved event) {
+		this.projects.computeIfPresent(event.projectId(), (id, project) -> new Project(id, project.workspaceId(),
+				project.title(), project.annotatorsViewOwnData(), true));
+		List<UserId> projectMembers = new ArrayList<>();
+		this.members.all().forEach((member) -> {
+			if (member.isInProject(event.projectId())) {
+				projectMembers.add(member.userId());
+			}
+		});
+		projectMembers
+			.forEach((user) -> this.members.update(user, (member) -> member.withoutProject(event.projectId())));
+	}
+
+	@EventSourcingHandler
+	void on(MemberAddedToProject event) {
+		this.members.update(event.userId(), (member) -> member.withProject(event.projectId(), event.projectRole()));
+	}
+
+	@EventSourcingHandler
+	void on(ProjectRoleChanged event) {
+		this.members.update(event.userId(), (member) -> member.withProject(event.projectId(), event.toRole()));
+	}
+
+	@EventSourcingHandler
+	void on(MemberRemovedFromProject event) {
+		this.members.update(event.userId(), (member) -> member.withoutProject(event.projectId()));
 	}
 
 }

@@ -19,6 +19,8 @@ public enum Refusal {
 	MEMBER_NOT_FOUND("member_not_found", Kind.NOT_FOUND, "No such member in this organization."),
 	WORKSPACE_NOT_FOUND("workspace_not_found", Kind.NOT_FOUND, "No such workspace in this organization."),
 	INVITATION_NOT_FOUND("invitation_not_found", Kind.NOT_FOUND, "No such invitation."),
+	PROJECT_NOT_FOUND("project_not_found", Kind.NOT_FOUND, "No such project in this organization."),
+	PROJECT_MEMBER_NOT_FOUND("project_member_not_found", Kind.NOT_FOUND, "The member is not in this project."),
 
 	// Domain rules.
 	OWNER_ROLE_IMMUTABLE("owner_role_immutable", Kind.CONFLICT,
@@ -40,6 +42,11 @@ public enum Refusal {
 			"The invitation was sent to another email address."),
 	INVITE_LINK_OUTDATED("invite_link_outdated", Kind.CONFLICT,
 			"The organization's invite link was reset; ask for the new one."),
+	PROJECT_ROLE_NOT_APPLICABLE("project_role_not_applicable", Kind.CONFLICT,
+			"A project role (AN or RE) is given only to a member whose organization role is AN or RE."),
+	ALREADY_PROJECT_MEMBER("already_project_member", Kind.CONFLICT,
+			"The member is already in this project with another project role; change their project role instead."),
+	PROJECT_REMOVED("project_removed", Kind.CONFLICT, "The project was removed; its id is not registered again."),
 	VERSION_MISMATCH("version_mismatch", Kind.PRECONDITION_FAILED,
 			"The organization has changed since the version given in If-Match.");
 

@@ -8,6 +8,8 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 import io.membership.events.Limits;
 import io.membership.events.access.Role;
 import io.membership.events.text.FreeText;
@@ -50,6 +52,21 @@ final class CommandRequests {
 	}
 
 	record AssignToWorkspace(@NotNull @Positive Long userId) {
+	}
+
+	/** The whole project, as PUT has it: an absent setting is false. */
+	record RegisterProject(@NotBlank @Size(max = Limits.ID) String workspaceId,
+			@NotBlank @Size(max = Limits.TITLE) String title, Boolean annotatorsViewOwnData) {
+	}
+
+	/** A project role is {@code AN}, {@code RE}, or absent or null for Inherit. */
+	record AddProjectMember(@NotNull @Positive Long userId, Role role,
+			@FreeText @Size(max = Limits.REASON) String reason) {
+	}
+
+	/** The role must be given: {@code AN}, {@code RE}, or null for Inherit. */
+	record ChangeProjectRole(@JsonProperty(required = true) Role role,
+			@FreeText @Size(max = Limits.REASON) String reason) {
 	}
 
 }

@@ -37,6 +37,18 @@ final class CommandResponses {
 	record WorkspaceMembership(String workspaceId, long userId, boolean assigned, long version) {
 	}
 
+	record Project(String projectId, String workspaceId, String title, boolean annotatorsViewOwnData, long version) {
+	}
+
+	record ProjectRemoved(String projectId, boolean removed, long version) {
+	}
+
+	/**
+	 * {@code role} is the project role ({@code null}: Inherit, or no longer a member).
+	 */
+	record ProjectMembership(String projectId, long userId, Role role, boolean member, long version) {
+	}
+
 	record Version(long version) {
 	}
 

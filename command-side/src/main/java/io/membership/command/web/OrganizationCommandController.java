@@ -17,13 +17,16 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.membership.command.organization.AcceptInvitationCommand;
 import io.membership.command.organization.ActivateMemberCommand;
+import io.membership.command.organization.AddProjectMemberCommand;
 import io.membership.command.organization.AssignToWorkspaceCommand;
+import io.membership.command.organization.ChangeProjectRoleCommand;
 import io.membership.command.organization.ChangeRoleCommand;
 import io.membership.command.organization.CommandRefusedException;
 import io.membership.command.organization.CreateOrganizationCommand;
@@ -31,16 +34,21 @@ import io.membership.command.organization.CreateWorkspaceCommand;
 import io.membership.command.organization.DeactivateMemberCommand;
 import io.membership.command.organization.InviteUserCommand;
 import io.membership.command.organization.Refusal;
+import io.membership.command.organization.RegisterProjectCommand;
 import io.membership.command.organization.RemoveFromWorkspaceCommand;
+import io.membership.command.organization.RemoveProjectCommand;
+import io.membership.command.organization.RemoveProjectMemberCommand;
 import io.membership.command.organization.ResetInviteLinkCommand;
 import io.membership.command.organization.RevealInviteLinkCommand;
 import io.membership.command.organization.RevokeInvitationCommand;
 import io.membership.command.organization.SetMemberRoleCommand;
 import io.membership.command.organization.TransferOwnershipCommand;
+import io.membership.events.access.ProjectAccess;
 import io.membership.events.access.Role;
 import io.membership.events.ids.InvitationId;
 import io.membership.events.ids.InviteLinkId;
 import io.membership.events.ids.OrganizationId;
+import io.membership.events.ids.ProjectId;
 import io.membership.events.ids.UserId;
 import io.membership.events.ids.WorkspaceId;
 
@@ -237,6 +245,92 @@ class OrganizationCommandController {
 				new CommandResponses.WorkspaceMembership(workspace.value(), member.value(), false, version));
 	}
 
+	/**
+	 * The upstream app's project under its own id: registered the first time (201),
+	 * brought to these values afterwards (200, also when nothing changed).
+	 */
+	@PutMapping(path = "/organizations/{organizationId}/projects/{projectId}",
+			consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<CommandResponses.Project> registerProject(@PathVariable String organizationId,
+			@PathVariable String projectId, @Valid @RequestBody CommandRequests.RegisterProject body,
+			CommandContext context) {
+		OrganizationId organization = organization(organizationId);
+		ProjectId project = project(projectId);
+		WorkspaceId workspace = workspace(body.workspaceId());
+		String title = body.title().strip();
+		boolean annotatorsViewOwnData = Boolean.TRUE.equals(body.annotatorsViewOwnData());
+		RegisterProjectCommand.Registered registered = this.commands
+			.sendAndWait(new RegisterProjectCommand(organization, project, workspace, title, annotatorsViewOwnData,
+					context.actor(), context.correlationId(), context.expectedVersion()));
+		CommandResponses.Project answer = new CommandResponses.Project(project.value(), workspace.value(), title,
+				annotatorsViewOwnData, registered.version());
+		if (registered.created()) {
+			return ResponseEntity.created(URI.create("/api/organizations/" + organization + "/projects/" + project))
+				.eTag(etag(registered.version()))
+				.body(answer);
+		}
+		return answer(HttpStatus.OK, registered.version(), answer);
+	}
+
+	@DeleteMapping("/organizations/{organizationId}/projects/{projectId}")
+	ResponseEntity<CommandResponses.ProjectRemoved> removeProject(@PathVariable String organizationId,
+			@PathVariable String projectId, CommandContext context) {
+		ProjectId project = project(projectId);
+		long version = this.commands.sendAndWait(new RemoveProjectCommand(organization(organizationId), project,
+				context.actor(), context.correlationId(), context.expectedVersion()));
+		return answer(HttpStatus.OK, version, new CommandResponses.ProjectRemoved(project.value(), true, version));
+	}
+
+	@PostMapping(path = "/organizations/{organizationId}/projects/{projectId}/members",
+			consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<CommandResponses.ProjectMembership> addProjectMember(@PathVariable String organizationId,
+			@PathVariable String projectId, @Valid @RequestBody CommandRequests.AddProjectMember body,
+			CommandContext context) {
+		ProjectId project = project(projectId);
+		UserId member = userId(body.userId());
+		Role role = projectRole(body.role());
+		long version = this.commands.sendAndWait(new AddProjectMemberCommand(organization(organizationId), project,
+				member, role, body.reason(), context.actor(), context.correlationId(), context.expectedVersion()));
+		return answer(HttpStatus.OK, version,
+				new CommandResponses.ProjectMembership(project.value(), member.value(), role, true, version));
+	}
+
+	@PatchMapping(path = "/organizations/{organizationId}/projects/{projectId}/members/{userId}",
+			consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<CommandResponses.ProjectMembership> changeProjectRole(@PathVariable String organizationId,
+			@PathVariable String projectId, @PathVariable long userId,
+			@Valid @RequestBody CommandRequests.ChangeProjectRole body, CommandContext context) {
+		ProjectId project = project(projectId);
+		UserId member = userId(userId);
+		Role role = projectRole(body.role());
+		long version = this.commands.sendAndWait(new ChangeProjectRoleCommand(organization(organizationId), project,
+				member, role, body.reason(), context.actor(), context.correlationId(), context.expectedVersion()));
+		return answer(HttpStatus.OK, version,
+				new CommandResponses.ProjectMembership(project.value(), member.value(), role, true, version));
+	}
+
+	@DeleteMapping("/organizations/{organizationId}/projects/{projectId}/members/{userId}")
+	ResponseEntity<CommandResponses.ProjectMembership> removeProjectMember(@PathVariable String organizationId,
+			@PathVariable String projectId, @PathVariable long userId, CommandContext context) {
+		ProjectId project = project(projectId);
+		UserId member = userId(userId);
+		long version = this.commands.sendAndWait(new RemoveProjectMemberCommand(organization(organizationId), project,
+				member, context.actor(), context.correlationId(), context.expectedVersion()));
+		return answer(HttpStatus.OK, version,
+				new CommandResponses.ProjectMembership(project.value(), member.value(), null, false, version));
+	}
+
+	/**
+	 * A project role is {@code AN}, {@code RE} or null (Inherit); any other code is 400.
+	 */
+	private static Role projectRole(Role role) {
+		if (role != null && !ProjectAccess.isProjectRole(role)) {
+			throw new InvalidRequestException("invalid_project_role",
+					"A project role is AN, RE or null (Inherit), not " + role.code() + ".");
+		}
+		return role;
+	}
+
 	private ResponseEntity<CommandResponses.InviteLink> inviteLinkAnswer(OrganizationId organization, InviteLinkId link,
 			long version) {
 		String token = this.tokens.forInviteLink(organization, link);
@@ -265,6 +359,15 @@ class OrganizationCommandController {
 		catch (IllegalArgumentException ex) {
 			throw new CommandRefusedException(Refusal.ORGANIZATION_NOT_FOUND);
 		}
+	}
+
+	/** The path door has held it to its shape already; this is the same rule. */
+	private static ProjectId project(String raw) {
+		if (!ProjectId.isWellFormed(raw)) {
+			throw new InvalidRequestException("invalid_project_id",
+					"A project id is 1 to 64 characters of A-Z, a-z, 0-9, '.', '_' and '-'.");
+		}
+		return new ProjectId(raw);
 	}
 
 	private static InvitationId invitation(String raw) {

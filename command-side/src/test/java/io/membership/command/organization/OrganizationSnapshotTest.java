@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,16 +25,22 @@ import org.axonframework.eventsourcing.snapshotting.SnapshotFilter;
 import org.axonframework.modelling.command.inspection.AggregateModel;
 import org.axonframework.modelling.command.inspection.AnnotatedAggregateMetaModelFactory;
 import org.axonframework.serialization.SerializedObject;
+import org.axonframework.serialization.SimpleSerializedObject;
 import org.axonframework.serialization.jackson3.Jackson3Serializer;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
+import io.membership.events.MemberAddedToProject;
+import io.membership.events.ProjectRegistered;
+import io.membership.events.ProjectRemoved;
 import io.membership.events.UserInvited;
 import io.membership.events.access.Role;
 import io.membership.events.ids.InvitationId;
+import io.membership.events.ids.ProjectId;
 
 /**
  * A snapshot is the aggregate serialized by Axon's Jackson 3 serializer; what is read
@@ -56,6 +63,47 @@ class OrganizationSnapshotTest {
 
 		SerializedObject<byte[]> snapshot = this.serializer.serialize(original, byte[].class);
 		Organization restored = this.serializer.deserialize(snapshot);
+
+		assertThat(restored).usingRecursiveComparison().isEqualTo(original);
+	}
+
+	@Test
+	void an_organization_reads_back_from_its_snapshot_with_its_projects_and_project_memberships() {
+		List<Object> history = new ArrayList<>(List.of(OrganizationFixture.cast()));
+		history.add(new ProjectRegistered(OrganizationFixture.ORG, new ProjectId("1"), OrganizationFixture.MANAGED_WS,
+				"One", true, OrganizationFixture.ADMIN, OrganizationFixture.NOW, "c"));
+		history.add(new ProjectRegistered(OrganizationFixture.ORG, new ProjectId("2"), OrganizationFixture.OTHER_WS,
+				"Two", false, OrganizationFixture.ADMIN, OrganizationFixture.NOW, "c"));
+		history.add(new MemberAddedToProject(OrganizationFixture.ORG, new ProjectId("1"), OrganizationFixture.ANNOTATOR,
+				Role.REVIEWER, null, OrganizationFixture.ADMIN, OrganizationFixture.NOW, "c"));
+		history.add(new MemberAddedToProject(OrganizationFixture.ORG, new ProjectId("1"), OrganizationFixture.MANAGER,
+				null, null, OrganizationFixture.ADMIN, OrganizationFixture.NOW, "c"));
+		history.add(new ProjectRemoved(OrganizationFixture.ORG, new ProjectId("2"), OrganizationFixture.OTHER_WS,
+				OrganizationFixture.ADMIN, OrganizationFixture.NOW, "c"));
+		Organization original = replay(history.toArray());
+
+		Organization restored = this.serializer.deserialize(this.serializer.serialize(original, byte[].class));
+
+		assertThat(restored).usingRecursiveComparison().isEqualTo(original);
+	}
+
+	/**
+	 * Revision 2 snapshots taken before projects existed have neither the projects nor
+	 * the members' project memberships; no project event came before them, so they read
+	 * as an organization without projects and stay valid.
+	 */
+	@Test
+	void a_snapshot_taken_before_projects_reads_as_an_organization_without_projects() {
+		Organization original = replay(OrganizationFixture.cast());
+		ObjectNode json = (ObjectNode) JsonMapper.builder()
+			.build()
+			.readTree(this.serializer.serialize(original, byte[].class).getData());
+		json.remove("projects");
+		json.path("members").forEach((member) -> ((ObjectNode) member).remove("projects"));
+		SerializedObject<byte[]> old = new SimpleSerializedObject<>(json.toString().getBytes(StandardCharsets.UTF_8),
+				byte[].class, Organization.class.getName(), "2");
+
+		Organization restored = this.serializer.deserialize(old);
 
 		assertThat(restored).usingRecursiveComparison().isEqualTo(original);
 	}

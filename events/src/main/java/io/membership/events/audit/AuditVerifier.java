@@ -480,7 +480,7 @@ public final class AuditVerifier {
 						throw new IllegalStateException("user " + user + " is not a member before it");
 					}
 					return current;
-				})) {
+				}, (project) -> MemberStates.membersOf(project, this.members.values()))) {
 					MemberState before = this.members.put(state.userId(), state);
 					Role from = (before != null) ? before.role() : null;
 					if (from != state.role()) {

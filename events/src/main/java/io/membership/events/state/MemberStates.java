@@ -1,24 +1,34 @@
 package io.membership.events.state;
 
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
 import io.membership.events.InvitationRevoked;
 import io.membership.events.InviteLinkReset;
 import io.membership.events.MemberActivated;
+import io.membership.events.MemberAddedToProject;
 import io.membership.events.MemberAssignedToWorkspace;
 import io.membership.events.MemberDeactivated;
 import io.membership.events.MemberJoined;
+import io.membership.events.MemberRemovedFromProject;
 import io.membership.events.MemberRemovedFromWorkspace;
 import io.membership.events.MemberRoleChanged;
 import io.membership.events.MembershipEvent;
 import io.membership.events.MembershipEventVisitor;
 import io.membership.events.OrganizationCreated;
 import io.membership.events.OwnershipTransferred;
+import io.membership.events.ProjectRegistered;
+import io.membership.events.ProjectRemoved;
+import io.membership.events.ProjectRoleChanged;
+import io.membership.events.ProjectUpdated;
 import io.membership.events.UserInvited;
 import io.membership.events.WorkspaceCreated;
 import io.membership.events.access.Role;
+import io.membership.events.ids.ProjectId;
 import io.membership.events.ids.UserId;
 
 /**
@@ -33,16 +43,33 @@ public final class MemberStates {
 
 	/**
 	 * The changed states, in the order they change; empty for events about no member's
-	 * role or workspaces (invitations, workspace creation, the invite link).
+	 * role, workspaces or projects (invitations, workspace creation, the invite link,
+	 * registering or changing a project).
 	 * @param current a member's state before the event; only asked for members the event
-	 * names
+	 * names, and for the members of a removed project
+	 * @param projectMembers the members of a project before the event; only asked when a
+	 * project is removed, which takes it from every member's projects
 	 */
-	public static List<MemberState> next(MembershipEvent event, Function<UserId, MemberState> current) {
-		return event.accept(new NextStates(current));
+	public static List<MemberState> next(MembershipEvent event, Function<UserId, MemberState> current,
+			Function<ProjectId, Collection<UserId>> projectMembers) {
+		return event.accept(new NextStates(current, projectMembers));
 	}
 
-	private record NextStates(
-			Function<UserId, MemberState> current) implements MembershipEventVisitor<List<MemberState>> {
+	/**
+	 * The members in {@code members} who belong to {@code project}: a way to answer
+	 * {@code projectMembers} for readers that hold every member's state.
+	 */
+	public static List<UserId> membersOf(ProjectId project, Collection<MemberState> members) {
+		return members.stream()
+			.filter((member) -> member.projects().containsKey(project))
+			.map(MemberState::userId)
+			.toList();
+	}
+
+	private record NextStates(Function<UserId, MemberState> current,
+			Function<ProjectId, Collection<UserId>> projectMembers)
+			implements
+				MembershipEventVisitor<List<MemberState>> {
 
 		@Override
 		public List<MemberState> on(OrganizationCreated created) {
@@ -66,7 +93,7 @@ public final class MemberStates {
 
 		@Override
 		public List<MemberState> on(MemberJoined joined) {
-			return List.of(new MemberState(joined.userId(), joined.role(), joined.workspaces()));
+			return List.of(new MemberState(joined.userId(), joined.role(), joined.workspaces(), Map.of()));
 		}
 
 		@Override
@@ -103,6 +130,41 @@ public final class MemberStates {
 		@Override
 		public List<MemberState> on(MemberRemovedFromWorkspace removed) {
 			return List.of(this.current.apply(removed.userId()).withoutWorkspace(removed.workspaceId()));
+		}
+
+		@Override
+		public List<MemberState> on(ProjectRegistered registered) {
+			return List.of();
+		}
+
+		@Override
+		public List<MemberState> on(ProjectUpdated updated) {
+			return List.of();
+		}
+
+		/** In user id order, so every reader changes (and publishes) them alike. */
+		@Override
+		public List<MemberState> on(ProjectRemoved removed) {
+			return this.projectMembers.apply(removed.projectId())
+				.stream()
+				.sorted(Comparator.comparingLong(UserId::value))
+				.map((user) -> this.current.apply(user).withoutProject(removed.projectId()))
+				.toList();
+		}
+
+		@Override
+		public List<MemberState> on(MemberAddedToProject added) {
+			return List.of(this.current.apply(added.userId()).withProject(added.projectId(), added.projectRole()));
+		}
+
+		@Override
+		public List<MemberState> on(ProjectRoleChanged changed) {
+			return List.of(this.current.apply(changed.userId()).withProject(changed.projectId(), changed.toRole()));
+		}
+
+		@Override
+		public List<MemberState> on(MemberRemovedFromProject removed) {
+			return List.of(this.current.apply(removed.userId()).withoutProject(removed.projectId()));
 		}
 
 	}

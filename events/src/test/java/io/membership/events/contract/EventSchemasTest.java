@@ -6,7 +6,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import com.networknt.schema.Error;
@@ -27,6 +29,7 @@ import io.membership.events.SampleEvents;
 import io.membership.events.UserInvited;
 import io.membership.events.access.Role;
 import io.membership.events.ids.OrganizationId;
+import io.membership.events.ids.ProjectId;
 import io.membership.events.ids.UserId;
 import io.membership.events.ids.WorkspaceId;
 import io.membership.events.json.MembershipJson;
@@ -58,13 +61,24 @@ class EventSchemasTest {
 	 * same mapper.
 	 */
 	static JsonNode roleState() {
-		return JSON.valueToTree(new MemberRoleState(new OrganizationId("org_1"), UserId.of(42), Role.REVIEWER,
-				WorkspaceId.sortedSet(Set.of(new WorkspaceId("ws_b"), new WorkspaceId("ws_a"))), 7));
+		Map<ProjectId, Role> projects = new TreeMap<>();
+		projects.put(new ProjectId("17"), Role.REVIEWER);
+		projects.put(new ProjectId("18"), null);
+		return JSON.valueToTree(new MemberRoleState(new OrganizationId("org_1"), UserId.of(42), Role.ANNOTATOR,
+				WorkspaceId.sortedSet(Set.of(new WorkspaceId("ws_b"), new WorkspaceId("ws_a"))), projects, 7));
 	}
 
 	/** The shape of infra's record of the same name. */
 	record MemberRoleState(OrganizationId organizationId, UserId userId, Role role, Set<WorkspaceId> workspaces,
-			long version) {
+			Map<ProjectId, Role> projects, long version) {
+	}
+
+	@Test
+	void a_role_state_with_a_project_role_other_than_annotator_or_reviewer_fails_validation() {
+		ObjectNode state = (ObjectNode) roleState();
+		((ObjectNode) state.path("projects")).put("17", "MA");
+
+		assertThat(PublishedSchemas.validate(PublishedSchemas.ROLE_STATE, state)).isNotEmpty();
 	}
 
 	@ParameterizedTest(name = "{0}")

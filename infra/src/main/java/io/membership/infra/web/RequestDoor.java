@@ -25,6 +25,7 @@ import org.springframework.web.servlet.HandlerMapping;
 
 import io.membership.events.ids.InvitationId;
 import io.membership.events.ids.OrganizationId;
+import io.membership.events.ids.ProjectId;
 import io.membership.events.ids.UserId;
 import io.membership.events.ids.WorkspaceId;
 import io.membership.events.text.TextRules;
@@ -38,8 +39,8 @@ import io.membership.events.text.TextRules;
  * ({@code application/merge-patch+json});</li>
  * <li>each id in the path or in a query parameter is one this service could have issued
  * (400 {@code invalid_organization_id}, {@code invalid_workspace_id},
- * {@code invalid_invitation_id}, {@code invalid_user_id}, ...); an id that cannot exist
- * never reaches a lookup;</li>
+ * {@code invalid_invitation_id}, {@code invalid_user_id}, {@code invalid_project_id},
+ * ...); an id that cannot exist never reaches a lookup;</li>
  * <li>every query parameter, name and value, obeys the text rules (400
  * {@code invalid_text}).</li>
  * </ol>
@@ -60,7 +61,9 @@ final class RequestDoor implements HandlerInterceptor {
 			"invitationId",
 			new PathId(InvitationId::isWellFormed, "invalid_invitation_id",
 					"The invitation id in the path is not one this service issues."),
-			"userId", new PathId(UserId::isWellFormed, "invalid_user_id", "user_id must be a positive integer."));
+			"userId", new PathId(UserId::isWellFormed, "invalid_user_id", "user_id must be a positive integer."),
+			"projectId", new PathId(ProjectId::isWellFormed, "invalid_project_id",
+					"A project id is 1 to 64 characters of A-Z, a-z, 0-9, '.', '_' and '-'."));
 
 	/**
 	 * The query parameters that hold ids, as the query side names them; blank is absent,
@@ -78,8 +81,11 @@ final class RequestDoor implements HandlerInterceptor {
 			"actor",
 			new PathId((value) -> UserId.isWellFormed(value.strip()), "invalid_actor",
 					"actor must be a user id, a positive integer."),
-			"subject", new PathId((value) -> UserId.isWellFormed(value.strip()), "invalid_subject",
-					"subject must be a user id, a positive integer."));
+			"subject",
+			new PathId((value) -> UserId.isWellFormed(value.strip()), "invalid_subject",
+					"subject must be a user id, a positive integer."),
+			"project_id", new PathId(ProjectId::isWellFormed, "invalid_project_id",
+					"A project id is 1 to 64 characters of A-Z, a-z, 0-9, '.', '_' and '-'."));
 
 	@Override
 	public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {

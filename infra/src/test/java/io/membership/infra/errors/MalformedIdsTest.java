@@ -211,7 +211,7 @@ class MalformedIdsTest {
 		}));
 
 		assertThat(variables).containsExactlyInAnyOrder("organizationId", "workspaceId", "invitationId", "userId",
-				"token");
+				"projectId", "token");
 	}
 
 }

@@ -274,7 +274,9 @@ final class FaultChecks {
 		byOrganization(store).forEach((id, events) -> {
 			Map<UserId, MemberState> members = new HashMap<>();
 			for (StoredEvent stored : events) {
-				MemberStates.next(stored.event(), members::get).forEach((state) -> members.put(state.userId(), state));
+				MemberStates
+					.next(stored.event(), members::get, (project) -> MemberStates.membersOf(project, members.values()))
+					.forEach((state) -> members.put(state.userId(), state));
 			}
 			UserId owner = members.values()
 				.stream()

@@ -46,7 +46,8 @@ class ProjectionColumnLimitsTest {
 		columns.put("qs_role_history.correlation_id", Limits.CORRELATION_ID);
 		for (String table : new String[] { "qs_organizations", "qs_invitations", "qs_members", "qs_workspaces",
 				"qs_member_workspaces", "qs_member_timeline", "qs_role_history", "qs_activity_log",
-				"qs_projection_gaps", "qs_quarantined_organizations" }) {
+				"qs_projection_gaps", "qs_quarantined_organizations", "qs_projects", "qs_project_members",
+				"qs_project_timeline" }) {
 			columns.put(table + ".organization_id", Limits.ID);
 		}
 		columns.put("qs_invitations.invitation_id", Limits.ID);
@@ -55,6 +56,13 @@ class ProjectionColumnLimitsTest {
 		columns.put("qs_activity_log.workspace_id", Limits.ID);
 		columns.put("qs_activity_log.event_id", Limits.ID);
 		columns.put("qs_role_history.event_id", Limits.ID);
+		columns.put("qs_projects.title", Limits.TITLE);
+		columns.put("qs_project_timeline.title", Limits.TITLE);
+		for (String column : new String[] { "qs_projects.project_id", "qs_projects.workspace_id",
+				"qs_project_members.project_id", "qs_project_timeline.project_id", "qs_project_timeline.workspace_id",
+				"qs_role_history.project_id", "qs_activity_log.project_id" }) {
+			columns.put(column, Limits.ID);
+		}
 		return columns;
 	}
 

@@ -32,7 +32,7 @@ final class ProjectionTables {
 	/** The projections API.md's queries are answered from. */
 	static final List<String> TABLES = List.of("qs_organizations", "qs_invitations", "qs_members", "qs_workspaces",
 			"qs_member_workspaces", "qs_member_timeline", "qs_role_history", "qs_activity_log", "qs_projection_gaps",
-			"qs_quarantined_organizations");
+			"qs_quarantined_organizations", "qs_projects", "qs_project_members", "qs_project_timeline");
 
 	private final String schema;
 

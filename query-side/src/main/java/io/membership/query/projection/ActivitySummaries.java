@@ -3,17 +3,24 @@ package io.membership.query.projection;
 import io.membership.events.InvitationRevoked;
 import io.membership.events.InviteLinkReset;
 import io.membership.events.MemberActivated;
+import io.membership.events.MemberAddedToProject;
 import io.membership.events.MemberAssignedToWorkspace;
 import io.membership.events.MemberDeactivated;
 import io.membership.events.MemberJoined;
+import io.membership.events.MemberRemovedFromProject;
 import io.membership.events.MemberRemovedFromWorkspace;
 import io.membership.events.MemberRoleChanged;
 import io.membership.events.MembershipEvent;
 import io.membership.events.MembershipEventVisitor;
 import io.membership.events.OrganizationCreated;
 import io.membership.events.OwnershipTransferred;
+import io.membership.events.ProjectRegistered;
+import io.membership.events.ProjectRemoved;
+import io.membership.events.ProjectRoleChanged;
+import io.membership.events.ProjectUpdated;
 import io.membership.events.UserInvited;
 import io.membership.events.WorkspaceCreated;
+import io.membership.events.access.Role;
 
 /** One sentence per activity-log entry, for people reading the log. */
 final class ActivitySummaries implements MembershipEventVisitor<String> {
@@ -93,6 +100,49 @@ final class ActivitySummaries implements MembershipEventVisitor<String> {
 	@Override
 	public String on(MemberRemovedFromWorkspace removed) {
 		return actor(removed) + " removed user " + removed.userId() + " from workspace " + removed.workspaceId();
+	}
+
+	@Override
+	public String on(ProjectRegistered registered) {
+		return actor(registered) + " registered the project " + registered.projectId() + " \"" + registered.title()
+				+ "\" in workspace " + registered.workspaceId();
+	}
+
+	@Override
+	public String on(ProjectUpdated updated) {
+		return actor(updated) + " updated the project " + updated.projectId()
+				+ (updated.previousWorkspaceId().equals(updated.workspaceId()) ? ""
+						: ", moving it from workspace " + updated.previousWorkspaceId() + " to workspace "
+								+ updated.workspaceId())
+				+ ": \"" + updated.title() + "\", annotators view own data "
+				+ (updated.annotatorsViewOwnData() ? "on" : "off");
+	}
+
+	@Override
+	public String on(ProjectRemoved removed) {
+		return actor(removed) + " removed the project " + removed.projectId();
+	}
+
+	@Override
+	public String on(MemberAddedToProject added) {
+		return actor(added) + " added user " + added.userId() + " to project " + added.projectId() + " as "
+				+ projectRole(added.projectRole());
+	}
+
+	@Override
+	public String on(ProjectRoleChanged changed) {
+		return actor(changed) + " changed the project role of user " + changed.userId() + " in project "
+				+ changed.projectId() + " from " + projectRole(changed.fromRole()) + " to "
+				+ projectRole(changed.toRole());
+	}
+
+	@Override
+	public String on(MemberRemovedFromProject removed) {
+		return actor(removed) + " removed user " + removed.userId() + " from project " + removed.projectId();
+	}
+
+	private static String projectRole(Role role) {
+		return (role != null) ? role.code() : "Inherit";
 	}
 
 }

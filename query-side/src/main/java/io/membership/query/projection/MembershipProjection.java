@@ -25,19 +25,26 @@ import tools.jackson.databind.json.JsonMapper;
 import io.membership.events.InvitationRevoked;
 import io.membership.events.InviteLinkReset;
 import io.membership.events.MemberActivated;
+import io.membership.events.MemberAddedToProject;
 import io.membership.events.MemberAssignedToWorkspace;
 import io.membership.events.MemberDeactivated;
 import io.membership.events.MemberJoined;
+import io.membership.events.MemberRemovedFromProject;
 import io.membership.events.MemberRemovedFromWorkspace;
 import io.membership.events.MemberRoleChanged;
 import io.membership.events.MembershipEvent;
 import io.membership.events.MembershipEventVisitor;
 import io.membership.events.OrganizationCreated;
 import io.membership.events.OwnershipTransferred;
+import io.membership.events.ProjectRegistered;
+import io.membership.events.ProjectRemoved;
+import io.membership.events.ProjectRoleChanged;
+import io.membership.events.ProjectUpdated;
 import io.membership.events.UserInvited;
 import io.membership.events.WorkspaceCreated;
 import io.membership.events.access.Role;
 import io.membership.events.ids.OrganizationId;
+import io.membership.events.ids.ProjectId;
 import io.membership.events.ids.UserId;
 import io.membership.events.ids.WorkspaceId;
 import io.membership.events.json.MembershipJson;
@@ -122,8 +129,10 @@ public class MembershipProjection {
 		}
 		MembershipEvent event = projected.event();
 		OffsetDateTime at = Timestamps.utc(event.occurredAt());
-		event.accept(new TableWriter(event.organizationId(), at, projected.version()));
+		// The member states are derived before the tables change: a removed project's
+		// members are read from the memberships the removal then deletes.
 		recordTimelineAndHistory(projected, at, batch);
+		event.accept(new TableWriter(event.organizationId(), at, projected.version(), batch));
 		recordActivity(projected, at, batch);
 		return Outcome.APPLIED;
 	}
@@ -246,26 +255,73 @@ public class MembershipProjection {
 	private void recordTimelineAndHistory(ProjectedEvent projected, OffsetDateTime at, Batch batch) {
 		MembershipEvent event = projected.event();
 		OrganizationId organization = event.organizationId();
-		List<MemberState> changed = MemberStates
-			.next(event, (user) -> latestState(organization, user, batch).orElseThrow(() -> new IllegalStateException(
-					"Member " + user + " of " + organization + " has no state before version " + projected.version())));
+		List<MemberState> changed = MemberStates.next(event,
+				(user) -> latestState(organization, user, batch).orElseThrow(() -> new IllegalStateException("Member "
+						+ user + " of " + organization + " has no state before version " + projected.version())),
+				(project) -> List.of());
 		for (MemberState state : changed) {
 			Optional<MemberState> before = latestState(organization, state.userId(), batch);
 			batch.add(
-					"INSERT INTO qs_member_timeline (organization_id, user_id, version, occurred_at, role, workspaces) "
-							+ "VALUES (?, ?, ?, ?, ?, ?)",
+					"INSERT INTO qs_member_timeline (organization_id, user_id, version, occurred_at, role, workspaces, "
+							+ "projects) VALUES (?, ?, ?, ?, ?, ?, ?)",
 					organization.value(), state.userId().value(), projected.version(), at, state.role().code(),
-					JSON.writeValueAsString(state.workspaces()));
+					JSON.writeValueAsString(state.workspaces()), Timelines.projectsJson(state.projects()));
 			batch.remember(organization, state);
 			Role from = before.map(MemberState::role).orElse(null);
 			if (from != state.role()) {
-				batch.add("INSERT INTO qs_role_history (organization_id, user_id, version, event_id, occurred_at, "
-						+ "actor_user_id, from_role, to_role, reason, correlation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-						organization.value(), state.userId().value(), projected.version(), projected.eventId(), at,
-						event.actorUserId().value(), code(from), state.role().code(), event.givenReason().orElse(null),
-						event.correlationId());
+				addRoleHistory(batch, projected, at, state.userId(), null, from, state.role());
 			}
 		}
+		ProjectRoleChange.of(event)
+			.ifPresent((change) -> addRoleHistory(batch, projected, at, change.userId(), change.projectId(),
+					change.fromRole(), change.toRole()));
+	}
+
+	private static void addRoleHistory(Batch batch, ProjectedEvent projected, OffsetDateTime at, UserId user,
+			ProjectId project, Role from, Role to) {
+		MembershipEvent event = projected.event();
+		batch.add(
+				"INSERT INTO qs_role_history (organization_id, user_id, version, event_id, occurred_at, "
+						+ "actor_user_id, type, project_id, from_role, to_role, reason, correlation_id) "
+						+ "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				event.organizationId().value(), user.value(), projected.version(), projected.eventId(), at,
+				event.actorUserId().value(), event.typeName(), (project != null) ? project.value() : null, code(from),
+				code(to), event.givenReason().orElse(null), event.correlationId());
+	}
+
+	/**
+	 * The members of a project as the projection holds them before the event (removing a
+	 * project takes it from each of them).
+	 */
+	private List<UserId> projectMembers(OrganizationId organization, ProjectId project) {
+		return this.jdbc.sql("SELECT user_id FROM qs_project_members WHERE organization_id = ? AND project_id = ?")
+			.params(organization.value(), project.value())
+			.query((row, number) -> UserId.of(row.getLong(1)))
+			.list();
+	}
+
+	/**
+	 * A change of a member's project role, as the role history records it: joining a
+	 * project (from nothing), a new project role, leaving it (to nothing). Null roles are
+	 * Inherit or nothing; the entry's type tells which.
+	 */
+	private record ProjectRoleChange(UserId userId, ProjectId projectId, Role fromRole, Role toRole) {
+
+		static Optional<ProjectRoleChange> of(MembershipEvent event) {
+			if (event instanceof MemberAddedToProject added) {
+				return Optional.of(new ProjectRoleChange(added.userId(), added.projectId(), null, added.projectRole()));
+			}
+			if (event instanceof ProjectRoleChanged changed) {
+				return Optional.of(new ProjectRoleChange(changed.userId(), changed.projectId(), changed.fromRole(),
+						changed.toRole()));
+			}
+			if (event instanceof MemberRemovedFromProject removed) {
+				return Optional
+					.of(new ProjectRoleChange(removed.userId(), removed.projectId(), removed.projectRole(), null));
+			}
+			return Optional.empty();
+		}
+
 	}
 
 	/**
@@ -281,10 +337,12 @@ public class MembershipProjection {
 		MembershipEvent event = projected.event();
 		batch.add(
 				"INSERT INTO qs_activity_log (organization_id, version, event_id, occurred_at, type, actor_user_id, "
-						+ "subject_user_id, workspace_id, summary, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+						+ "subject_user_id, workspace_id, project_id, summary, details) "
+						+ "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 				event.organizationId().value(), projected.version(), projected.eventId(), at, event.typeName(),
 				event.actorUserId().value(), event.subject().map(UserId::value).orElse(null),
-				event.workspace().map(WorkspaceId::value).orElse(null), ActivitySummaries.describe(event),
+				event.workspace().map(WorkspaceId::value).orElse(null),
+				event.project().map(ProjectId::value).orElse(null), ActivitySummaries.describe(event),
 				JSON.writeValueAsString(event));
 	}
 
@@ -305,10 +363,23 @@ public class MembershipProjection {
 
 		private final long version;
 
-		TableWriter(OrganizationId organization, OffsetDateTime at, long version) {
+		private final Batch batch;
+
+		TableWriter(OrganizationId organization, OffsetDateTime at, long version, Batch batch) {
 			this.organization = organization;
 			this.at = at;
 			this.version = version;
+			this.batch = batch;
+		}
+
+		/** Every state a project was in, for answers as of any instant. */
+		private void recordProject(ProjectId project, WorkspaceId workspace, String title,
+				boolean annotatorsViewOwnData, boolean removed) {
+			this.batch.add(
+					"INSERT INTO qs_project_timeline (organization_id, project_id, version, occurred_at, workspace_id, "
+							+ "title, annotators_view_own_data, removed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+					this.organization.value(), project.value(), this.version, this.at, workspace.value(), title,
+					annotatorsViewOwnData, removed);
 		}
 
 		@Override
@@ -391,6 +462,87 @@ public class MembershipProjection {
 		@Override
 		public Void on(MemberAssignedToWorkspace assigned) {
 			insertAssignment(this.organization, assigned.userId(), assigned.workspaceId(), this.at);
+			return null;
+		}
+
+		@Override
+		public Void on(ProjectRegistered registered) {
+			MembershipProjection.this.jdbc
+				.sql("INSERT INTO qs_projects (organization_id, project_id, workspace_id, title, "
+						+ "annotators_view_own_data, registered_at, registered_by) VALUES (?, ?, ?, ?, ?, ?, ?)")
+				.params(this.organization.value(), registered.projectId().value(), registered.workspaceId().value(),
+						registered.title(), registered.annotatorsViewOwnData(), this.at,
+						registered.actorUserId().value())
+				.update();
+			recordProject(registered.projectId(), registered.workspaceId(), registered.title(),
+					registered.annotatorsViewOwnData(), false);
+			return null;
+		}
+
+		@Override
+		public Void on(ProjectUpdated updated) {
+			MembershipProjection.this.jdbc
+				.sql("UPDATE qs_projects SET workspace_id = ?, title = ?, annotators_view_own_data = ? "
+						+ "WHERE organization_id = ? AND project_id = ?")
+				.params(updated.workspaceId().value(), updated.title(), updated.annotatorsViewOwnData(),
+						this.organization.value(), updated.projectId().value())
+				.update();
+			recordProject(updated.projectId(), updated.workspaceId(), updated.title(), updated.annotatorsViewOwnData(),
+					false);
+			return null;
+		}
+
+		@Override
+		public Void on(ProjectRemoved removed) {
+			MembershipProjection.this.jdbc
+				.sql("UPDATE qs_projects SET removed_at = ? WHERE organization_id = ? AND project_id = ?")
+				.params(this.at, this.organization.value(), removed.projectId().value())
+				.update();
+			MembershipProjection.this.jdbc
+				.sql("DELETE FROM qs_project_members WHERE organization_id = ? AND project_id = ?")
+				.params(this.organization.value(), removed.projectId().value())
+				.update();
+			MembershipProjection.this.jdbc
+				.sql("SELECT title, annotators_view_own_data FROM qs_projects WHERE organization_id = ? "
+						+ "AND project_id = ?")
+				.params(this.organization.value(), removed.projectId().value())
+				.query((row, number) -> {
+					recordProject(removed.projectId(), removed.workspaceId(), row.getString(1), row.getBoolean(2),
+							true);
+					return null;
+				})
+				.list();
+			return null;
+		}
+
+		@Override
+		public Void on(MemberAddedToProject added) {
+			MembershipProjection.this.jdbc
+				.sql("INSERT INTO qs_project_members (organization_id, project_id, user_id, project_role, added_at) "
+						+ "VALUES (?, ?, ?, ?, ?)")
+				.params(this.organization.value(), added.projectId().value(), added.userId().value(),
+						code(added.projectRole()), this.at)
+				.update();
+			return null;
+		}
+
+		@Override
+		public Void on(ProjectRoleChanged changed) {
+			MembershipProjection.this.jdbc
+				.sql("UPDATE qs_project_members SET project_role = ? WHERE organization_id = ? AND project_id = ? "
+						+ "AND user_id = ?")
+				.params(code(changed.toRole()), this.organization.value(), changed.projectId().value(),
+						changed.userId().value())
+				.update();
+			return null;
+		}
+
+		@Override
+		public Void on(MemberRemovedFromProject removed) {
+			MembershipProjection.this.jdbc
+				.sql("DELETE FROM qs_project_members WHERE organization_id = ? AND project_id = ? AND user_id = ?")
+				.params(this.organization.value(), removed.projectId().value(), removed.userId().value())
+				.update();
 			return null;
 		}
 

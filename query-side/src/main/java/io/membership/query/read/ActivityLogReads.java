@@ -61,14 +61,15 @@ public class ActivityLogReads {
 			params.put("until", Timestamps.utc(filter.until()));
 		}
 		params.put("limit", limit);
-		return this.jdbc
-			.sql("SELECT version, event_id, occurred_at, type, actor_user_id, subject_user_id, workspace_id, summary, "
-					+ "details FROM qs_activity_log" + where + " ORDER BY version DESC LIMIT :limit")
+		return this.jdbc.sql(
+				"SELECT version, event_id, occurred_at, type, actor_user_id, subject_user_id, workspace_id, project_id, "
+						+ "summary, details FROM qs_activity_log" + where + " ORDER BY version DESC LIMIT :limit")
 			.params(params)
 			.query((row, number) -> new ActivityEntry(row.getLong("version"), row.getString("event_id"),
 					Timestamps.instant(row, "occurred_at"), row.getString("type"), row.getLong("actor_user_id"),
 					Timestamps.nullableLong(row, "subject_user_id"), row.getString("workspace_id"),
-					row.getString("summary"), MembershipJson.mapper().readTree(row.getString("details"))))
+					row.getString("project_id"), row.getString("summary"),
+					MembershipJson.mapper().readTree(row.getString("details"))))
 			.list();
 	}
 
@@ -90,7 +91,8 @@ public class ActivityLogReads {
 	 */
 	public record ActivityEntry(long version, String eventId, Instant occurredAt, String type, long actorUserId,
 			@JsonInclude(JsonInclude.Include.NON_NULL) Long subjectUserId,
-			@JsonInclude(JsonInclude.Include.NON_NULL) String workspaceId, String summary, JsonNode details) {
+			@JsonInclude(JsonInclude.Include.NON_NULL) String workspaceId,
+			@JsonInclude(JsonInclude.Include.NON_NULL) String projectId, String summary, JsonNode details) {
 	}
 
 }

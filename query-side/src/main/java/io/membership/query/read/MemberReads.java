@@ -107,13 +107,15 @@ public class MemberReads {
 	/** Every change of the member's role or status since they joined, oldest first. */
 	public List<RoleChange> roleHistory(OrganizationId organization, UserId user) {
 		return this.jdbc
-			.sql("SELECT version, event_id, occurred_at, actor_user_id, from_role, to_role, reason, correlation_id "
-					+ "FROM qs_role_history WHERE organization_id = :organization AND user_id = :user ORDER BY version")
+			.sql("SELECT version, event_id, occurred_at, actor_user_id, type, project_id, from_role, to_role, reason, "
+					+ "correlation_id FROM qs_role_history WHERE organization_id = :organization AND user_id = :user "
+					+ "ORDER BY version")
 			.param("organization", organization.value())
 			.param("user", user.value())
 			.query((row, number) -> new RoleChange(row.getLong("version"), row.getString("event_id"),
-					Timestamps.instant(row, "occurred_at"), row.getLong("actor_user_id"), role(row, "from_role"),
-					role(row, "to_role"), row.getString("reason"), row.getString("correlation_id")))
+					Timestamps.instant(row, "occurred_at"), row.getLong("actor_user_id"), row.getString("type"),
+					row.getString("project_id"), role(row, "from_role"), role(row, "to_role"), row.getString("reason"),
+					row.getString("correlation_id")))
 			.list();
 	}
 
@@ -133,7 +135,8 @@ public class MemberReads {
 	private Instant latestRoleChange(Map<String, Object> params, String condition) {
 		return this.jdbc
 			.sql("SELECT occurred_at FROM qs_role_history WHERE organization_id = :organization AND user_id = :user "
-					+ "AND occurred_at <= :instant AND " + condition + " ORDER BY version DESC LIMIT 1")
+					+ "AND occurred_at <= :instant AND project_id IS NULL AND " + condition
+					+ " ORDER BY version DESC LIMIT 1")
 			.params(params)
 			.query((row, number) -> Timestamps.instant(row, 1))
 			.optional()
@@ -235,8 +238,8 @@ public class MemberReads {
 	 * One change of a member's role or status, with who decided it, why, and in which
 	 * request.
 	 */
-	public record RoleChange(long version, String eventId, Instant occurredAt, long actorUserId, Role fromRole,
-			Role toRole, String reason, String correlationId) {
+	public record RoleChange(long version, String eventId, Instant occurredAt, long actorUserId, String type,
+			String projectId, Role fromRole, Role toRole, String reason, String correlationId) {
 	}
 
 	private record MemberRow(long userId, String email, Role role, Instant invitedAt, Long invitedBy, Instant joinedAt,

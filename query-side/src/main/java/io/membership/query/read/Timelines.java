@@ -3,8 +3,10 @@ package io.membership.query.read;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -13,6 +15,7 @@ import tools.jackson.core.type.TypeReference;
 
 import io.membership.events.access.Role;
 import io.membership.events.ids.OrganizationId;
+import io.membership.events.ids.ProjectId;
 import io.membership.events.ids.UserId;
 import io.membership.events.ids.WorkspaceId;
 import io.membership.events.json.MembershipJson;
@@ -72,12 +75,32 @@ public class Timelines {
 			params.add(Timestamps.utc(instant));
 		}
 		return this.jdbc
-			.sql("SELECT role, workspaces FROM qs_member_timeline WHERE organization_id = ? AND user_id = ?" + upTo
-					+ " ORDER BY version DESC LIMIT 1")
+			.sql("SELECT role, workspaces, projects FROM qs_member_timeline WHERE organization_id = ? AND user_id = ?"
+					+ upTo + " ORDER BY version DESC LIMIT 1")
 			.params(params)
 			.query((row, number) -> new MemberState(user, Role.fromCode(row.getString(1)).orElseThrow(),
-					workspaces(row.getString(2))))
+					workspaces(row.getString(2)), projects(row.getString(3))))
 			.optional();
+	}
+
+	/**
+	 * A timeline row's project memberships, stored as a JSON object of project ids to
+	 * project roles (null: Inherit).
+	 */
+	public static Map<ProjectId, Role> projects(String json) {
+		Map<String, String> stored = MembershipJson.mapper().readValue(json, new TypeReference<Map<String, String>>() {
+		});
+		Map<ProjectId, Role> projects = new TreeMap<>();
+		stored.forEach((project, role) -> projects.put(new ProjectId(project),
+				(role != null) ? Role.fromCode(role).orElseThrow() : null));
+		return projects;
+	}
+
+	/** Project memberships as {@link #projects(String)} reads them. */
+	public static String projectsJson(Map<ProjectId, Role> projects) {
+		Map<String, String> stored = new TreeMap<>();
+		projects.forEach((project, role) -> stored.put(project.value(), (role != null) ? role.code() : null));
+		return MembershipJson.mapper().writeValueAsString(stored);
 	}
 
 	/** A timeline row's workspaces, stored as a JSON array of ids. */

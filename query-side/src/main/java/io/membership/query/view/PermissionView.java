@@ -17,12 +17,16 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
+import io.membership.events.ProjectRegistered;
+import io.membership.events.ProjectRemoved;
+import io.membership.events.ProjectUpdated;
 import io.membership.events.WorkspaceCreated;
 import io.membership.events.access.AccessDecision;
 import io.membership.events.access.Action;
 import io.membership.events.access.PermissionMatrix;
 import io.membership.events.access.Role;
 import io.membership.events.ids.OrganizationId;
+import io.membership.events.ids.ProjectId;
 import io.membership.events.ids.UserId;
 import io.membership.events.ids.WorkspaceId;
 import io.membership.events.state.MemberState;
@@ -79,10 +83,11 @@ public class PermissionView {
 		});
 		loadMembers(null, members);
 		Map<OrganizationId, Set<WorkspaceId>> workspaces = loadWorkspaces(null);
+		Map<OrganizationId, Map<ProjectId, ProjectState>> projects = loadProjects(null);
 		versions.forEach((organization, version) -> {
 			OrganizationView view = view(organization);
 			view.replace(version, members.getOrDefault(organization, Map.of()),
-					workspaces.getOrDefault(organization, Set.of()));
+					workspaces.getOrDefault(organization, Set.of()), projects.getOrDefault(organization, Map.of()));
 			view.callBackReached();
 		});
 		this.jdbc.sql("SELECT organization_id FROM qs_quarantined_organizations").query((row) -> {
@@ -249,7 +254,44 @@ public class PermissionView {
 		Map<OrganizationId, Map<UserId, MemberState>> members = new HashMap<>();
 		loadMembers(organization, members);
 		view(organization).replace(version, members.getOrDefault(organization, Map.of()),
-				loadWorkspaces(organization).getOrDefault(organization, Set.of()));
+				loadWorkspaces(organization).getOrDefault(organization, Set.of()),
+				loadProjects(organization).getOrDefault(organization, Map.of()));
+	}
+
+	/** The projects that were not removed. */
+	private Map<OrganizationId, Map<ProjectId, ProjectState>> loadProjects(OrganizationId only) {
+		String where = (only != null) ? " AND organization_id = ?" : "";
+		var query = this.jdbc.sql("SELECT organization_id, project_id, workspace_id, annotators_view_own_data "
+				+ "FROM qs_projects WHERE removed_at IS NULL" + where);
+		if (only != null) {
+			query = query.param(only.value());
+		}
+		Map<OrganizationId, Map<ProjectId, ProjectState>> projects = new HashMap<>();
+		query.query((row) -> {
+			ProjectState project = new ProjectState(new ProjectId(row.getString(2)), new WorkspaceId(row.getString(3)),
+					row.getBoolean(4));
+			projects.computeIfAbsent(new OrganizationId(row.getString(1)), (id) -> new HashMap<>())
+				.put(project.projectId(), project);
+		});
+		return projects;
+	}
+
+	/** Every member's project memberships, with their project roles (null: Inherit). */
+	private Map<OrganizationId, Map<UserId, Map<ProjectId, Role>>> loadProjectMemberships(OrganizationId only) {
+		String where = (only != null) ? " WHERE organization_id = ?" : "";
+		var query = this.jdbc
+			.sql("SELECT organization_id, user_id, project_id, project_role FROM qs_project_members" + where);
+		if (only != null) {
+			query = query.param(only.value());
+		}
+		Map<OrganizationId, Map<UserId, Map<ProjectId, Role>>> memberships = new HashMap<>();
+		query.query((row) -> {
+			String role = row.getString(4);
+			memberships.computeIfAbsent(new OrganizationId(row.getString(1)), (id) -> new HashMap<>())
+				.computeIfAbsent(UserId.of(row.getLong(2)), (id) -> new HashMap<>())
+				.put(new ProjectId(row.getString(3)), (role != null) ? Role.fromCode(role).orElseThrow() : null);
+		});
+		return memberships;
 	}
 
 	private void loadMembers(OrganizationId only, Map<OrganizationId, Map<UserId, MemberState>> into) {
@@ -273,11 +315,34 @@ public class PermissionView {
 				assigned.add(new WorkspaceId(row.getString(4)));
 			}
 		});
+		Map<OrganizationId, Map<UserId, Map<ProjectId, Role>>> projects = loadProjectMemberships(only);
 		roles.forEach((organization, members) -> {
 			Map<UserId, MemberState> states = into.computeIfAbsent(organization, (id) -> new HashMap<>());
-			members.forEach((user, role) -> states.put(user,
-					new MemberState(user, role, workspaces.get(organization).get(user))));
+			Map<UserId, Map<ProjectId, Role>> memberships = projects.getOrDefault(organization, Map.of());
+			members.forEach((user, role) -> states.put(user, new MemberState(user, role,
+					workspaces.get(organization).get(user), memberships.getOrDefault(user, Map.of()))));
 		});
+	}
+
+	/**
+	 * A project the organization has (removed ones are forgotten: they confer nothing),
+	 * or empty.
+	 */
+	public Optional<ProjectState> project(OrganizationId organization, ProjectId project) {
+		requireCurrent(organization);
+		OrganizationView view = this.organizations.get(organization);
+		return (view != null) ? Optional.ofNullable(view.projects.get(project)) : Optional.empty();
+	}
+
+	/** Every project the organization has. */
+	public Map<ProjectId, ProjectState> projects(OrganizationId organization) {
+		requireCurrent(organization);
+		OrganizationView view = this.organizations.get(organization);
+		return (view != null) ? Map.copyOf(view.projects) : Map.of();
+	}
+
+	/** What a check needs to know of a project. */
+	public record ProjectState(ProjectId projectId, WorkspaceId workspaceId, boolean annotatorsViewOwnData) {
 	}
 
 	/** A check's decision and the version of the organization it was decided at. */
@@ -293,6 +358,8 @@ public class PermissionView {
 		private final Map<UserId, MemberState> members = new ConcurrentHashMap<>();
 
 		private final Set<WorkspaceId> workspaces = ConcurrentHashMap.newKeySet();
+
+		private final Map<ProjectId, ProjectState> projects = new ConcurrentHashMap<>();
 
 		private final List<Waiter> waiters = new ArrayList<>();
 
@@ -318,18 +385,30 @@ public class PermissionView {
 			if (projected.version() != this.version + 1) {
 				return false;
 			}
-			for (MemberState state : MemberStates.next(projected.event(), this.members::get)) {
+			for (MemberState state : MemberStates.next(projected.event(), this.members::get,
+					(project) -> MemberStates.membersOf(project, this.members.values()))) {
 				this.members.put(state.userId(), state);
 			}
 			if (projected.event() instanceof WorkspaceCreated created) {
 				this.workspaces.add(created.workspaceId());
 			}
+			else if (projected.event() instanceof ProjectRegistered registered) {
+				this.projects.put(registered.projectId(), new ProjectState(registered.projectId(),
+						registered.workspaceId(), registered.annotatorsViewOwnData()));
+			}
+			else if (projected.event() instanceof ProjectUpdated updated) {
+				this.projects.put(updated.projectId(),
+						new ProjectState(updated.projectId(), updated.workspaceId(), updated.annotatorsViewOwnData()));
+			}
+			else if (projected.event() instanceof ProjectRemoved removed) {
+				this.projects.remove(removed.projectId());
+			}
 			this.version = projected.version();
 			return true;
 		}
 
-		synchronized void replace(long newVersion, Map<UserId, MemberState> newMembers,
-				Set<WorkspaceId> newWorkspaces) {
+		synchronized void replace(long newVersion, Map<UserId, MemberState> newMembers, Set<WorkspaceId> newWorkspaces,
+				Map<ProjectId, ProjectState> newProjects) {
 			if (newVersion < this.version) {
 				return;
 			}
@@ -337,6 +416,8 @@ public class PermissionView {
 			this.members.putAll(newMembers);
 			this.workspaces.clear();
 			this.workspaces.addAll(newWorkspaces);
+			this.projects.clear();
+			this.projects.putAll(newProjects);
 			this.version = newVersion;
 		}
 

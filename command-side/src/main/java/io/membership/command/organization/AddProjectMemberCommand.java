@@ -1,0 +1,18 @@
+package io.membership.command.organization;
+
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+import io.membership.events.access.Role;
+import io.membership.events.ids.OrganizationId;
+import io.membership.events.ids.ProjectId;
+import io.membership.events.ids.UserId;
+
+/**
+ * Adds an active member to a project, with a project role ({@code AN}, {@code RE}) or
+ * none ({@code projectRole} null: Inherit).
+ */
+public record AddProjectMemberCommand(@TargetAggregateIdentifier OrganizationId organizationId, ProjectId projectId,
+		UserId userId, Role projectRole, String reason, UserId actorUserId, String correlationId,
+		Long expectedVersion) implements OrganizationCommand {
+
+}
