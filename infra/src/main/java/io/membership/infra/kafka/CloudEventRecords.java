@@ -9,6 +9,7 @@ import org.axonframework.eventhandling.DomainEventMessage;
 
 import io.membership.events.MembershipEvent;
 import io.membership.events.json.MembershipJson;
+import io.membership.topics.MembershipTopics;
 
 /**
  * An event as a Kafka record in CloudEvents 1.0 binary content mode: the value is the

@@ -18,6 +18,7 @@ import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 
 import io.membership.events.MembershipEvent;
+import io.membership.topics.RecordMac;
 
 /**
  * Publishes every stored event to Kafka, at least once and in order per organization.

@@ -9,8 +9,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.membership.infra.kafka.RecordMac;
-import io.membership.infra.kafka.RecordMac.Verdict;
+import io.membership.topics.RecordMac.Verdict;
+import io.membership.topics.RecordMac;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 

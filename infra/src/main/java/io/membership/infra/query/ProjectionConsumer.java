@@ -32,12 +32,12 @@ import io.membership.events.ids.OrganizationId;
 import io.membership.events.json.MembershipJson;
 import io.membership.infra.kafka.KafkaBootstrapServers;
 import io.membership.infra.kafka.KafkaSettings;
-import io.membership.infra.kafka.MembershipTopics;
 import io.membership.infra.web.DatabaseUnavailable;
 import io.membership.query.projection.MembershipProjection;
 import io.membership.query.projection.OrganizationQuarantine;
 import io.membership.query.projection.ProjectedEvent;
 import io.membership.query.view.PermissionView;
+import io.membership.topics.MembershipTopics;
 
 /**
  * Feeds the query side from {@code membership.events.v1}, the same stream downstream

@@ -47,10 +47,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import io.membership.infra.kafka.KafkaBootstrapServers;
 import io.membership.infra.kafka.KafkaSettings;
-import io.membership.infra.kafka.MembershipTopics;
-import io.membership.infra.kafka.RecordMac;
 import io.membership.query.projection.MembershipProjection;
 import io.membership.query.projection.ProjectedEvent;
+import io.membership.topics.MembershipTopics;
+import io.membership.topics.RecordMac;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**

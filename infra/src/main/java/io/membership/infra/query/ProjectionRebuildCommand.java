@@ -21,8 +21,8 @@ import io.membership.infra.kafka.EmbeddedKafkaConfiguration;
 import io.membership.infra.kafka.ExternalKafkaConfiguration;
 import io.membership.infra.kafka.KafkaBootstrapServers;
 import io.membership.infra.kafka.KafkaSettings;
-import io.membership.infra.kafka.RecordMac;
 import io.membership.infra.kafka.RecordMacConfiguration;
+import io.membership.topics.RecordMac;
 
 /**
  * {@code java -jar membership.jar rebuild-projections [--verify-only]}: rebuilds every

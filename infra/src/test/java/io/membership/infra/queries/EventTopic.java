@@ -19,9 +19,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 import io.membership.events.MembershipEvent;
 import io.membership.events.json.MembershipJson;
-import io.membership.infra.kafka.MembershipTopics;
 import io.membership.infra.support.TestRecordKey;
 import io.membership.query.projection.ProjectedEvent;
+import io.membership.topics.MembershipTopics;
 
 /**
  * {@code membership.events.v1} as a new subscriber reads it: every record of every

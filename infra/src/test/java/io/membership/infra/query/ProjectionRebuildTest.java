@@ -29,14 +29,14 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import io.membership.events.access.Role;
 import io.membership.infra.kafka.KafkaBootstrapServers;
 import io.membership.infra.kafka.KafkaSettings;
-import io.membership.infra.kafka.MembershipTopics;
-import io.membership.infra.kafka.RecordMac;
 import io.membership.infra.support.ForgedRecords;
 import io.membership.infra.support.PostgresServiceTest;
 import io.membership.infra.support.TestDatabase;
 import io.membership.infra.support.TestOrganization;
 import io.membership.infra.support.TestOrganization.Member;
 import io.membership.infra.support.TestRecordKey;
+import io.membership.topics.MembershipTopics;
+import io.membership.topics.RecordMac;
 
 /**
  * Rebuilding the projections from the start of the events topic gives exactly the live

@@ -22,7 +22,7 @@ import io.membership.events.access.Role;
 import io.membership.events.ids.OrganizationId;
 import io.membership.events.ids.UserId;
 import io.membership.events.json.MembershipJson;
-import io.membership.infra.kafka.MembershipTopics;
+import io.membership.topics.MembershipTopics;
 
 /**
  * Records as someone who can write to {@code membership.events.v1} but does not hold the
