@@ -48,6 +48,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import io.membership.infra.kafka.KafkaBootstrapServers;
 import io.membership.infra.kafka.KafkaSettings;
 import io.membership.query.projection.MembershipProjection;
+import io.membership.query.projection.ProjectionMigrations;
 import io.membership.query.projection.ProjectedEvent;
 import io.membership.topics.MembershipTopics;
 import io.membership.topics.RecordMac;
@@ -59,10 +60,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  *
  * <p>
  * The replay runs the same {@link MembershipProjection} as the live consumer, into the
- * empty tables of a scratch in-memory H2 database migrated with the service's own H2
- * migrations. Every {@code qs_*} table but the consumer positions is then compared row by
- * row with the live database, by primary key, with values normalised (instants, numbers,
- * text), and {@code qs_projection_gaps.detected_at}, the moment a gap was seen, ignored.
+ * empty tables of a scratch in-memory H2 database migrated with the query side's own H2
+ * migrations ({@link ProjectionMigrations}). Every {@code qs_*} table but the consumer
+ * positions is then compared row by row with the live database, by primary key, with
+ * values normalised (instants, numbers, text), and
+ * {@code qs_projection_gaps.detected_at}, the moment a gap was seen, ignored.
  * <ul>
  * <li>{@link #verify} compares the live tables with a replay of exactly the events they
  * reflect: it reads the live consumer positions and the tables in one repeatable-read
@@ -593,7 +595,7 @@ public class ProjectionRebuild {
 	}
 
 	/**
-	 * The in-memory H2 database the replay goes into, with the service's own H2
+	 * The in-memory H2 database the replay goes into, with the query side's own H2
 	 * migrations, and the Kafka consumer that reads the topic from its start.
 	 */
 	private final class Scratch implements AutoCloseable {
@@ -619,7 +621,7 @@ public class ProjectionRebuild {
 					"", true);
 			Flyway.configure()
 				.dataSource(this.dataSource)
-				.locations("classpath:db/migration/h2")
+				.locations(ProjectionMigrations.H2)
 				.loggers("slf4j")
 				.load()
 				.migrate();
