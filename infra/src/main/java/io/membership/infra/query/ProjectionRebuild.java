@@ -47,6 +47,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import io.membership.infra.kafka.KafkaBootstrapServers;
 import io.membership.infra.kafka.KafkaSettings;
+import io.membership.query.feed.AuthenticRecords;
+import io.membership.query.feed.ProjectionConsumer;
 import io.membership.query.projection.MembershipProjection;
 import io.membership.query.projection.ProjectionMigrations;
 import io.membership.query.projection.ProjectedEvent;

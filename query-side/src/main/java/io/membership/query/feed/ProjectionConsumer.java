@@ -1,4 +1,4 @@
-package io.membership.infra.query;
+package io.membership.query.feed;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -30,9 +31,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 import io.membership.events.MembershipEvent;
 import io.membership.events.ids.OrganizationId;
 import io.membership.events.json.MembershipJson;
-import io.membership.infra.kafka.KafkaBootstrapServers;
-import io.membership.infra.kafka.KafkaSettings;
-import io.membership.infra.web.DatabaseUnavailable;
 import io.membership.query.projection.MembershipProjection;
 import io.membership.query.projection.OrganizationQuarantine;
 import io.membership.query.projection.ProjectedEvent;
@@ -82,6 +80,8 @@ public class ProjectionConsumer implements SmartLifecycle {
 
 	private final AuthenticRecords authenticity;
 
+	private final Predicate<Throwable> databaseUnavailable;
+
 	private long nextQuarantineCheck;
 
 	private volatile Consumer<String, byte[]> consumer;
@@ -90,11 +90,19 @@ public class ProjectionConsumer implements SmartLifecycle {
 
 	private volatile boolean running;
 
-	public ProjectionConsumer(KafkaBootstrapServers bootstrapServers, KafkaSettings settings, String consumerName,
-			MembershipProjection projection, OrganizationQuarantine quarantine, PermissionView view, JdbcClient jdbc,
-			TransactionTemplate transactions, AuthenticRecords authenticity) {
-		this.properties.putAll(settings.clientProperties());
-		this.properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers.value());
+	/**
+	 * @param kafkaClient where the brokers are and how to reach them (TLS, SASL), as
+	 * every Kafka client of the service is given them
+	 * @param consumerName this instance's name for its position in the topic; instances
+	 * sharing a database must each have their own
+	 * @param databaseUnavailable whether a failure means the database cannot be reached
+	 * right now, which is waited out, never blamed on an organization: the service's one
+	 * definition, which also answers such requests 503
+	 */
+	public ProjectionConsumer(Map<String, Object> kafkaClient, String consumerName, MembershipProjection projection,
+			OrganizationQuarantine quarantine, PermissionView view, JdbcClient jdbc, TransactionTemplate transactions,
+			AuthenticRecords authenticity, Predicate<Throwable> databaseUnavailable) {
+		this.properties.putAll(kafkaClient);
 		this.properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
 		this.properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
 		this.properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "membership-query-" + consumerName);
@@ -105,6 +113,7 @@ public class ProjectionConsumer implements SmartLifecycle {
 		this.jdbc = jdbc;
 		this.transactions = transactions;
 		this.authenticity = authenticity;
+		this.databaseUnavailable = databaseUnavailable;
 	}
 
 	@Override
@@ -151,7 +160,7 @@ public class ProjectionConsumer implements SmartLifecycle {
 					return;
 				}
 				catch (RuntimeException ex) {
-					if (DatabaseUnavailable.causedBy(ex)) {
+					if (this.databaseUnavailable.test(ex)) {
 						logger.warn("The database is unavailable; starting again from the last committed position: {}",
 								ex.getMessage());
 					}
@@ -195,7 +204,7 @@ public class ProjectionConsumer implements SmartLifecycle {
 			applied = this.transactions.execute((status) -> applyTogether(records));
 		}
 		catch (RuntimeException ex) {
-			if (DatabaseUnavailable.causedBy(ex)) {
+			if (this.databaseUnavailable.test(ex)) {
 				throw ex;
 			}
 			logger.warn("A poll of {} records could not be applied in one transaction; applying them one by one "
@@ -258,7 +267,7 @@ public class ProjectionConsumer implements SmartLifecycle {
 			});
 		}
 		catch (RuntimeException failure) {
-			if (DatabaseUnavailable.causedBy(failure)) {
+			if (this.databaseUnavailable.test(failure)) {
 				throw failure;
 			}
 			return this.transactions.execute((status) -> {
@@ -420,7 +429,7 @@ public class ProjectionConsumer implements SmartLifecycle {
 	 * The event a record carries, or empty for a record the service did not publish (no
 	 * valid MAC) or a type this version does not know (also what a rebuild replays).
 	 */
-	static Optional<ProjectedEvent> parse(ConsumerRecord<String, byte[]> record, AuthenticRecords authenticity) {
+	public static Optional<ProjectedEvent> parse(ConsumerRecord<String, byte[]> record, AuthenticRecords authenticity) {
 		if (!authenticity.accepts(record)) {
 			return Optional.empty();
 		}

@@ -1,4 +1,4 @@
-package io.membership.infra.query;
+package io.membership.query.feed;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,7 +42,7 @@ public final class AuthenticRecords {
 
 	private final AtomicLong refused = new AtomicLong();
 
-	AuthenticRecords(RecordMac mac, MeterRegistry meters) {
+	public AuthenticRecords(RecordMac mac, MeterRegistry meters) {
 		this.mac = mac;
 		this.meters = meters;
 		for (Verdict verdict : Verdict.values()) {
@@ -71,7 +71,7 @@ public final class AuthenticRecords {
 	}
 
 	/** How many records were refused, each counted once. */
-	long refused() {
+	public long refused() {
 		return this.refused.get();
 	}
 
