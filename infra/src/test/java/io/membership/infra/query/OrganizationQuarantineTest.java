@@ -20,6 +20,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import io.membership.query.rebuild.ProjectionRebuild;
 import io.membership.topics.RecordMac;
 import io.membership.infra.kafka.KafkaBootstrapServers;
 import io.membership.infra.kafka.KafkaSettings;
@@ -156,8 +157,8 @@ class OrganizationQuarantineTest {
 
 	private ProjectionRebuild.Report rebuild() {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		ProjectionRebuild.Report report = new ProjectionRebuild(this.dataSource, this.bootstrapServers, this.settings,
-				"query-side", this.recordMac)
+		ProjectionRebuild.Report report = new ProjectionRebuild(this.dataSource,
+				this.settings.clientConfiguration(this.bootstrapServers), "query-side", this.recordMac)
 			.rebuild(new PrintStream(out, true, StandardCharsets.UTF_8));
 		assertThat(report.replaced()).as(out.toString(StandardCharsets.UTF_8)).isTrue();
 		return report;

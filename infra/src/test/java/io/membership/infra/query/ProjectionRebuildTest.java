@@ -35,6 +35,7 @@ import io.membership.infra.support.TestDatabase;
 import io.membership.infra.support.TestOrganization;
 import io.membership.infra.support.TestOrganization.Member;
 import io.membership.infra.support.TestRecordKey;
+import io.membership.query.rebuild.ProjectionRebuild;
 import io.membership.topics.MembershipTopics;
 import io.membership.topics.RecordMac;
 
@@ -68,8 +69,8 @@ class ProjectionRebuildTest {
 	Path dataDirectory;
 
 	ProjectionRebuild rebuild() {
-		return new ProjectionRebuild(this.dataSource, this.bootstrapServers, this.settings, "query-side",
-				this.recordMac);
+		return new ProjectionRebuild(this.dataSource, this.settings.clientConfiguration(this.bootstrapServers),
+				"query-side", this.recordMac);
 	}
 
 	/**

@@ -1,4 +1,4 @@
-package io.membership.infra.query;
+package io.membership.query.rebuild;
 
 import java.io.PrintStream;
 import java.math.BigDecimal;
@@ -45,13 +45,11 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import io.membership.infra.kafka.KafkaBootstrapServers;
-import io.membership.infra.kafka.KafkaSettings;
 import io.membership.query.feed.AuthenticRecords;
 import io.membership.query.feed.ProjectionConsumer;
 import io.membership.query.projection.MembershipProjection;
-import io.membership.query.projection.ProjectionMigrations;
 import io.membership.query.projection.ProjectedEvent;
+import io.membership.query.projection.ProjectionMigrations;
 import io.membership.topics.MembershipTopics;
 import io.membership.topics.RecordMac;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -102,12 +100,18 @@ public class ProjectionRebuild {
 
 	private final RecordMac mac;
 
-	public ProjectionRebuild(DataSource live, KafkaBootstrapServers bootstrapServers, KafkaSettings settings,
-			String consumerName, RecordMac mac) {
+	/**
+	 * @param live the service's database
+	 * @param kafkaClient where the brokers are and how to reach them (TLS, SASL), as
+	 * every Kafka client of the service is given them
+	 * @param consumerName the live consumer's name for its position, which a rebuild sets
+	 * (with every other consumer's it finds)
+	 * @param mac the service's record keys, to replay only the records it signed
+	 */
+	public ProjectionRebuild(DataSource live, Map<String, Object> kafkaClient, String consumerName, RecordMac mac) {
 		this.live = live;
 		this.mac = mac;
-		this.kafka.putAll(settings.clientProperties());
-		this.kafka.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers.value());
+		this.kafka.putAll(kafkaClient);
 		this.kafka.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
 		this.kafka.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
 		this.kafka.put(ConsumerConfig.CLIENT_ID_CONFIG, "membership-rebuild-projections");
