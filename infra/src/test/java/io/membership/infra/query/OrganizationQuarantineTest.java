@@ -20,6 +20,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import io.membership.query.rebuild.Difference;
 import io.membership.query.rebuild.ProjectionRebuild;
 import io.membership.topics.RecordMac;
 import io.membership.infra.kafka.KafkaBootstrapServers;
@@ -137,7 +138,7 @@ class OrganizationQuarantineTest {
 
 		ProjectionRebuild.Report rebuilt = rebuild();
 		assertThat(rebuilt.replaced()).isTrue();
-		assertThat(rebuilt.differences()).extracting(ProjectionRebuild.Difference::table)
+		assertThat(rebuilt.differences()).extracting(Difference::table)
 			.contains("qs_quarantined_organizations", "qs_members");
 
 		Answer repaired = awaitAnswer(() -> check(poisoned, admin.client(), 0), (answer) -> answer.status() != 503);

@@ -35,6 +35,7 @@ import io.membership.infra.support.TestDatabase;
 import io.membership.infra.support.TestOrganization;
 import io.membership.infra.support.TestOrganization.Member;
 import io.membership.infra.support.TestRecordKey;
+import io.membership.query.rebuild.Difference;
 import io.membership.query.rebuild.ProjectionRebuild;
 import io.membership.topics.MembershipTopics;
 import io.membership.topics.RecordMac;
@@ -181,7 +182,7 @@ class ProjectionRebuildTest {
 		Run verified = verify();
 
 		assertThat(verified.report().identical()).as(verified.out()).isFalse();
-		assertThat(verified.report().differences()).extracting(ProjectionRebuild.Difference::table)
+		assertThat(verified.report().differences()).extracting(Difference::table)
 			.containsExactlyInAnyOrder("qs_members", "qs_role_history", "qs_workspaces");
 		assertThat(verified.out())
 			.contains("(organization_id=" + org + ", user_id=" + anna + ") role: live 'AD', rebuilt 'RE'")
