@@ -27,7 +27,7 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.membership.query.feed.AuthenticRecords;
-import io.membership.query.feed.ProjectionConsumer;
+import io.membership.query.feed.EventRecords;
 import io.membership.query.projection.MembershipProjection;
 import io.membership.query.projection.ProjectedEvent;
 import io.membership.topics.MembershipTopics;
@@ -199,7 +199,7 @@ final class Replay implements AutoCloseable {
 			if (record.offset() < this.next.get(partition) || record.offset() >= goal.get(partition)) {
 				continue;
 			}
-			Optional<ProjectedEvent> event = ProjectionConsumer.parse(record, this.authenticity);
+			Optional<ProjectedEvent> event = EventRecords.parse(record, this.authenticity);
 			event.ifPresent((projected) -> {
 				this.projection.apply(projected);
 				this.replayed++;
