@@ -18,8 +18,8 @@ import org.apache.kafka.common.header.Header;
  * Signs the synthetic records as the service's publisher does, so that its query side
  * applies them: the service under measurement is given {@link #KEY} as
  * {@code MEMBERSHIP_KAFKA_RECORD_KEY}. The encoding is the one {@code RecordMac} in the
- * infra module defines (its Javadoc); the bench runs without the service's classes on its
- * classpath, so it is written out again here.
+ * topics module defines (its Javadoc); the bench runs without the service's classes on
+ * its classpath, so it is written out again here.
  */
 final class RecordSigning {
 

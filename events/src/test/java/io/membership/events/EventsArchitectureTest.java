@@ -31,6 +31,7 @@ class EventsArchitectureTest {
 	@ArchTest
 	static final ArchRule events_do_not_know_the_sides = noClasses().should()
 		.dependOnClassesThat()
-		.resideInAnyPackage("io.membership.command..", "io.membership.query..", "io.membership.infra..");
+		.resideInAnyPackage("io.membership.command..", "io.membership.query..", "io.membership.infra..",
+				"io.membership.topics..");
 
 }

@@ -18,8 +18,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 import io.membership.events.audit.CanonicalJson;
 import io.membership.events.json.MembershipJson;
-import io.membership.infra.kafka.MembershipTopics;
 import io.membership.infra.kafka.PublishingProducer;
+import io.membership.topics.MembershipTopics;
 
 /**
  * Signed checkpoints of each organization's hash chain: (organization, version, hash,

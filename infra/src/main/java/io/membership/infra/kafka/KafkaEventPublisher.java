@@ -18,6 +18,8 @@ import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 
 import io.membership.events.MembershipEvent;
+import io.membership.topics.CloudEventRecords;
+import io.membership.topics.RecordMac;
 
 /**
  * Publishes every stored event to Kafka, at least once and in order per organization.
@@ -61,8 +63,8 @@ class KafkaEventPublisher {
 	@EventHandler
 	void publish(MembershipEvent event, DomainEventMessage<?> message) {
 		Batch batch = batch();
-		batch.send(this.mac.sign(CloudEventRecords.of(event, message)));
 		long version = message.getSequenceNumber() + 1;
+		batch.send(this.mac.sign(CloudEventRecords.of(event, message.getIdentifier(), version)));
 		this.memberRoles.apply(event, version).forEach((state) -> batch.send(this.mac.sign(state.toRecord())));
 	}
 

@@ -6,6 +6,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.membership.topics.RecordMac;
+
 /**
  * Wires the publisher: topics first, then the producer, then the processor that uses it.
  */
@@ -15,7 +17,7 @@ class KafkaPublisherConfiguration {
 
 	@Bean(destroyMethod = "close")
 	PublishingProducer publishingProducer(KafkaBootstrapServers bootstrapServers, KafkaSettings settings) {
-		MembershipTopics.createMissing(bootstrapServers, settings);
+		TopicAdmin.createMissing(bootstrapServers, settings);
 		return new PublishingProducer(bootstrapServers, settings);
 	}
 

@@ -1,8 +1,10 @@
 package io.membership.infra.kafka;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -19,6 +21,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("membership.kafka")
 public record KafkaSettings(@DefaultValue Map<String, String> clientProperties, @DefaultValue Topics topics,
 		@DefaultValue("30s") Duration deliveryTimeout) {
+
+	/**
+	 * What a Kafka client needs to reach the service's brokers: where they are and
+	 * {@link #clientProperties}, for a client that lives outside this module (the query
+	 * side's feed and rebuild) to add its own settings to.
+	 */
+	public Map<String, Object> clientConfiguration(KafkaBootstrapServers bootstrapServers) {
+		Map<String, Object> configuration = new HashMap<>(this.clientProperties);
+		configuration.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers.value());
+		return configuration;
+	}
 
 	/**
 	 * @param partitions partitions of both topics; organizations are spread over them by

@@ -24,6 +24,7 @@ import io.membership.events.ids.WorkspaceId;
 import io.membership.events.json.MembershipJson;
 import io.membership.events.state.MemberState;
 import io.membership.events.state.MemberStates;
+import io.membership.topics.MembershipTopics;
 
 /**
  * Each member's current role, workspaces and version, as the compacted

@@ -20,6 +20,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.membership.infra.DataDirectorySecrets;
+import io.membership.topics.MembershipTopics;
+import io.membership.topics.RecordMac;
 
 /**
  * The key that signs the service's records and that its query side verifies them with
@@ -77,7 +79,7 @@ public class RecordMacConfiguration {
 		if (!Files.exists(keyFile) && !Files.exists(unsignedFile)) {
 			// Before the first key exists nothing has been signed: whatever the topic
 			// holds was written by a version that did not sign.
-			writeOffsets(unsignedFile, MembershipTopics.eventsEndOffsets(bootstrapServers, settings));
+			writeOffsets(unsignedFile, TopicAdmin.eventsEndOffsets(bootstrapServers, settings));
 		}
 		byte[] secret = DataDirectorySecrets.loadOrCreate(keyFile, 32);
 		if (unsignedBelow.isEmpty() && Files.exists(unsignedFile)) {

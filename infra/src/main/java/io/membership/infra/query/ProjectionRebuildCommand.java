@@ -21,8 +21,9 @@ import io.membership.infra.kafka.EmbeddedKafkaConfiguration;
 import io.membership.infra.kafka.ExternalKafkaConfiguration;
 import io.membership.infra.kafka.KafkaBootstrapServers;
 import io.membership.infra.kafka.KafkaSettings;
-import io.membership.infra.kafka.RecordMac;
 import io.membership.infra.kafka.RecordMacConfiguration;
+import io.membership.query.rebuild.ProjectionRebuild;
+import io.membership.topics.RecordMac;
 
 /**
  * {@code java -jar membership.jar rebuild-projections [--verify-only]}: rebuilds every
@@ -35,6 +36,10 @@ import io.membership.infra.kafka.RecordMacConfiguration;
  * must be stopped). No web server, no Axon, no live consumer, no Flyway migration of the
  * live database. Exit status: 0 identical (verify) or rebuilt, 1 the live projections
  * differ (verify), 2 a usage error or the rebuild could not run.
+ *
+ * <p>
+ * The rebuild itself is the query side's ({@link ProjectionRebuild}); this is its command
+ * line, which gives it the service's database, Kafka and record key.
  */
 public final class ProjectionRebuildCommand {
 
@@ -99,7 +104,8 @@ public final class ProjectionRebuildCommand {
 		ProjectionRebuild projectionRebuild(DataSource dataSource, KafkaBootstrapServers bootstrapServers,
 				KafkaSettings settings, @Value("${membership.query.consumer-name:query-side}") String consumerName,
 				RecordMac recordMac) {
-			return new ProjectionRebuild(dataSource, bootstrapServers, settings, consumerName, recordMac);
+			return new ProjectionRebuild(dataSource, settings.clientConfiguration(bootstrapServers), consumerName,
+					recordMac);
 		}
 
 	}

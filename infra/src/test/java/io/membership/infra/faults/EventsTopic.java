@@ -16,7 +16,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-import io.membership.infra.kafka.MembershipTopics;
+import io.membership.topics.MembershipTopics;
 
 /**
  * {@code membership.events.v1} as a new subscriber sees it: every partition from the

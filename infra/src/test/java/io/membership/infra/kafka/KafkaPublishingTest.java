@@ -28,6 +28,8 @@ import io.membership.infra.support.PostgresServiceTest;
 import io.membership.infra.support.TestDatabase;
 import io.membership.infra.support.TestRecordKey;
 import io.membership.infra.support.TopicReader;
+import io.membership.topics.MembershipTopics;
+import io.membership.topics.RecordMac;
 
 /**
  * What a subscriber of {@code membership.events.v1} and {@code membership.roles.v1} sees

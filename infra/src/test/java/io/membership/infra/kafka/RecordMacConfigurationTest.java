@@ -2,6 +2,7 @@ package io.membership.infra.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -25,7 +26,9 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.context.PropertyPlaceholderAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-import io.membership.infra.kafka.RecordMac.Verdict;
+import io.membership.topics.MembershipTopics;
+import io.membership.topics.RecordMac.Verdict;
+import io.membership.topics.RecordMac;
 
 /**
  * Where the record key comes from: the configuration in production, where every instance
@@ -66,7 +69,7 @@ class RecordMacConfigurationTest {
 				RecordMac mac = context.getBean(RecordMac.class);
 				assertThat(mac.signingKeyId()).isEqualTo("2026-11");
 				assertThat(mac.unsignedBelow()).isEqualTo(Map.of(0, 12L, 3, 4L));
-				assertThat(mac.verify(RecordMacTest.read(old.sign(RecordMacTest.record())))).isEqualTo(Verdict.VALID);
+				assertThat(mac.verify(read(old.sign(record()), 0, 100))).isEqualTo(Verdict.VALID);
 			});
 		assertThat(this.dataDirectory).isEmptyDirectory();
 	}
@@ -97,7 +100,7 @@ class RecordMacConfigurationTest {
 			.withPropertyValues("membership.data-dir=" + this.dataDirectory, "membership.kafka.embedded.port=0")
 			.run((context) -> {
 				KafkaBootstrapServers servers = context.getBean(KafkaBootstrapServers.class);
-				MembershipTopics.createMissing(servers,
+				TopicAdmin.createMissing(servers,
 						new KafkaSettings(Map.of(), new KafkaSettings.Topics(6, (short) 1, 1), Duration.ofSeconds(30)));
 				write(servers.value(), 2);
 			});
@@ -127,8 +130,7 @@ class RecordMacConfigurationTest {
 		assertThat(again.get().verify(unsigned(partition, 1))).isEqualTo(Verdict.UNSIGNED_BEFORE_SIGNING);
 		assertThat(again.get().verify(unsigned(partition, 2))).as("written unsigned after the first signing start")
 			.isEqualTo(Verdict.MISSING);
-		assertThat(again.get().verify(RecordMacTest.read(first.get().sign(RecordMacTest.record()))))
-			.as("the same key on every start")
+		assertThat(again.get().verify(read(first.get().sign(record()), 0, 100))).as("the same key on every start")
 			.isEqualTo(Verdict.VALID);
 		assertThat(this.dataDirectory.resolve(RecordMacConfiguration.KEY_FILE)).isRegularFile();
 	}
@@ -140,9 +142,22 @@ class RecordMacConfigurationTest {
 	}
 
 	private static ConsumerRecord<String, byte[]> unsigned(int partition, long offset) {
-		ProducerRecord<String, byte[]> record = RecordMacTest.record();
-		return new ConsumerRecord<>(MembershipTopics.EVENTS, partition, offset, 0L, TimestampType.CREATE_TIME, 0, 0,
-				record.key(), record.value(), record.headers(), Optional.empty());
+		return read(record(), partition, offset);
+	}
+
+	/** A record of the events topic with a CloudEvents header, as yet unsigned. */
+	private static ProducerRecord<String, byte[]> record() {
+		ProducerRecord<String, byte[]> record = new ProducerRecord<>(MembershipTopics.EVENTS, "org_1",
+				"{\"organization_id\":\"org_1\"}".getBytes(StandardCharsets.UTF_8));
+		record.headers().add("ce_orgversion", "7".getBytes(StandardCharsets.UTF_8));
+		return record;
+	}
+
+	/** The record as a consumer reads it back. */
+	private static ConsumerRecord<String, byte[]> read(ProducerRecord<String, byte[]> written, int partition,
+			long offset) {
+		return new ConsumerRecord<>(written.topic(), partition, offset, 0L, TimestampType.CREATE_TIME, 0, 0,
+				written.key(), written.value(), written.headers(), Optional.empty());
 	}
 
 	private ApplicationContextRunner embedded() {

@@ -17,12 +17,12 @@ import tools.jackson.databind.json.JsonMapper;
 
 import io.membership.events.Limits;
 import io.membership.infra.kafka.KafkaBootstrapServers;
-import io.membership.infra.kafka.MembershipTopics;
 import io.membership.infra.support.ApiClient;
 import io.membership.infra.support.ApiClient.Answer;
 import io.membership.infra.support.PostgresServiceTest;
 import io.membership.infra.support.TestOrganization;
 import io.membership.infra.support.TopicReader;
+import io.membership.topics.MembershipTopics;
 
 /**
  * Every value the API accepts at its limits flows all the way through and back out

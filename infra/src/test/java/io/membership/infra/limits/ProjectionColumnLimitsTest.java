@@ -20,12 +20,14 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 import io.membership.events.Limits;
 import io.membership.infra.support.PostgresServiceTest;
+import io.membership.query.projection.ProjectionMigrations;
 
 /**
  * Everything the command side accepts, the query side can store: every projection column
  * that holds a text the API takes is at least as wide as its {@link Limits} entry, on
  * PostgreSQL (the live schema) and on the embedded default's H2 (a scratch database made
- * by the H2 migrations). A column narrower than its limit once froze the query side.
+ * by the query side's H2 migrations). A column narrower than its limit once froze the
+ * query side.
  */
 @PostgresServiceTest
 class ProjectionColumnLimitsTest {
@@ -80,7 +82,7 @@ class ProjectionColumnLimitsTest {
 				"jdbc:h2:mem:limits_" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1", "sa", "",
 				true);
 		try {
-			Flyway.configure().dataSource(h2).locations("classpath:db/migration/h2").load().migrate();
+			Flyway.configure().dataSource(h2).locations(ProjectionMigrations.H2).load().migrate();
 			try (Connection connection = h2.getConnection()) {
 				assertColumnsHoldTheirLimits(connection);
 			}

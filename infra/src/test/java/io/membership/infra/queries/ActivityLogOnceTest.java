@@ -23,9 +23,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import io.membership.infra.kafka.KafkaBootstrapServers;
-import io.membership.infra.kafka.MembershipTopics;
 import io.membership.infra.queries.StoredEvents.StoredEvent;
 import io.membership.infra.support.PostgresServiceTest;
+import io.membership.topics.MembershipTopics;
 
 /**
  * The activity log holds every stored event of an organization exactly once, in version

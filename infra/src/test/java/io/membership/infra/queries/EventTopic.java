@@ -1,27 +1,25 @@
 package io.membership.infra.queries;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-import io.membership.events.MembershipEvent;
-import io.membership.events.json.MembershipJson;
-import io.membership.infra.kafka.MembershipTopics;
 import io.membership.infra.support.TestRecordKey;
+import io.membership.query.feed.AuthenticRecords;
+import io.membership.query.feed.EventRecords;
 import io.membership.query.projection.ProjectedEvent;
+import io.membership.topics.MembershipTopics;
 
 /**
  * {@code membership.events.v1} as a new subscriber reads it: every record of every
@@ -29,6 +27,9 @@ import io.membership.query.projection.ProjectedEvent;
  * the query side's consumer parses it.
  */
 final class EventTopic {
+
+	private static final AuthenticRecords AUTHENTICITY = new AuthenticRecords(TestRecordKey.mac(),
+			new SimpleMeterRegistry());
 
 	private EventTopic() {
 	}
@@ -70,22 +71,13 @@ final class EventTopic {
 	}
 
 	/**
-	 * The record as {@code ProjectionConsumer} parses it: the body by its
-	 * {@code ce_type}, the version from {@code ce_orgversion}, the id from {@code ce_id}.
+	 * The record as the query side's consumer parses it ({@link EventRecords}): the body
+	 * by its {@code ce_type}, the version from {@code ce_orgversion}, the id from
+	 * {@code ce_id}.
 	 */
 	static ProjectedEvent parse(ConsumerRecord<String, byte[]> record) {
-		String type = header(record, "ce_type");
-		Optional<Class<? extends MembershipEvent>> eventClass = MembershipEvent.typeNamed(type);
-		if (eventClass.isEmpty()) {
-			throw new AssertionError("unknown ce_type " + type + " at offset " + record.offset());
-		}
-		MembershipEvent event = MembershipJson.mapper().readValue(record.value(), eventClass.get());
-		return new ProjectedEvent(event, Long.parseLong(header(record, "ce_orgversion")), header(record, "ce_id"));
-	}
-
-	static String header(ConsumerRecord<String, byte[]> record, String name) {
-		Header header = record.headers().lastHeader(name);
-		return (header != null) ? new String(header.value(), StandardCharsets.UTF_8) : null;
+		return EventRecords.parse(record, AUTHENTICITY)
+			.orElseThrow(() -> new AssertionError("not an event of a known type at offset " + record.offset()));
 	}
 
 }

@@ -19,13 +19,13 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 import io.membership.events.access.Role;
 import io.membership.infra.kafka.KafkaBootstrapServers;
-import io.membership.infra.kafka.MembershipTopics;
 import io.membership.infra.support.ApiClient.Answer;
 import io.membership.infra.support.ForgedRecords;
 import io.membership.infra.support.PostgresServiceTest;
 import io.membership.infra.support.TestOrganization;
 import io.membership.infra.support.TestOrganization.Member;
 import io.membership.infra.support.TestRecordKey;
+import io.membership.topics.MembershipTopics;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**

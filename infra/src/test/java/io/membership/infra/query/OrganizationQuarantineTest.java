@@ -20,9 +20,11 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import io.membership.query.rebuild.Difference;
+import io.membership.query.rebuild.ProjectionRebuild;
+import io.membership.topics.RecordMac;
 import io.membership.infra.kafka.KafkaBootstrapServers;
 import io.membership.infra.kafka.KafkaSettings;
-import io.membership.infra.kafka.RecordMac;
 import io.membership.infra.support.ApiClient;
 import io.membership.infra.support.ApiClient.Answer;
 import io.membership.infra.support.PostgresServiceTest;
@@ -136,7 +138,7 @@ class OrganizationQuarantineTest {
 
 		ProjectionRebuild.Report rebuilt = rebuild();
 		assertThat(rebuilt.replaced()).isTrue();
-		assertThat(rebuilt.differences()).extracting(ProjectionRebuild.Difference::table)
+		assertThat(rebuilt.differences()).extracting(Difference::table)
 			.contains("qs_quarantined_organizations", "qs_members");
 
 		Answer repaired = awaitAnswer(() -> check(poisoned, admin.client(), 0), (answer) -> answer.status() != 503);
@@ -156,8 +158,8 @@ class OrganizationQuarantineTest {
 
 	private ProjectionRebuild.Report rebuild() {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		ProjectionRebuild.Report report = new ProjectionRebuild(this.dataSource, this.bootstrapServers, this.settings,
-				"query-side", this.recordMac)
+		ProjectionRebuild.Report report = new ProjectionRebuild(this.dataSource,
+				this.settings.clientConfiguration(this.bootstrapServers), "query-side", this.recordMac)
 			.rebuild(new PrintStream(out, true, StandardCharsets.UTF_8));
 		assertThat(report.replaced()).as(out.toString(StandardCharsets.UTF_8)).isTrue();
 		return report;

@@ -29,14 +29,16 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import io.membership.events.access.Role;
 import io.membership.infra.kafka.KafkaBootstrapServers;
 import io.membership.infra.kafka.KafkaSettings;
-import io.membership.infra.kafka.MembershipTopics;
-import io.membership.infra.kafka.RecordMac;
 import io.membership.infra.support.ForgedRecords;
 import io.membership.infra.support.PostgresServiceTest;
 import io.membership.infra.support.TestDatabase;
 import io.membership.infra.support.TestOrganization;
 import io.membership.infra.support.TestOrganization.Member;
 import io.membership.infra.support.TestRecordKey;
+import io.membership.query.rebuild.Difference;
+import io.membership.query.rebuild.ProjectionRebuild;
+import io.membership.topics.MembershipTopics;
+import io.membership.topics.RecordMac;
 
 /**
  * Rebuilding the projections from the start of the events topic gives exactly the live
@@ -68,8 +70,8 @@ class ProjectionRebuildTest {
 	Path dataDirectory;
 
 	ProjectionRebuild rebuild() {
-		return new ProjectionRebuild(this.dataSource, this.bootstrapServers, this.settings, "query-side",
-				this.recordMac);
+		return new ProjectionRebuild(this.dataSource, this.settings.clientConfiguration(this.bootstrapServers),
+				"query-side", this.recordMac);
 	}
 
 	/**
@@ -180,7 +182,7 @@ class ProjectionRebuildTest {
 		Run verified = verify();
 
 		assertThat(verified.report().identical()).as(verified.out()).isFalse();
-		assertThat(verified.report().differences()).extracting(ProjectionRebuild.Difference::table)
+		assertThat(verified.report().differences()).extracting(Difference::table)
 			.containsExactlyInAnyOrder("qs_members", "qs_role_history", "qs_workspaces");
 		assertThat(verified.out())
 			.contains("(organization_id=" + org + ", user_id=" + anna + ") role: live 'AD', rebuilt 'RE'")

@@ -2,7 +2,6 @@ package io.membership.infra.support;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -13,7 +12,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -21,14 +19,15 @@ import io.membership.events.MemberRoleChanged;
 import io.membership.events.access.Role;
 import io.membership.events.ids.OrganizationId;
 import io.membership.events.ids.UserId;
-import io.membership.events.json.MembershipJson;
-import io.membership.infra.kafka.MembershipTopics;
+import io.membership.topics.CloudEventRecords;
+import io.membership.topics.RecordMac;
 
 /**
  * Records as someone who can write to {@code membership.events.v1} but does not hold the
- * service's key would write them: exactly what the publisher writes (valid JSON, every
- * CloudEvents header, a version of the attacker's choosing), with no MAC or a made-up
- * one, sent with a plain {@link KafkaProducer}.
+ * service's key would write them: exactly what the publisher writes
+ * ({@link CloudEventRecords}: valid JSON, every CloudEvents header, here a version of the
+ * attacker's choosing), with no MAC or a made-up one, sent with a plain
+ * {@link KafkaProducer}.
  */
 public final class ForgedRecords {
 
@@ -48,21 +47,9 @@ public final class ForgedRecords {
 			Role fromRole, Role toRole, long version, String correlation, String mac) {
 		MemberRoleChanged event = new MemberRoleChanged(new OrganizationId(organization), UserId.of(userId), fromRole,
 				toRole, "forged", UserId.of(ownerId), Instant.now(), correlation);
-		ProducerRecord<String, byte[]> record = new ProducerRecord<>(MembershipTopics.EVENTS, organization,
-				MembershipJson.mapper().writeValueAsBytes(event));
-		Headers headers = record.headers();
-		put(headers, "ce_specversion", "1.0");
-		put(headers, "ce_id", UUID.randomUUID().toString());
-		put(headers, "ce_source", "/organizations/" + organization);
-		put(headers, "ce_type", "membership.MemberRoleChanged.v1");
-		put(headers, "ce_time", DateTimeFormatter.ISO_INSTANT.format(event.occurredAt()));
-		put(headers, "ce_subject", Long.toString(userId));
-		put(headers, "content-type", "application/json");
-		put(headers, "ce_orgversion", Long.toString(version));
-		put(headers, "ce_actorid", Long.toString(ownerId));
-		put(headers, "ce_correlationid", correlation);
+		ProducerRecord<String, byte[]> record = CloudEventRecords.of(event, UUID.randomUUID().toString(), version);
 		if (mac != null) {
-			put(headers, "membership_mac", mac);
+			record.headers().add(RecordMac.HEADER, mac.getBytes(StandardCharsets.UTF_8));
 		}
 		return record;
 	}
@@ -81,10 +68,6 @@ public final class ForgedRecords {
 			}
 		}
 		return written;
-	}
-
-	private static void put(Headers headers, String name, String value) {
-		headers.add(name, value.getBytes(StandardCharsets.UTF_8));
 	}
 
 }

@@ -10,6 +10,8 @@ import org.flywaydb.core.Flyway;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 
+import io.membership.query.projection.ProjectionMigrations;
+
 /**
  * The PostgreSQL the tests run against: a Testcontainers PostgreSQL where a Docker engine
  * runs, otherwise the server at {@code MEMBERSHIP_TEST_DB_URL} (default the local
@@ -101,14 +103,15 @@ public final class TestDatabase {
 
 	/**
 	 * A new schema named after the run's with this suffix, with the service's own
-	 * PostgreSQL migrations applied: its tables exist and are empty.
+	 * PostgreSQL migrations applied (infra's and the query side's, as
+	 * {@code spring.flyway.locations} lists them): its tables exist and are empty.
 	 */
 	public String migratedSchema(String suffix) {
 		String migrated = this.schema + "_" + suffix;
 		Flyway.configure()
 			.dataSource(jdbcUrl(migrated), this.username, this.password)
 			.schemas(migrated)
-			.locations("classpath:db/migration/postgresql")
+			.locations("classpath:db/migration/postgresql", ProjectionMigrations.POSTGRESQL)
 			.load()
 			.migrate();
 		return migrated;

@@ -2,7 +2,7 @@ package io.membership.infra.support;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-import io.membership.infra.kafka.RecordMac;
+import io.membership.topics.RecordMac;
 
 /**
  * The key the service under test signs its Kafka records with

@@ -1,4 +1,4 @@
-package io.membership.infra.kafka;
+package io.membership.topics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import io.membership.infra.kafka.RecordMac.Key;
-import io.membership.infra.kafka.RecordMac.Verdict;
+import io.membership.topics.RecordMac.Key;
+import io.membership.topics.RecordMac.Verdict;
 
 /**
  * The MAC the publisher adds to its records: it verifies for the record as written, and

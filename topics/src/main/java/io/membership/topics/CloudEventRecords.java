@@ -1,11 +1,10 @@
-package io.membership.infra.kafka;
+package io.membership.topics;
 
 import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeFormatter;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
-import org.axonframework.eventhandling.DomainEventMessage;
 
 import io.membership.events.MembershipEvent;
 import io.membership.events.json.MembershipJson;
@@ -15,9 +14,10 @@ import io.membership.events.json.MembershipJson;
  * event's JSON body, the attributes are {@code ce_}-prefixed headers. The extensions
  * {@code orgversion}, {@code actorid} and {@code correlationid} let a subscriber drop
  * duplicates, detect gaps and trace a change back to the request without parsing the
- * body.
+ * body. The publisher writes every event so, and the query side reads it back
+ * ({@code EventRecords} there); the query side's tests write theirs with it too.
  */
-final class CloudEventRecords {
+public final class CloudEventRecords {
 
 	static final String SPEC_VERSION = "1.0";
 
@@ -26,19 +26,25 @@ final class CloudEventRecords {
 	private CloudEventRecords() {
 	}
 
-	static ProducerRecord<String, byte[]> of(MembershipEvent event, DomainEventMessage<?> message) {
+	/**
+	 * The record of an event, unsigned.
+	 * @param eventId the event's id ({@code ce_id}), the event store's message id
+	 * @param version the organization's version once the event is applied
+	 * ({@code ce_orgversion}): its first event is 1
+	 */
+	public static ProducerRecord<String, byte[]> of(MembershipEvent event, String eventId, long version) {
 		String organization = event.organizationId().value();
 		ProducerRecord<String, byte[]> record = new ProducerRecord<>(MembershipTopics.EVENTS, organization,
 				MembershipJson.mapper().writeValueAsBytes(event));
 		Headers headers = record.headers();
 		put(headers, "ce_specversion", SPEC_VERSION);
-		put(headers, "ce_id", message.getIdentifier());
+		put(headers, "ce_id", eventId);
 		put(headers, "ce_source", "/organizations/" + organization);
 		put(headers, "ce_type", type(event));
 		put(headers, "ce_time", DateTimeFormatter.ISO_INSTANT.format(event.occurredAt()));
 		event.subject().ifPresent((subject) -> put(headers, "ce_subject", subject.toString()));
 		put(headers, "content-type", CONTENT_TYPE);
-		put(headers, "ce_orgversion", Long.toString(message.getSequenceNumber() + 1));
+		put(headers, "ce_orgversion", Long.toString(version));
 		put(headers, "ce_actorid", event.actorUserId().toString());
 		put(headers, "ce_correlationid", event.correlationId());
 		return record;

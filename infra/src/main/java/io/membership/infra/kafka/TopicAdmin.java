@@ -1,5 +1,9 @@
 package io.membership.infra.kafka;
 
+import static io.membership.topics.MembershipTopics.CHECKPOINTS;
+import static io.membership.topics.MembershipTopics.EVENTS;
+import static io.membership.topics.MembershipTopics.ROLES;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,23 +25,19 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.membership.topics.MembershipTopics;
+
 /**
- * The two topics of the contract (API.md, "Kafka"), created at start-up when missing.
- * {@value #EVENTS} keeps every event forever, because auditors and rebuilds read it from
- * the start; {@value #ROLES} is compacted to each member's latest state; the signed audit
- * checkpoints of {@value #CHECKPOINTS} are kept forever too.
+ * The service's topics ({@link MembershipTopics}) as Kafka's admin client sees them:
+ * created at start-up when missing, with {@value MembershipTopics#EVENTS} and the audit
+ * checkpoints kept forever and the roles compacted; and how far the events topic is
+ * written.
  */
-public final class MembershipTopics {
+final class TopicAdmin {
 
-	public static final String EVENTS = "membership.events.v1";
+	private static final Logger logger = LoggerFactory.getLogger(TopicAdmin.class);
 
-	public static final String ROLES = "membership.roles.v1";
-
-	public static final String CHECKPOINTS = "membership.audit-checkpoints.v1";
-
-	private static final Logger logger = LoggerFactory.getLogger(MembershipTopics.class);
-
-	private MembershipTopics() {
+	private TopicAdmin() {
 	}
 
 	static void createMissing(KafkaBootstrapServers bootstrapServers, KafkaSettings settings) {
@@ -90,8 +90,8 @@ public final class MembershipTopics {
 	}
 
 	/**
-	 * Per partition of {@value #EVENTS}, the offset its next record will get; empty while
-	 * the topic does not exist.
+	 * Per partition of {@value MembershipTopics#EVENTS}, the offset its next record will
+	 * get; empty while the topic does not exist.
 	 */
 	static Map<Integer, Long> eventsEndOffsets(KafkaBootstrapServers bootstrapServers, KafkaSettings settings) {
 		Properties properties = new Properties();

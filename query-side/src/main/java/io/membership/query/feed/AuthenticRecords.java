@@ -1,4 +1,4 @@
-package io.membership.infra.query;
+package io.membership.query.feed;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,8 +9,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.membership.infra.kafka.RecordMac;
-import io.membership.infra.kafka.RecordMac.Verdict;
+import io.membership.topics.RecordMac.Verdict;
+import io.membership.topics.RecordMac;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -42,7 +42,7 @@ public final class AuthenticRecords {
 
 	private final AtomicLong refused = new AtomicLong();
 
-	AuthenticRecords(RecordMac mac, MeterRegistry meters) {
+	public AuthenticRecords(RecordMac mac, MeterRegistry meters) {
 		this.mac = mac;
 		this.meters = meters;
 		for (Verdict verdict : Verdict.values()) {
@@ -71,7 +71,7 @@ public final class AuthenticRecords {
 	}
 
 	/** How many records were refused, each counted once. */
-	long refused() {
+	public long refused() {
 		return this.refused.get();
 	}
 

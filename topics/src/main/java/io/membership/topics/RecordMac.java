@@ -1,4 +1,4 @@
-package io.membership.infra.kafka;
+package io.membership.topics;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;

@@ -1,0 +1,275 @@
+package io.membership.query.feed;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.membership.events.ids.OrganizationId;
+import io.membership.query.projection.MembershipProjection;
+import io.membership.query.projection.OrganizationQuarantine;
+import io.membership.query.projection.ProjectedEvent;
+import io.membership.query.view.PermissionView;
+
+/**
+ * Applies what one poll delivered, and decides which organizations to set aside.
+ *
+ * <p>
+ * A poll is applied in one transaction together with the consumer's position in every
+ * partition, so a crash neither loses nor double-applies an event; the in-memory
+ * permission view follows once the transaction has committed. One event that cannot be
+ * applied must not stop the query side for every organization: if the poll's transaction
+ * fails for any reason but an unreachable database, its records are applied again one
+ * transaction each, and an organization whose event still fails (or arrives past a gap)
+ * is set aside in {@link OrganizationQuarantine}. Its queries and checks then answer 503
+ * {@code view_stale}, its later events are skipped, it is logged once, and a rebuild
+ * repairs it. Every other organization carries on. A record without a valid MAC
+ * ({@link AuthenticRecords}) is no event of the organization it names: it is skipped, and
+ * sets nothing aside.
+ */
+final class PollApplier {
+
+	private static final Logger logger = LoggerFactory.getLogger(PollApplier.class);
+
+	private static final String PAST_A_GAP = "arrived past a gap in the organization's versions";
+
+	private final MembershipProjection projection;
+
+	private final OrganizationQuarantine quarantine;
+
+	private final PermissionView view;
+
+	private final ConsumerPositions positions;
+
+	private final TransactionTemplate transactions;
+
+	private final AuthenticRecords authenticity;
+
+	private final Predicate<Throwable> databaseUnavailable;
+
+	PollApplier(MembershipProjection projection, OrganizationQuarantine quarantine, PermissionView view,
+			ConsumerPositions positions, TransactionTemplate transactions, AuthenticRecords authenticity,
+			Predicate<Throwable> databaseUnavailable) {
+		this.projection = projection;
+		this.quarantine = quarantine;
+		this.view = view;
+		this.positions = positions;
+		this.transactions = transactions;
+		this.authenticity = authenticity;
+		this.databaseUnavailable = databaseUnavailable;
+	}
+
+	/**
+	 * Applies a poll in one transaction; if that fails for any reason but an unreachable
+	 * database, one record a transaction, setting aside the organizations whose events
+	 * still fail. The permission view follows what committed.
+	 * @throws RuntimeException if the database cannot be reached: nothing of the poll is
+	 * applied, and the caller starts again from the stored positions
+	 */
+	void apply(ConsumerRecords<String, byte[]> records) {
+		Applied applied;
+		try {
+			applied = this.transactions.execute((status) -> applyTogether(records));
+		}
+		catch (RuntimeException ex) {
+			if (this.databaseUnavailable.test(ex)) {
+				throw ex;
+			}
+			logger.warn("A poll of {} records could not be applied in one transaction; applying them one by one "
+					+ "to set aside the organization at fault", records.count());
+			applied = new Applied();
+			for (ConsumerRecord<String, byte[]> record : records) {
+				applied.addAll(applyAlone(record));
+			}
+		}
+		applied.publishTo(this.view);
+	}
+
+	/**
+	 * Releases the organizations a rebuild has repaired (their rows are gone from the
+	 * quarantine table), even if no event of theirs arrives.
+	 */
+	void releaseRepaired() {
+		Set<OrganizationId> setAside = this.view.setAside();
+		if (setAside.isEmpty()) {
+			return;
+		}
+		Set<OrganizationId> stillSetAside = this.quarantine.all();
+		for (OrganizationId organization : setAside) {
+			if (!stillSetAside.contains(organization)) {
+				logger.info("Organization {} was repaired; answering its queries again", organization);
+				this.view.release(organization);
+			}
+		}
+	}
+
+	private Applied applyTogether(ConsumerRecords<String, byte[]> records) {
+		Applied applied = new Applied();
+		List<ProjectedEvent> events = new ArrayList<>();
+		Map<TopicPartition, Long> next = new HashMap<>();
+		for (ConsumerRecord<String, byte[]> record : records) {
+			parse(record).filter((event) -> !isHeldBack(event.organizationId(), applied)).ifPresent(events::add);
+			next.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
+		}
+		List<MembershipProjection.Outcome> outcomes = this.projection.applyAll(events);
+		for (int i = 0; i < events.size(); i++) {
+			ProjectedEvent event = events.get(i);
+			if (outcomes.get(i) == MembershipProjection.Outcome.GAP) {
+				setAside(event.organizationId(), event.version(), event.eventId(), event.event().typeName(), PAST_A_GAP,
+						applied);
+			}
+			else {
+				applied.events.add(event);
+			}
+		}
+		next.forEach(this.positions::store);
+		return applied;
+	}
+
+	/**
+	 * One record in a transaction of its own; if it fails for any reason but an
+	 * unreachable database, its organization is set aside in another.
+	 */
+	private Applied applyAlone(ConsumerRecord<String, byte[]> record) {
+		TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+		try {
+			return this.transactions.execute((status) -> {
+				Applied applied = new Applied();
+				Optional<ProjectedEvent> event = parse(record)
+					.filter((parsed) -> !isHeldBack(parsed.organizationId(), applied));
+				if (event.isPresent()) {
+					ProjectedEvent projected = event.get();
+					if (this.projection.apply(projected) == MembershipProjection.Outcome.GAP) {
+						setAside(projected.organizationId(), projected.version(), projected.eventId(),
+								projected.event().typeName(), PAST_A_GAP, applied);
+					}
+					else {
+						applied.events.add(projected);
+					}
+				}
+				this.positions.store(partition, record.offset() + 1);
+				return applied;
+			});
+		}
+		catch (RuntimeException failure) {
+			if (this.databaseUnavailable.test(failure)) {
+				throw failure;
+			}
+			return this.transactions.execute((status) -> {
+				Applied applied = new Applied();
+				OrganizationId organization = EventRecords.organizationOf(record);
+				if (organization != null) {
+					setAside(organization, EventRecords.versionOf(record), EventRecords.eventIdOf(record),
+							EventRecords.typeOf(record), describe(failure), applied);
+				}
+				else {
+					logger.error(
+							"Skipping a record at {}-{}@{} whose key is no organization id: it cannot be "
+									+ "applied ({})",
+							record.topic(), record.partition(), record.offset(), describe(failure));
+				}
+				this.positions.store(partition, record.offset() + 1);
+				return applied;
+			});
+		}
+	}
+
+	private Optional<ProjectedEvent> parse(ConsumerRecord<String, byte[]> record) {
+		return EventRecords.parse(record, this.authenticity);
+	}
+
+	/**
+	 * Whether the organization's events are skipped because it is set aside. The
+	 * in-memory set is only a hint: the table decides, so an organization a rebuild has
+	 * just released gets its events applied again (and its view reloaded).
+	 */
+	private boolean isHeldBack(OrganizationId organization, Applied applied) {
+		if (applied.setAside.contains(organization)) {
+			return true;
+		}
+		if (!this.view.isSetAside(organization)) {
+			return false;
+		}
+		if (this.quarantine.isSetAside(organization)) {
+			return true;
+		}
+		applied.released.add(organization);
+		return false;
+	}
+
+	private void setAside(OrganizationId organization, long version, String eventId, String type, String failure,
+			Applied applied) {
+		applied.setAside.add(organization);
+		if (this.quarantine.setAside(organization, version, eventId, type, failure)) {
+			logger.error(
+					"Set aside organization {} at version {} ({} {}): {}. Its queries answer 503 view_stale "
+							+ "until rebuild-projections repairs it; other organizations carry on.",
+					organization, version, type, eventId, failure);
+		}
+	}
+
+	/**
+	 * The failure in words for the log and the quarantine table: types and SQL states, no
+	 * stack.
+	 */
+	static String describe(Throwable failure) {
+		Throwable root = failure;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		String state = (root instanceof java.sql.SQLException sql && sql.getSQLState() != null)
+				? " (SQL state " + sql.getSQLState() + ")" : "";
+		String message = (root.getMessage() != null) ? ": " + root.getMessage() : "";
+		return withControlsEscaped(root.getClass().getSimpleName() + state + message);
+	}
+
+	private static String withControlsEscaped(String text) {
+		StringBuilder escaped = new StringBuilder(text.length());
+		text.codePoints().forEach((codePoint) -> {
+			if (Character.isISOControl(codePoint) || Character.getType(codePoint) == Character.FORMAT
+					|| Character.getType(codePoint) == Character.SURROGATE) {
+				escaped.append(String.format("\\u%04x", codePoint));
+			}
+			else {
+				escaped.appendCodePoint(codePoint);
+			}
+		});
+		return escaped.toString();
+	}
+
+	/** What one transaction applied, set aside and found released. */
+	private static final class Applied {
+
+		final List<ProjectedEvent> events = new ArrayList<>();
+
+		final Set<OrganizationId> setAside = new LinkedHashSet<>();
+
+		final Set<OrganizationId> released = new LinkedHashSet<>();
+
+		void addAll(Applied other) {
+			this.events.addAll(other.events);
+			this.setAside.addAll(other.setAside);
+			this.released.addAll(other.released);
+		}
+
+		/** After the transaction committed. */
+		void publishTo(PermissionView view) {
+			this.released.forEach(view::release);
+			this.events.forEach(view::accept);
+			this.setAside.forEach(view::setAside);
+		}
+
+	}
+
+}

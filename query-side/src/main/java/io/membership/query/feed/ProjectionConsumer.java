@@ -1,0 +1,200 @@
+package io.membership.query.feed;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Predicate;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.membership.query.projection.MembershipProjection;
+import io.membership.query.projection.OrganizationQuarantine;
+import io.membership.query.view.PermissionView;
+import io.membership.topics.MembershipTopics;
+
+/**
+ * Feeds the query side from {@value MembershipTopics#EVENTS}, the same stream downstream
+ * services read: it follows the topic on a thread of its own from the positions it stored
+ * ({@link ConsumerPositions}) and hands each poll to a {@link PollApplier}, which applies
+ * it in one transaction with the new positions and sets aside an organization whose event
+ * cannot be applied.
+ *
+ * <p>
+ * It reads every partition itself (no consumer-group rebalancing): each instance's
+ * in-memory view must see every organization. Several instances sharing one database each
+ * keep their own position, and the projection's per-organization version makes the second
+ * writer of an event a no-op.
+ */
+public class ProjectionConsumer implements SmartLifecycle {
+
+	private static final Logger logger = LoggerFactory.getLogger(ProjectionConsumer.class);
+
+	private static final Duration QUARANTINE_CHECK_INTERVAL = Duration.ofSeconds(5);
+
+	private final Properties properties = new Properties();
+
+	private final PermissionView view;
+
+	private final ConsumerPositions positions;
+
+	private final PollApplier applier;
+
+	private final Predicate<Throwable> databaseUnavailable;
+
+	private long nextQuarantineCheck;
+
+	private volatile Consumer<String, byte[]> consumer;
+
+	private volatile Thread thread;
+
+	private volatile boolean running;
+
+	/**
+	 * @param kafkaClient where the brokers are and how to reach them (TLS, SASL), as
+	 * every Kafka client of the service is given them
+	 * @param consumerName this instance's name for its position in the topic; instances
+	 * sharing a database must each have their own
+	 * @param databaseUnavailable whether a failure means the database cannot be reached
+	 * right now, which is waited out, never blamed on an organization: the service's one
+	 * definition, which also answers such requests 503
+	 */
+	public ProjectionConsumer(Map<String, Object> kafkaClient, String consumerName, MembershipProjection projection,
+			OrganizationQuarantine quarantine, PermissionView view, JdbcClient jdbc, TransactionTemplate transactions,
+			AuthenticRecords authenticity, Predicate<Throwable> databaseUnavailable) {
+		this.properties.putAll(kafkaClient);
+		this.properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+		this.properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
+		this.properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "membership-query-" + consumerName);
+		this.view = view;
+		this.positions = new ConsumerPositions(jdbc, consumerName);
+		this.applier = new PollApplier(projection, quarantine, view, this.positions, transactions, authenticity,
+				databaseUnavailable);
+		this.databaseUnavailable = databaseUnavailable;
+	}
+
+	@Override
+	public synchronized void start() {
+		this.view.loadAll();
+		this.consumer = new KafkaConsumer<>(this.properties, new StringDeserializer(), new ByteArrayDeserializer());
+		this.running = true;
+		this.thread = new Thread(this::run, "query-projection");
+		this.thread.start();
+	}
+
+	@Override
+	public synchronized void stop() {
+		this.running = false;
+		if (this.consumer != null) {
+			this.consumer.wakeup();
+		}
+		if (this.thread != null) {
+			try {
+				this.thread.join(10_000);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/**
+	 * Follows the topic until stopped. A failure (Kafka unreachable at start, a database
+	 * error) never ends the loop: it starts again from the last committed positions.
+	 */
+	private void run() {
+		try (Consumer<String, byte[]> kafka = this.consumer) {
+			while (this.running) {
+				try {
+					follow(kafka);
+				}
+				catch (WakeupException stopping) {
+					return;
+				}
+				catch (RuntimeException ex) {
+					if (this.databaseUnavailable.test(ex)) {
+						logger.warn("The database is unavailable; starting again from the last committed position: {}",
+								ex.getMessage());
+					}
+					else {
+						logger.error("The query-side consumer failed; starting again from the last committed position",
+								ex);
+					}
+					pause();
+				}
+			}
+		}
+		finally {
+			this.running = false;
+		}
+	}
+
+	private void follow(Consumer<String, byte[]> kafka) {
+		List<TopicPartition> partitions = kafka.partitionsFor(MembershipTopics.EVENTS)
+			.stream()
+			.map((info) -> new TopicPartition(info.topic(), info.partition()))
+			.toList();
+		kafka.assign(partitions);
+		seekToStoredPositions(kafka, partitions);
+		while (this.running) {
+			ConsumerRecords<String, byte[]> records = kafka.poll(Duration.ofMillis(500));
+			if (!records.isEmpty()) {
+				this.applier.apply(records);
+			}
+			releaseRepairedOrganizations();
+		}
+	}
+
+	/**
+	 * Every few seconds while organizations are set aside: releases those a rebuild has
+	 * repaired, even if no event of theirs arrives.
+	 */
+	private void releaseRepairedOrganizations() {
+		if (this.view.setAside().isEmpty() || System.nanoTime() - this.nextQuarantineCheck < 0) {
+			return;
+		}
+		this.nextQuarantineCheck = System.nanoTime() + QUARANTINE_CHECK_INTERVAL.toNanos();
+		this.applier.releaseRepaired();
+	}
+
+	private void seekToStoredPositions(Consumer<String, byte[]> kafka, List<TopicPartition> partitions) {
+		Map<Integer, Long> stored = this.positions.stored();
+		for (TopicPartition partition : partitions) {
+			Long offset = stored.get(partition.partition());
+			if (offset != null) {
+				kafka.seek(partition, offset);
+			}
+			else {
+				kafka.seekToBeginning(List.of(partition));
+			}
+		}
+	}
+
+	private void pause() {
+		try {
+			Thread.sleep(1000);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			this.running = false;
+		}
+	}
+
+}

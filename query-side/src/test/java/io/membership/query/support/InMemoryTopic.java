@@ -1,0 +1,123 @@
+package io.membership.query.support;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.utils.Utils;
+
+import io.membership.topics.MembershipTopics;
+
+/**
+ * {@value MembershipTopics#EVENTS} in memory: records land in the partition of their key,
+ * as Kafka's default partitioner puts them, at the partition's next offset. Consumers of
+ * it are Kafka's {@link MockConsumer}, which also reads a partition again after a seek
+ * back, as a real consumer does.
+ */
+public final class InMemoryTopic {
+
+	private static final Node BROKER = new Node(1, "127.0.0.1", 9092);
+
+	private final List<List<ConsumerRecord<String, byte[]>>> partitions = new ArrayList<>();
+
+	private final Map<Integer, Long> firstOffsets = new HashMap<>();
+
+	public InMemoryTopic(int partitions) {
+		for (int i = 0; i < partitions; i++) {
+			this.partitions.add(new ArrayList<>());
+		}
+	}
+
+	/** Writes the record and answers it as a consumer reads it. */
+	public ConsumerRecord<String, byte[]> append(ProducerRecord<String, byte[]> record) {
+		int partition = Utils.toPositive(Utils.murmur2(record.key().getBytes(StandardCharsets.UTF_8)))
+				% this.partitions.size();
+		List<ConsumerRecord<String, byte[]>> log = this.partitions.get(partition);
+		ConsumerRecord<String, byte[]> written = new ConsumerRecord<>(MembershipTopics.EVENTS, partition, log.size(),
+				0L, TimestampType.CREATE_TIME, 0, 0, record.key(), record.value(), record.headers(), Optional.empty());
+		log.add(written);
+		return written;
+	}
+
+	public List<ConsumerRecord<String, byte[]>> appendAll(List<ProducerRecord<String, byte[]>> records) {
+		return records.stream().map(this::append).toList();
+	}
+
+	/** Every record, partition by partition. */
+	public List<ConsumerRecord<String, byte[]>> all() {
+		return this.partitions.stream().flatMap(List::stream).toList();
+	}
+
+	/** Per partition, the offset the next record will get. */
+	public Map<Integer, Long> endOffsets() {
+		Map<Integer, Long> end = new HashMap<>();
+		for (int i = 0; i < this.partitions.size(); i++) {
+			end.put(i, (long) this.partitions.get(i).size());
+		}
+		return end;
+	}
+
+	/**
+	 * From now on the partition starts at this offset, as if retention had deleted the
+	 * records before it.
+	 */
+	public void deleteBefore(int partition, long offset) {
+		this.firstOffsets.put(partition, offset);
+	}
+
+	/** A new consumer of the topic as it is now. */
+	public MockConsumer<String, byte[]> consumer() {
+		MockConsumer<String, byte[]> consumer = new MockConsumer<>("earliest") {
+
+			@Override
+			public synchronized void seek(TopicPartition partition, long offset) {
+				super.seek(partition, offset);
+				// MockConsumer hands out each added record once; a seek back must find
+				// the partition's records again. Those below the position are skipped.
+				InMemoryTopic.this.partitions.get(partition.partition())
+					.stream()
+					.filter((record) -> record.offset() >= offset)
+					.forEach(this::addRecord);
+			}
+
+		};
+		List<PartitionInfo> infos = new ArrayList<>();
+		Map<TopicPartition, Long> beginning = new HashMap<>();
+		Map<TopicPartition, Long> end = new HashMap<>();
+		for (int i = 0; i < this.partitions.size(); i++) {
+			infos.add(new PartitionInfo(MembershipTopics.EVENTS, i, BROKER, new Node[] { BROKER },
+					new Node[] { BROKER }));
+			TopicPartition partition = new TopicPartition(MembershipTopics.EVENTS, i);
+			beginning.put(partition, this.firstOffsets.getOrDefault(i, 0L));
+			end.put(partition, (long) this.partitions.get(i).size());
+		}
+		consumer.updatePartitions(MembershipTopics.EVENTS, infos);
+		consumer.updateBeginningOffsets(beginning);
+		consumer.updateEndOffsets(end);
+		return consumer;
+	}
+
+	/** What one poll of these records delivers, partition by partition. */
+	public static ConsumerRecords<String, byte[]> poll(List<ConsumerRecord<String, byte[]>> records) {
+		Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> byPartition = new LinkedHashMap<>();
+		for (ConsumerRecord<String, byte[]> record : records) {
+			byPartition
+				.computeIfAbsent(new TopicPartition(record.topic(), record.partition()), (key) -> new ArrayList<>())
+				.add(record);
+		}
+		return new ConsumerRecords<>(byPartition, Map.of());
+	}
+
+}
