@@ -18,7 +18,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.membership.infra.kafka.EmbeddedKafkaBroker;
-import io.membership.infra.kafka.MembershipTopics;
+import io.membership.topics.MembershipTopics;
 import io.membership.infra.support.ApiClient.Answer;
 import io.membership.infra.support.PostgresServiceTest;
 import io.membership.infra.support.TestOrganization;

@@ -50,6 +50,3 @@ UPDATE qs_role_history SET type = (SELECT a.type FROM qs_activity_log a
     WHERE a.organization_id = qs_role_history.organization_id AND a.version = qs_role_history.version);
 
 ALTER TABLE qs_activity_log ADD COLUMN project_id VARCHAR(64);
-
--- The roles topic's value gains the member's projects.
-ALTER TABLE published_member_roles ADD COLUMN projects TEXT DEFAULT '{}' NOT NULL;
