@@ -21,9 +21,11 @@ import org.springframework.web.bind.annotation.RestController;
 import io.membership.events.access.AccessDecision;
 import io.membership.events.access.Action;
 import io.membership.events.access.PermissionMatrix;
+import io.membership.events.access.ProjectAccess;
 import io.membership.events.access.Role;
 import io.membership.events.access.Scope;
 import io.membership.events.ids.OrganizationId;
+import io.membership.events.ids.ProjectId;
 import io.membership.events.ids.UserId;
 import io.membership.events.ids.WorkspaceId;
 import io.membership.events.state.MemberState;
@@ -53,29 +55,33 @@ class PermissionQueryController {
 			@RequestParam(name = "user_id", required = false) String userId,
 			@RequestParam(required = false) String action,
 			@RequestParam(name = "workspace_id", required = false) String workspaceId,
+			@RequestParam(name = "project_id", required = false) String projectId,
 			@RequestParam(name = "as_of", required = false) String asOf, QueryContext context) {
 		OrganizationId organization = QueryParameters.organization(organizationId);
 		context.memberOf(organization, (caller) -> mayCheck(caller, checkedUser(context, userId)));
 		UserId subject = checkedUser(context, userId);
 		Action checked = QueryParameters.action(action);
 		WorkspaceId workspace = existingWorkspace(organization, workspaceId);
+		ProjectId project = QueryParameters.project(projectId);
 		Instant instant = QueryParameters.instant("as_of", asOf);
 		if (instant == null) {
-			PermissionView.Answer answer = this.view.decide(organization, subject, checked, workspace)
+			PermissionView.Answer answer = this.view.decide(organization, subject, checked, workspace, project)
 				.orElseThrow(() -> QueryProblems.memberNotFound(subject));
 			return QueryAnswers.versioned(CheckAnswer.of(answer.decision(), answer.version()), answer.version());
 		}
 		long version = this.timelines.versionAt(organization, instant);
 		Optional<MemberState> then = this.timelines.stateAt(organization, subject, instant);
+		ProjectAccess.Project projectThen = projectAt(organization, project, checked, instant);
 		CheckAnswer answer = then
-			.map((state) -> CheckAnswer
-				.of(PermissionMatrix.decide(state.role(), state.workspaces(), checked, workspace), version))
+			.map((state) -> CheckAnswer.of(PermissionMatrix.decide(state.role(), state.workspaces(), state.projects(),
+					checked, workspace, project, projectThen), version))
 			.orElseGet(() -> new CheckAnswer(false, null, null, "not_a_member", version));
 		return QueryAnswers.versioned(answer, version);
 	}
 
 	@GetMapping("/memberships/{userId}/permissions")
 	ResponseEntity<PermissionsAnswer> permissions(@PathVariable String organizationId, @PathVariable String userId,
+			@RequestParam(name = "project_id", required = false) String projectId,
 			@RequestParam(name = "as_of", required = false) String asOf, QueryContext context) {
 		OrganizationId organization = QueryParameters.organization(organizationId);
 		context.memberOf(organization, (caller) -> {
@@ -84,21 +90,29 @@ class PermissionQueryController {
 			}
 		});
 		UserId subject = QueryParameters.user(userId);
+		ProjectId project = QueryParameters.project(projectId);
 		Instant instant = QueryParameters.instant("as_of", asOf);
 		MemberState state;
 		long version;
+		ProjectAccess.Project projectState;
 		if (instant == null) {
 			version = this.view.version(organization);
 			state = this.view.member(organization, subject).orElseThrow(() -> QueryProblems.memberNotFound(subject));
+			projectState = (project != null)
+					? this.view.project(organization, project).map(PermissionView.ProjectState::access).orElse(null)
+					: null;
 		}
 		else {
 			version = this.timelines.versionAt(organization, instant);
 			state = this.timelines.stateAt(organization, subject, instant)
 				.orElseThrow(() -> QueryProblems.memberNotFound(subject));
+			projectState = (project != null) ? this.timelines.projectAt(organization, project, instant).orElse(null)
+					: null;
 		}
 		List<Grant> grants = new ArrayList<>();
 		for (Action action : Action.values()) {
-			AccessDecision decision = PermissionMatrix.decide(state.role(), state.workspaces(), action, null);
+			AccessDecision decision = PermissionMatrix.decide(state.role(), state.workspaces(), state.projects(),
+					action, null, project, projectState);
 			if (decision.allowed()) {
 				grants.add(new Grant(action, decision.scope(),
 						(decision.scope() == Scope.WORKSPACE) ? decision.workspaces() : null));
@@ -140,6 +154,18 @@ class PermissionQueryController {
 		}).toList();
 		long version = this.view.version(organization);
 		return QueryAnswers.versioned(new MatrixAnswer(Arrays.asList(Role.values()), rows, version), version);
+	}
+
+	/**
+	 * The project as it stood at the instant, for a project-scoped action that names one;
+	 * null otherwise (an action not about a project never reads it).
+	 */
+	private ProjectAccess.Project projectAt(OrganizationId organization, ProjectId project, Action action,
+			Instant instant) {
+		if (project == null || !action.isAboutProject()) {
+			return null;
+		}
+		return this.timelines.projectAt(organization, project, instant).orElse(null);
 	}
 
 	/** The member a check is about: {@code user_id}, or the caller. */
