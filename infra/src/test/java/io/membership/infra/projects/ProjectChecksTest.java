@@ -188,4 +188,107 @@ class ProjectChecksTest {
 			.noneMatch((grant) -> grant.startsWith("project_read"));
 	}
 
+	private Answer batch(Member caller, String checks) {
+		return caller.client()
+			.post(this.organization.path() + "/permissions/check-batch?min_version=" + this.organization.version(),
+					"{\"checks\":[" + checks + "]}");
+	}
+
+	private Answer batch(String checks) {
+		return this.organization.owner()
+			.post(this.organization.path() + "/permissions/check-batch?min_version=" + this.organization.version(),
+					"{\"checks\":[" + checks + "]}");
+	}
+
+	private static String item(String correlationId, long userId, String action, String workspace, String project) {
+		return "{\"correlation_id\":\"" + correlationId + "\",\"user_id\":" + userId + ",\"action\":\"" + action + "\""
+				+ ((workspace != null) ? ",\"workspace_id\":\"" + workspace + "\"" : "")
+				+ ((project != null) ? ",\"project_id\":\"" + project + "\"" : "") + "}";
+	}
+
+	@Test
+	void a_batch_answers_in_request_order_exactly_what_each_single_check_answers() {
+		List<Long> users = List.of(this.organization.ownerId(), this.manager.userId(), this.anna.userId(),
+				this.ben.userId(), this.rita.userId());
+		List<String> actions = List.of("project_read", "project_manage", "view_project_data", "access_review_workflow",
+				"view_annotator_dashboard", "api_access", "invite_users", "workspace_manage");
+		List<String> projects = new ArrayList<>(List.of("p1", "p2", "gone", "nope"));
+		projects.add(null);
+		List<String> items = new ArrayList<>();
+		List<Answer> singles = new ArrayList<>();
+		int number = 0;
+		for (long user : users) {
+			for (String action : actions) {
+				String project = projects.get(number % projects.size());
+				items.add(item("c" + number, user, action, null, project));
+				singles.add(check(user, action, project, null));
+				number++;
+			}
+		}
+
+		Answer answer = batch(String.join(",", items));
+
+		assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+		JsonNode results = answer.json().path("results");
+		assertThat(results.size()).isEqualTo(items.size());
+		long version = answer.json().path("version").asLong();
+		assertThat(answer.header("ETag")).isEqualTo("\"" + version + "\"");
+		for (int index = 0; index < items.size(); index++) {
+			JsonNode result = results.get(index);
+			JsonNode single = singles.get(index).json();
+			assertThat(result.path("correlation_id").asString()).isEqualTo("c" + index);
+			for (String field : List.of("allowed", "role", "scope", "reason")) {
+				assertThat(result.path(field)).as(items.get(index) + ": " + field).isEqualTo(single.path(field));
+			}
+			assertThat(single.path("version").asLong()).isEqualTo(version);
+		}
+	}
+
+	@Test
+	void a_member_batches_checks_about_themself_and_no_one_else() {
+		Answer own = batch(this.anna, item("a", this.anna.userId(), "access_review_workflow", null, "p1"));
+		assertThat(own.status()).as(own.toString()).isEqualTo(200);
+		assertThat(own.json().path("results").get(0).path("allowed").asBoolean()).isTrue();
+
+		assertProblem(
+				batch(this.anna,
+						item("a", this.anna.userId(), "project_read", null, "p1") + ","
+								+ item("b", this.rita.userId(), "project_read", null, "p1")),
+				403, "action_not_permitted");
+	}
+
+	@Test
+	void a_user_who_is_not_a_member_is_not_allowed_in_a_batch() {
+		Answer answer = batch(item("x", 987_654_321L, "project_read", null, "p1"));
+
+		assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+		assertThat(answer.json().path("results").get(0).path("reason").asString()).isEqualTo("not_a_member");
+		assertThat(answer.json().path("results").get(0).path("allowed").asBoolean()).isFalse();
+	}
+
+	@Test
+	void a_batch_holds_1_to_100_checks() {
+		assertProblem(batch(""), 400, "invalid_checks");
+		String one = item("c", this.anna.userId(), "project_read", null, "p1");
+		assertProblem(batch(String.join(",", java.util.Collections.nCopies(101, one))), 400, "invalid_checks");
+		assertThat(batch(String.join(",", java.util.Collections.nCopies(100, one))).status()).isEqualTo(200);
+	}
+
+	@Test
+	void every_item_of_a_batch_is_held_to_the_single_check_s_input_rules() {
+		assertProblem(batch(item("c", this.anna.userId(), "fly", null, null)), 400, "unknown_action");
+		assertProblem(batch(item("c", this.anna.userId(), "project_read", null, "a b")), 400, "invalid_project_id");
+		assertProblem(batch(item("c", this.anna.userId(), "project_read", "not-ours", null)), 400,
+				"invalid_workspace_id");
+		assertProblem(batch(item("c", this.anna.userId(), "project_read", "ws_0123456789abcdef0123456789abcdef", null)),
+				404, "workspace_not_found");
+		assertProblem(batch(item("", this.anna.userId(), "project_read", null, null)), 400, "invalid_correlation_id");
+		assertProblem(batch("{\"user_id\":" + this.anna.userId() + ",\"action\":\"project_read\"}"), 400,
+				"invalid_correlation_id");
+		assertProblem(batch("{\"correlation_id\":\"c\",\"user_id\":0,\"action\":\"project_read\"}"), 400,
+				"invalid_user_id");
+		assertThat(batch("{\"correlation_id\":\"c\",\"user_id\":1,\"action\":\"project_read\",\"extra\":1}").status())
+			.isEqualTo(400);
+	}
+
 }

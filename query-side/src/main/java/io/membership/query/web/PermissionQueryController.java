@@ -14,10 +14,13 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.membership.events.Limits;
 import io.membership.events.access.AccessDecision;
 import io.membership.events.access.Action;
 import io.membership.events.access.PermissionMatrix;
@@ -40,6 +43,9 @@ import io.membership.query.read.Timelines;
 @RestController
 @RequestMapping(path = "/api/organizations/{organizationId}", produces = MediaType.APPLICATION_JSON_VALUE)
 class PermissionQueryController {
+
+	/** The most checks one batch may hold (API.md). */
+	static final int MAX_BATCH = 100;
 
 	private final PermissionView view;
 
@@ -77,6 +83,59 @@ class PermissionQueryController {
 					checked, workspace, project, projectThen), version))
 			.orElseGet(() -> new CheckAnswer(false, null, null, "not_a_member", version));
 		return QueryAnswers.versioned(answer, version);
+	}
+
+	/**
+	 * Up to 100 checks in one request, each answered exactly as the single check answers
+	 * it about now, all at one version; a user who is not a member is
+	 * {@code not_a_member}. The caller must be allowed every check, else the whole
+	 * request is 403.
+	 */
+	@PostMapping(path = "/permissions/check-batch", consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<BatchAnswer> checkBatch(@PathVariable String organizationId, @RequestBody CheckBatch body,
+			QueryContext context) {
+		OrganizationId organization = QueryParameters.organization(organizationId);
+		List<CheckItem> items = (body != null) ? body.checks() : null;
+		if (items == null || items.isEmpty() || items.size() > MAX_BATCH) {
+			throw QueryProblems.invalid("invalid_checks", "checks must hold 1 to " + MAX_BATCH + " checks.");
+		}
+		List<PermissionView.Question> questions = new ArrayList<>(items.size());
+		for (CheckItem item : items) {
+			questions.add(question(item));
+		}
+		context.memberOf(organization, (caller) -> questions.forEach((question) -> mayCheck(caller, question.user())));
+		for (CheckItem item : items) {
+			existingWorkspace(organization, item.workspaceId());
+		}
+		PermissionView.Answers answers = this.view.decideAll(organization, questions)
+			.orElseThrow(QueryProblems::organizationNotFound);
+		List<BatchResult> results = new ArrayList<>(items.size());
+		for (int index = 0; index < items.size(); index++) {
+			AccessDecision decision = answers.decisions().get(index);
+			String correlationId = items.get(index).correlationId();
+			results.add((decision != null)
+					? new BatchResult(correlationId, decision.allowed(), decision.role(), decision.scope(),
+							decision.reason().code())
+					: new BatchResult(correlationId, false, null, null, "not_a_member"));
+		}
+		return QueryAnswers.versioned(new BatchAnswer(answers.version(), results), answers.version());
+	}
+
+	/** One item of a batch, held to the single check's rules for its parameters. */
+	private static PermissionView.Question question(CheckItem item) {
+		if (item == null) {
+			throw QueryProblems.invalid("invalid_checks", "A check must be an object.");
+		}
+		String correlationId = item.correlationId();
+		if (correlationId == null || correlationId.isBlank() || correlationId.length() > Limits.CORRELATION_ID) {
+			throw QueryProblems.invalid("invalid_correlation_id",
+					"Every check needs a correlation_id of 1 to " + Limits.CORRELATION_ID + " characters.");
+		}
+		if (item.userId() == null || item.userId() <= 0) {
+			throw QueryProblems.invalid("invalid_user_id", "user_id must be a positive integer.");
+		}
+		return new PermissionView.Question(UserId.of(item.userId()), QueryParameters.action(item.action()),
+				QueryParameters.workspace(item.workspaceId()), QueryParameters.project(item.projectId()));
 	}
 
 	@GetMapping("/memberships/{userId}/permissions")
@@ -202,6 +261,18 @@ class PermissionQueryController {
 
 	private static boolean isAdministrator(MemberState member) {
 		return member.role() == Role.ADMINISTRATOR || member.role() == Role.OWNER;
+	}
+
+	record CheckBatch(List<CheckItem> checks) {
+	}
+
+	record CheckItem(String correlationId, Long userId, String action, String workspaceId, String projectId) {
+	}
+
+	record BatchResult(String correlationId, boolean allowed, Role role, Scope scope, String reason) {
+	}
+
+	record BatchAnswer(long version, List<BatchResult> results) {
 	}
 
 	record CheckAnswer(boolean allowed, Role role, Scope scope, String reason, long version) {
