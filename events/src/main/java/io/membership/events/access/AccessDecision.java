@@ -30,7 +30,16 @@ public record AccessDecision(boolean allowed, Role role, Scope scope, Reason rea
 
 		GRANTED_BY_ROLE("granted_by_role"), MEMBER_NOT_ACTIVE("member_not_active"),
 		NOT_GRANTED_TO_ROLE("not_granted_to_role"), WORKSPACE_NOT_ASSIGNED("workspace_not_assigned"),
-		NO_WORKSPACE_ASSIGNED("no_workspace_assigned");
+		NO_WORKSPACE_ASSIGNED("no_workspace_assigned"),
+		/** The project named is unknown to the organization, or was removed. */
+		UNKNOWN_PROJECT("unknown_project"),
+		/** The member has no access to the project named ({@link ProjectAccess}). */
+		NO_PROJECT_ACCESS("no_project_access"),
+		/**
+		 * An Annotator may view their own project data only where the project's
+		 * {@code annotators_view_own_data} permits it, and this project's does not.
+		 */
+		NOT_PERMITTED_BY_PROJECT("not_permitted_by_project");
 
 		private final String code;
 

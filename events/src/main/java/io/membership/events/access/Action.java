@@ -63,6 +63,24 @@ public enum Action {
 		return this.label;
 	}
 
+	/**
+	 * Whether a check that names a project decides this action for that project (API.md:
+	 * project access, project data, the labeling, review and dashboard actions). The
+	 * others are about the organization or its workspaces, and ignore a project.
+	 */
+	public boolean isAboutProject() {
+		return switch (this) {
+			case PROJECT_READ, PROJECT_MANAGE, VIEW_PROJECT_DATA, IMPORT_DATA, EXPORT_DATA, ASSIGN_ANNOTATORS,
+					ACCESS_LABELING_WORKFLOW, ACCESS_REVIEW_WORKFLOW, MONITOR_ANNOTATOR_AGREEMENT,
+					REVIEW_ANNOTATOR_PERFORMANCE, VERIFY_ANNOTATION_RESULTS, ASSIGN_REVIEWERS, VIEW_DASHBOARDS,
+					VIEW_ANNOTATOR_DASHBOARD ->
+				true;
+			case ASSIGN_USER_ROLES, VIEW_ORGANIZATION_PAGE, INVITE_USERS, VIEW_ACTIVITY_LOG, WORKSPACE_READ,
+					WORKSPACE_MANAGE, SAVE_PROJECT_TEMPLATES, API_ACCESS ->
+				false;
+		};
+	}
+
 	public static Optional<Action> fromId(String id) {
 		return Arrays.stream(values()).filter((action) -> action.id.equals(id)).findFirst();
 	}

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import io.membership.events.ids.ProjectId;
 import io.membership.events.ids.WorkspaceId;
 
 /**
@@ -122,6 +123,59 @@ public final class PermissionMatrix {
 		}
 		return assignedWorkspaces.isEmpty() ? AccessDecision.denied(role, AccessDecision.Reason.NO_WORKSPACE_ASSIGNED)
 				: AccessDecision.allowed(role, scope, Set.copyOf(assignedWorkspaces));
+	}
+
+	/**
+	 * Decides a check that may name a project (API.md, "Projects and project roles"). An
+	 * action {@linkplain Action#isAboutProject() about a project}, asked with one, is
+	 * decided for that project alone by the member's effective access
+	 * ({@link ProjectAccess}) and the role they act as there: the decision names that
+	 * role, and a grant's scope is {@code own} where the seed says so and otherwise the
+	 * path that gives it ({@code organization}, {@code workspace} with the project's
+	 * workspace, or {@code project} for a membership). An Annotator's conditional right
+	 * to view project data is decided by the project's {@code annotators_view_own_data}.
+	 * Without a project, or for an action not about one, this is
+	 * {@link #decide(Role, Set, Action, WorkspaceId)}: the project (even an unknown one)
+	 * is ignored.
+	 * @param projects the member's project memberships and their project roles (null:
+	 * Inherit)
+	 * @param projectId the project asked about, or null
+	 * @param project what the organization knows of it, or null when it is unknown or was
+	 * removed
+	 */
+	public static AccessDecision decide(Role role, Set<WorkspaceId> assignedWorkspaces, Map<ProjectId, Role> projects,
+			Action action, WorkspaceId workspace, ProjectId projectId, ProjectAccess.Project project) {
+		if (projectId == null || !action.isAboutProject()) {
+			return decide(role, assignedWorkspaces, action, workspace);
+		}
+		if (project == null) {
+			return AccessDecision.denied(role, AccessDecision.Reason.UNKNOWN_PROJECT);
+		}
+		if (!role.isActive()) {
+			return AccessDecision.denied(role, AccessDecision.Reason.MEMBER_NOT_ACTIVE);
+		}
+		Optional<ProjectAccess.Grant> access = ProjectAccess.of(role, assignedWorkspaces, projects, projectId,
+				project.workspaceId());
+		if (access.isEmpty()) {
+			return AccessDecision.denied(role, AccessDecision.Reason.NO_PROJECT_ACCESS);
+		}
+		Role acting = access.get().effectiveRole();
+		Optional<Scope> granted = scopeOf(acting, action);
+		if (granted.isEmpty()) {
+			return AccessDecision.denied(acting, AccessDecision.Reason.NOT_GRANTED_TO_ROLE);
+		}
+		if (granted.get() == CONDITIONAL) {
+			return project.annotatorsViewOwnData() ? AccessDecision.allowed(acting, OWN, Set.of())
+					: AccessDecision.denied(acting, AccessDecision.Reason.NOT_PERMITTED_BY_PROJECT);
+		}
+		if (granted.get() == OWN) {
+			return AccessDecision.allowed(acting, OWN, Set.of());
+		}
+		return switch (access.get().via()) {
+			case ORGANIZATION -> AccessDecision.allowed(acting, ORGANIZATION, Set.of());
+			case WORKSPACE -> AccessDecision.allowed(acting, WORKSPACE, Set.of(project.workspaceId()));
+			case MEMBERSHIP -> AccessDecision.allowed(acting, PROJECT, Set.of());
+		};
 	}
 
 }

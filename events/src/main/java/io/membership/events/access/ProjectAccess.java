@@ -65,6 +65,13 @@ public final class ProjectAccess {
 	}
 
 	/**
+	 * What a check needs to know of a project: the workspace it is in, and whether its
+	 * Annotators may view their own data.
+	 */
+	public record Project(ProjectId projectId, WorkspaceId workspaceId, boolean annotatorsViewOwnData) {
+	}
+
+	/**
 	 * A member's access to a project: the role they act as there, and the path that gives
 	 * it (the broadest one, when several do).
 	 */

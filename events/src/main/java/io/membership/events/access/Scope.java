@@ -3,10 +3,11 @@ package io.membership.events.access;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
- * Where a granted action applies. Only {@link #ORGANIZATION} and {@link #WORKSPACE} are
- * enforced by this service, which knows workspace assignments; the narrower scopes name a
- * restriction the calling application still applies, because only it knows projects and
- * tasks.
+ * Where a granted action applies. Without a project, only {@link #ORGANIZATION} and
+ * {@link #WORKSPACE} are enforced by this service; the narrower scopes name a restriction
+ * the calling application still applies. A check that names a project is decided for it
+ * (a grant there answers the path that gives it, or {@link #OWN}, never
+ * {@link #CONDITIONAL}); only tasks remain the application's.
  */
 public enum Scope {
 

@@ -88,7 +88,7 @@ class SeedMatrixTest {
 	}
 
 	/** The documented reading of a seed cell. */
-	private static Optional<Scope> expectedScope(SeedCell cell) {
+	static Optional<Scope> expectedScope(SeedCell cell) {
 		String text = cell.text();
 		boolean managesSomething = cell.action() == Action.WORKSPACE_MANAGE || cell.action() == Action.PROJECT_MANAGE;
 		if (text.isEmpty()) {

@@ -13,6 +13,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import tools.jackson.core.type.TypeReference;
 
+import io.membership.events.access.ProjectAccess;
 import io.membership.events.access.Role;
 import io.membership.events.ids.OrganizationId;
 import io.membership.events.ids.ProjectId;
@@ -81,6 +82,22 @@ public class Timelines {
 			.query((row, number) -> new MemberState(user, Role.fromCode(row.getString(1)).orElseThrow(),
 					workspaces(row.getString(2)), projects(row.getString(3))))
 			.optional();
+	}
+
+	/**
+	 * What a check needs to know of a project as it stood at an instant: its last
+	 * timeline row at or before it. Empty if it was not registered yet, or removed.
+	 */
+	public Optional<ProjectAccess.Project> projectAt(OrganizationId organization, ProjectId project, Instant instant) {
+		return this.jdbc
+			.sql("SELECT workspace_id, annotators_view_own_data, removed FROM qs_project_timeline "
+					+ "WHERE organization_id = ? AND project_id = ? AND occurred_at <= ? ORDER BY version DESC LIMIT 1")
+			.params(organization.value(), project.value(), Timestamps.utc(instant))
+			.query((row, number) -> row.getBoolean(3) ? Optional.<ProjectAccess.Project>empty()
+					: Optional
+						.of(new ProjectAccess.Project(project, new WorkspaceId(row.getString(1)), row.getBoolean(2))))
+			.optional()
+			.flatMap((stood) -> stood);
 	}
 
 	/**

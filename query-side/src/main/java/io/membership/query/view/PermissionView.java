@@ -24,6 +24,7 @@ import io.membership.events.WorkspaceCreated;
 import io.membership.events.access.AccessDecision;
 import io.membership.events.access.Action;
 import io.membership.events.access.PermissionMatrix;
+import io.membership.events.access.ProjectAccess;
 import io.membership.events.access.Role;
 import io.membership.events.ids.OrganizationId;
 import io.membership.events.ids.ProjectId;
@@ -192,18 +193,54 @@ public class PermissionView {
 	}
 
 	/**
-	 * Decides the check from memory; empty if the user is not a member of the
-	 * organization.
+	 * Decides the check from memory, for a project if one is named
+	 * ({@link PermissionMatrix#decide(Role, Set, Map, Action, WorkspaceId, ProjectId, ProjectAccess.Project)});
+	 * empty if the user is not a member of the organization.
 	 */
-	public Optional<Answer> decide(OrganizationId organization, UserId user, Action action, WorkspaceId workspace) {
+	public Optional<Answer> decide(OrganizationId organization, UserId user, Action action, WorkspaceId workspace,
+			ProjectId project) {
 		requireCurrent(organization);
 		OrganizationView view = this.organizations.get(organization);
 		if (view == null) {
 			return Optional.empty();
 		}
 		return view.member(user)
-			.map((member) -> new Answer(PermissionMatrix.decide(member.role(), member.workspaces(), action, workspace),
-					view.version()));
+			.map((member) -> new Answer(view.decide(member, action, workspace, project), view.version()));
+	}
+
+	/**
+	 * Decides several checks from memory at one version of the organization: the view
+	 * applies no event meanwhile. Empty if the organization has no view; an answer is
+	 * null for a user who is not a member.
+	 */
+	public Optional<Answers> decideAll(OrganizationId organization, List<Question> questions) {
+		requireCurrent(organization);
+		OrganizationView view = this.organizations.get(organization);
+		if (view == null) {
+			return Optional.empty();
+		}
+		List<AccessDecision> decisions = new ArrayList<>(questions.size());
+		long version;
+		synchronized (view) {
+			for (Question question : questions) {
+				decisions.add(view.member(question.user())
+					.map((member) -> view.decide(member, question.action(), question.workspace(), question.project()))
+					.orElse(null));
+			}
+			version = view.version();
+		}
+		return Optional.of(new Answers(decisions, version));
+	}
+
+	/** One check of {@link #decideAll}: the project and the workspace may be null. */
+	public record Question(UserId user, Action action, WorkspaceId workspace, ProjectId project) {
+	}
+
+	/**
+	 * The decisions of {@link #decideAll}, in the order asked (null: not a member), and
+	 * the version they were decided at.
+	 */
+	public record Answers(List<AccessDecision> decisions, long version) {
 	}
 
 	/**
@@ -343,6 +380,12 @@ public class PermissionView {
 
 	/** What a check needs to know of a project. */
 	public record ProjectState(ProjectId projectId, WorkspaceId workspaceId, boolean annotatorsViewOwnData) {
+
+		/** The project as the permission model decides with it. */
+		public ProjectAccess.Project access() {
+			return new ProjectAccess.Project(this.projectId, this.workspaceId, this.annotatorsViewOwnData);
+		}
+
 	}
 
 	/** A check's decision and the version of the organization it was decided at. */
@@ -375,6 +418,12 @@ public class PermissionView {
 
 		Map<UserId, MemberState> members() {
 			return Map.copyOf(this.members);
+		}
+
+		AccessDecision decide(MemberState member, Action action, WorkspaceId workspace, ProjectId project) {
+			ProjectState named = (project != null) ? this.projects.get(project) : null;
+			return PermissionMatrix.decide(member.role(), member.workspaces(), member.projects(), action, workspace,
+					project, (named != null) ? named.access() : null);
 		}
 
 		/** Applies the event if it is the next version; false if the view must reload. */

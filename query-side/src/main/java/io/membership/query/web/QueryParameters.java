@@ -12,6 +12,7 @@ import io.membership.events.MembershipEvent;
 import io.membership.events.access.Action;
 import io.membership.events.access.Role;
 import io.membership.events.ids.OrganizationId;
+import io.membership.events.ids.ProjectId;
 import io.membership.events.ids.UserId;
 import io.membership.events.ids.WorkspaceId;
 
@@ -51,6 +52,21 @@ final class QueryParameters {
 			throw QueryProblems.invalid("invalid_workspace_id", "The workspace id is not one this service issues.");
 		}
 		return new WorkspaceId(raw);
+	}
+
+	/**
+	 * A project id to check, or null when absent. The door refuses one outside the
+	 * allowed characters already; this is the same rule.
+	 */
+	static ProjectId project(String raw) {
+		if (raw == null || raw.isBlank()) {
+			return null;
+		}
+		if (!ProjectId.isWellFormed(raw)) {
+			throw QueryProblems.invalid("invalid_project_id",
+					"A project id is 1 to 64 characters of A-Z, a-z, 0-9, '.', '_' and '-'.");
+		}
+		return new ProjectId(raw);
 	}
 
 	static Action action(String raw) {
