@@ -20,6 +20,7 @@ import io.membership.infra.faults.FaultSchema.StoredEvent;
 import io.membership.infra.kafka.EmbeddedKafkaBroker;
 import io.membership.infra.support.ApiClient;
 import io.membership.infra.support.ApiClient.Answer;
+import io.membership.infra.support.TopicReader;
 
 /**
  * Case 3: the service reaches PostgreSQL through a TCP proxy that the test cuts: every
@@ -152,7 +153,7 @@ class DatabaseOutageFaultIT {
 					.isZero();
 
 				Delivery delivery;
-				try (EventsTopic topic = new EventsTopic(broker.bootstrapServers())) {
+				try (TopicReader topic = TopicReader.events(broker.bootstrapServers())) {
 					delivery = FaultChecks.assertPublishedInOrder(store,
 							topic.readUntil(FaultChecks.containsEvery(store), Duration.ofSeconds(120)));
 				}

@@ -16,6 +16,7 @@ import io.membership.infra.faults.CommandLoad.Sent;
 import io.membership.infra.faults.FaultChecks.Delivery;
 import io.membership.infra.faults.FaultChecks.Tally;
 import io.membership.infra.faults.FaultSchema.StoredEvent;
+import io.membership.infra.support.TopicReader;
 
 /**
  * Case 1: the service is killed with SIGKILL while clients stream commands at it, then
@@ -63,7 +64,7 @@ class KillUnderLoadFaultIT {
 							.isTrue());
 
 			Delivery delivery;
-			try (EventsTopic topic = new EventsTopic("localhost:" + kafkaPort)) {
+			try (TopicReader topic = TopicReader.events("localhost:" + kafkaPort)) {
 				delivery = FaultChecks.assertPublishedInOrder(store,
 						topic.readUntil(FaultChecks.containsEvery(store), Duration.ofSeconds(120)));
 			}

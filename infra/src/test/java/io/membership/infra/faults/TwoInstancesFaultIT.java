@@ -19,8 +19,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayNameGeneration;
@@ -34,7 +36,6 @@ import org.junit.jupiter.api.Timeout;
 
 import io.membership.infra.concurrency.ConcurrentCommandsTest.InvariantChecker;
 import io.membership.infra.faults.CommandLoad.Sent;
-import io.membership.infra.faults.EventsTopic.Published;
 import io.membership.infra.faults.FaultChecks.Delivery;
 import io.membership.infra.faults.FaultChecks.Tally;
 import io.membership.infra.faults.FaultSchema.StoredEvent;
@@ -42,6 +43,7 @@ import io.membership.infra.kafka.EmbeddedKafkaBroker;
 import io.membership.infra.support.ApiClient.Answer;
 import io.membership.infra.support.ConflictingCommand;
 import io.membership.infra.support.TestOrganization;
+import io.membership.infra.support.TopicReader;
 
 /**
  * Two instances of the service on the same PostgreSQL schema and the same Kafka, as
@@ -261,7 +263,7 @@ class TwoInstancesFaultIT {
 		AtomicBoolean victimAlive = new AtomicBoolean(true);
 		List<Sent> sent;
 		Duration takeover = null;
-		try (EventsTopic topic = new EventsTopic(this.broker.bootstrapServers());
+		try (TopicReader topic = TopicReader.events(this.broker.bootstrapServers());
 				CommandLoad load = new CommandLoad("takeover", 4,
 						(client) -> (victimAlive.get() && client % 2 == 0) ? victim.port() : survivor.port(),
 						Duration.ofMillis(20))) {
@@ -279,10 +281,11 @@ class TwoInstancesFaultIT {
 								: "",
 						storedBeforeKill));
 				waiting.remove("");
-				List<Published> read = topic.readUntil(
-						(records) -> records.stream().anyMatch((record) -> waiting.contains(record.eventId())),
-						Duration.ofMillis(250));
-				if (read.stream().anyMatch((record) -> waiting.contains(record.eventId()))) {
+				Predicate<ConsumerRecord<String, byte[]>> awaited = (record) -> waiting
+					.contains(TopicReader.header(record, "ce_id"));
+				List<ConsumerRecord<String, byte[]>> read = topic
+					.readUntil((records) -> records.stream().anyMatch(awaited), Duration.ofMillis(250));
+				if (read.stream().anyMatch(awaited)) {
 					takeover = Duration.ofNanos(System.nanoTime() - killed);
 					break;
 				}
@@ -308,7 +311,7 @@ class TwoInstancesFaultIT {
 		FaultChecks.assertGapless(store);
 		Tally tally = FaultChecks.assertAcknowledgedStoredOnce(sent, store, "takeover");
 		Delivery delivery;
-		try (EventsTopic topic = new EventsTopic(this.broker.bootstrapServers())) {
+		try (TopicReader topic = TopicReader.events(this.broker.bootstrapServers())) {
 			delivery = FaultChecks.assertPublishedInOrder(store,
 					topic.readUntil(FaultChecks.containsEvery(store), Duration.ofSeconds(120)));
 		}
