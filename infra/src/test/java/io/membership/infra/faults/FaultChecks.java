@@ -30,8 +30,10 @@ import io.membership.events.state.MemberState;
 import io.membership.events.state.MemberStates;
 import io.membership.infra.faults.CommandLoad.Sent;
 import io.membership.infra.faults.FaultSchema.StoredEvent;
+import io.membership.infra.support.ApiClient;
 import io.membership.infra.support.ApiClient.Answer;
 import io.membership.infra.support.TopicReader;
+import io.membership.testkit.ServiceProcess;
 
 /**
  * What every fault scenario checks afterwards, each from the outside: the event store
@@ -221,14 +223,14 @@ final class FaultChecks {
 	}
 
 	private static long viewVersion(ServiceProcess service, Organization organization) {
-		Answer answer = service.as(organization.owner().value())
+		Answer answer = ApiClient.as(service.port(), organization.owner().value())
 			.get(organization.path() + "/memberships/" + organization.owner().value() + "/permissions");
 		return (answer.status() == 200) ? answer.json().path("version").asLong() : -1;
 	}
 
 	private static void assertViewMatches(ServiceProcess service, Organization organization) {
 		for (MemberState member : organization.members().values()) {
-			Answer answer = service.as(organization.owner().value())
+			Answer answer = ApiClient.as(service.port(), organization.owner().value())
 				.get(organization.path() + "/memberships/" + member.userId().value() + "/permissions");
 			String about = "the view of member " + member + " of " + organization.id();
 			assertThat(answer.status()).as(about + ": " + answer).isEqualTo(200);

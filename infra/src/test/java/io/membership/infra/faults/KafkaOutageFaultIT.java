@@ -20,6 +20,7 @@ import io.membership.infra.faults.FaultChecks.Tally;
 import io.membership.infra.faults.FaultSchema.StoredEvent;
 import io.membership.infra.kafka.EmbeddedKafkaBroker;
 import io.membership.infra.support.TopicReader;
+import io.membership.testkit.ServiceProcess;
 
 /**
  * Case 2: Kafka (a broker in the test JVM) goes away for three times the publisher's
@@ -40,11 +41,11 @@ class KafkaOutageFaultIT {
 	@Timeout(value = 10, unit = TimeUnit.MINUTES)
 	void commands_are_accepted_while_kafka_is_down_and_every_event_is_published_in_order_when_it_returns() {
 		try (FaultSchema schema = FaultSchema.create("kafka");
-				EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(0, ServiceProcess.faultsDirectory()
-					.resolve("kafka-outage-broker-" + System.currentTimeMillis()))) {
+				EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(0,
+						FaultServices.directory().resolve("kafka-outage-broker-" + System.currentTimeMillis()))) {
 			broker.start();
 			String bootstrapServers = broker.bootstrapServers();
-			try (ServiceProcess service = ServiceProcess.builder("kafka-outage", schema)
+			try (ServiceProcess service = FaultServices.builder("kafka-outage", schema)
 				.externalKafka(bootstrapServers)
 				.env("MEMBERSHIP_KAFKA_DELIVERY_TIMEOUT", DELIVERY_TIMEOUT.toSeconds() + "s")
 				.build()

@@ -40,10 +40,12 @@ import io.membership.infra.faults.FaultChecks.Delivery;
 import io.membership.infra.faults.FaultChecks.Tally;
 import io.membership.infra.faults.FaultSchema.StoredEvent;
 import io.membership.infra.kafka.EmbeddedKafkaBroker;
+import io.membership.infra.support.ApiClient;
 import io.membership.infra.support.ApiClient.Answer;
 import io.membership.infra.support.ConflictingCommand;
 import io.membership.infra.support.TestOrganization;
 import io.membership.infra.support.TopicReader;
+import io.membership.testkit.ServiceProcess;
 
 /**
  * Two instances of the service on the same PostgreSQL schema and the same Kafka, as
@@ -80,7 +82,7 @@ class TwoInstancesFaultIT {
 	void startTwoInstances() {
 		this.schema = FaultSchema.create("two");
 		this.broker = new EmbeddedKafkaBroker(0,
-				ServiceProcess.faultsDirectory().resolve("two-instances-broker-" + System.currentTimeMillis()));
+				FaultServices.directory().resolve("two-instances-broker-" + System.currentTimeMillis()));
 		this.broker.start();
 		// A first, so that it claims every segment of the publisher and B has to take
 		// them over.
@@ -89,7 +91,7 @@ class TwoInstancesFaultIT {
 	}
 
 	private ServiceProcess instance(String name) {
-		return ServiceProcess.builder(name, this.schema)
+		return FaultServices.builder(name, this.schema)
 			.externalKafka(this.broker.bootstrapServers())
 			.env("MEMBERSHIP_QUERY_CONSUMER_NAME", name)
 			.env("MEMBERSHIP_PROCESSORS_CLAIM_TIMEOUT", CLAIM_TIMEOUT.toSeconds() + "s")
@@ -235,7 +237,8 @@ class TwoInstancesFaultIT {
 			List<Long> actors, List<Long> members, AtomicLong believedOwner, String correlationId, Long ifMatch) {
 		ConflictingCommand command = ConflictingCommand.random(random, owners, actors, members, believedOwner,
 				correlationId);
-		Answer answer = command.send(instance.as(command.actor()), org, correlationId, ifMatch, believedOwner);
+		Answer answer = command.send(ApiClient.as(instance.port(), command.actor()), org, correlationId, ifMatch,
+				believedOwner);
 		boolean accepted = ConflictingCommand.accepted(answer);
 		String code = accepted ? null : answer.json().path("code").asString();
 		Long version = accepted ? answer.json().get("version").asLong() : null;
