@@ -35,6 +35,7 @@ import io.membership.events.access.Role;
 import io.membership.events.ids.OrganizationId;
 import io.membership.events.ids.UserId;
 import io.membership.events.json.MembershipJson;
+import io.membership.testkit.ServiceProcess;
 
 /**
  * The benchmarks of docs/PERFORMANCE.md, run by {@code mvn -Pbench -pl bench -am verify}
@@ -88,7 +89,7 @@ public final class Bench {
 			String schemaA = database.createSchema();
 			long topicEvents = 0;
 			SyntheticEvents.Written synthetic = null;
-			try (ServiceProcess service = ServiceProcess.start("a", this.settings, schemaA, data, kafkaPort)) {
+			try (ServiceProcess service = startService("a", schemaA, data, kafkaPort)) {
 				log("Service a started (pid " + service.pid() + ", port " + service.port() + ")");
 				long[] idle = service.residentKib();
 				section("memory").put("service_a_idle_rss_mb", mb(idle[0]));
@@ -140,6 +141,29 @@ public final class Bench {
 		this.results.write(this.settings.out());
 		log("Wrote " + this.settings.out().resolve("bench-results.json") + " and bench-results.md:\n"
 				+ this.results.markdown());
+	}
+
+	/**
+	 * The service under test, started from its runnable jar as a child JVM, as an
+	 * operator would run it: PostgreSQL in a schema of its own, its own data directory
+	 * (where the embedded Kafka broker keeps its log; the same directory and Kafka port
+	 * reopen the same broker log), HS256 tokens signed with the bench's secret. Returns
+	 * once it is healthy; closing it stops it gracefully.
+	 */
+	private ServiceProcess startService(String name, String schema, Path dataDirectory, int kafkaPort) {
+		return ServiceProcess.builder(name, this.settings.jar())
+			.jvmArgs(this.settings.serviceJvmArgs())
+			.dataDirectory(dataDirectory)
+			.log(this.settings.out().resolve("service-" + name + ".log"))
+			.database(BenchDatabase.urlWithSchema(this.settings.dbUrl(), schema), this.settings.dbUser(),
+					this.settings.dbPassword(), schema)
+			.embeddedKafka(kafkaPort)
+			.jwtSecret(Tokens.SECRET)
+			// The synthetic events are signed with it, as the service signs its own.
+			.recordKey(RecordSigning.KEY)
+			.startTimeout(Duration.ofMinutes(3))
+			.build()
+			.start();
 	}
 
 	// 1. Command throughput over HTTP, against raw JDBC inserts of event-store rows.
@@ -356,7 +380,7 @@ public final class Bench {
 				String[] parts = key.split("@");
 				return watcher.arrival(parts[0], Long.parseLong(parts[1])) == null;
 			})) {
-				ServiceProcess.sleep(100);
+				ServiceProcess.sleep(Duration.ofMillis(100));
 			}
 			accepted.forEach((key, acceptedAt) -> {
 				String[] parts = key.split("@");
@@ -451,7 +475,7 @@ public final class Bench {
 		long[] first = { 0, 0 };
 		long done = 0;
 		Map<String, Object> section = section("replay");
-		try (ServiceProcess service = ServiceProcess.start("b", this.settings, schema, data, kafkaPort);
+		try (ServiceProcess service = startService("b", schema, data, kafkaPort);
 				Connection connection = database.connect(schema)) {
 			log("Service b started (pid " + service.pid() + ") after " + Load.round(since(launched)) + " s");
 			long deadline = this.settings.quick() ? Math.max(this.started + BenchSettings.QUICK_BUDGET.toNanos(),
@@ -468,7 +492,7 @@ public final class Bench {
 					done = now;
 					break;
 				}
-				ServiceProcess.sleep(50);
+				ServiceProcess.sleep(Duration.ofMillis(50));
 			}
 			if (done == 0) {
 				log("Replay did not finish in time: " + applied + " of " + topicEvents);
@@ -486,10 +510,10 @@ public final class Bench {
 			section.put("method", "the service's own ProjectionConsumer (MembershipProjection + PermissionView) in a "
 					+ "second service JVM over a fresh schema; rate from its first committed batch to the last");
 			log("Replay: " + applied + " events in " + Load.round(seconds) + " s = " + Load.round(perSecond) + "/s");
-			ServiceProcess.sleep(1000);
+			ServiceProcess.sleep(Duration.ofMillis(1000));
 			long[] loaded = service.residentKib();
 			service.fullGc();
-			ServiceProcess.sleep(1000);
+			ServiceProcess.sleep(Duration.ofMillis(1000));
 			long[] afterGc = service.residentKib();
 			long heapUsed = service.heapUsedKib();
 			long members = count(connection, "SELECT COUNT(*) FROM qs_members");
@@ -535,7 +559,7 @@ public final class Bench {
 		Map<String, Long> counts = database.rowCounts(schema);
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
 		while (System.nanoTime() < deadline) {
-			ServiceProcess.sleep(1000);
+			ServiceProcess.sleep(Duration.ofMillis(1000));
 			Map<String, Long> again = database.rowCounts(schema);
 			if (again.equals(counts)) {
 				return again;

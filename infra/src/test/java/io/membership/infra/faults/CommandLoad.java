@@ -21,6 +21,7 @@ import tools.jackson.databind.JsonNode;
 
 import io.membership.infra.support.ApiClient;
 import io.membership.infra.support.ApiClient.Answer;
+import io.membership.testkit.ServiceProcess;
 
 /**
  * Clients that stream commands at the service until stopped, each in an organization of

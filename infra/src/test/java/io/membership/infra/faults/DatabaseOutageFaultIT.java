@@ -20,6 +20,8 @@ import io.membership.infra.faults.FaultSchema.StoredEvent;
 import io.membership.infra.kafka.EmbeddedKafkaBroker;
 import io.membership.infra.support.ApiClient;
 import io.membership.infra.support.ApiClient.Answer;
+import io.membership.infra.support.TopicReader;
+import io.membership.testkit.ServiceProcess;
 
 /**
  * Case 3: the service reaches PostgreSQL through a TCP proxy that the test cuts: every
@@ -45,17 +47,18 @@ class DatabaseOutageFaultIT {
 	void commands_fail_fast_with_503_while_the_database_is_cut_off_and_succeed_again_once_it_is_back() {
 		try (FaultSchema schema = FaultSchema.create("db");
 				TcpProxy proxy = new TcpProxy(schema.serverHost(), schema.serverPort());
-				EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(0, ServiceProcess.faultsDirectory()
-					.resolve("database-outage-broker-" + System.currentTimeMillis()))) {
+				EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(0,
+						FaultServices.directory().resolve("database-outage-broker-" + System.currentTimeMillis()))) {
 			broker.start();
-			try (ServiceProcess service = ServiceProcess.builder("database-outage", schema)
-				.jdbcUrl(schema.jdbcUrlVia("127.0.0.1", proxy.port()))
+			try (ServiceProcess service = FaultServices.builder("database-outage", schema)
+				.database(schema.jdbcUrlVia("127.0.0.1", proxy.port()), schema.username(), schema.password(),
+						schema.name())
 				.externalKafka(broker.bootstrapServers())
 				.build()
 				.start()) {
 				long pid = service.pid();
 				long ownerId = 7001;
-				ApiClient owner = service.as(ownerId);
+				ApiClient owner = ApiClient.as(service.port(), ownerId);
 				Answer created = owner.post("/api/organizations", "{\"name\":\"Outage\"}");
 				assertThat(created.status()).as(created.toString()).isEqualTo(201);
 				String organization = "/api/organizations/" + created.json().get("organization_id").asString();
@@ -81,7 +84,8 @@ class DatabaseOutageFaultIT {
 					while (System.nanoTime() - cut < OUTAGE.toNanos()) {
 						for (Probe probe : probes(organization, invitation)) {
 							String correlationId = "probe-" + round + "-" + probeCorrelations.size();
-							ApiClient client = service.as(probe.actor()).withHeader("X-Correlation-Id", correlationId);
+							ApiClient client = ApiClient.as(service.port(), probe.actor())
+								.withHeader("X-Correlation-Id", correlationId);
 							if (probeCorrelations.size() % 2 == 1) {
 								// Half of them through the idempotency filter, which
 								// needs
@@ -152,7 +156,7 @@ class DatabaseOutageFaultIT {
 					.isZero();
 
 				Delivery delivery;
-				try (EventsTopic topic = new EventsTopic(broker.bootstrapServers())) {
+				try (TopicReader topic = TopicReader.events(broker.bootstrapServers())) {
 					delivery = FaultChecks.assertPublishedInOrder(store,
 							topic.readUntil(FaultChecks.containsEvery(store), Duration.ofSeconds(120)));
 				}

@@ -15,6 +15,8 @@ import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
 import tools.jackson.databind.JsonNode;
 
 import io.membership.events.access.AccessDecision;
@@ -27,9 +29,11 @@ import io.membership.events.ids.WorkspaceId;
 import io.membership.events.state.MemberState;
 import io.membership.events.state.MemberStates;
 import io.membership.infra.faults.CommandLoad.Sent;
-import io.membership.infra.faults.EventsTopic.Published;
 import io.membership.infra.faults.FaultSchema.StoredEvent;
+import io.membership.infra.support.ApiClient;
 import io.membership.infra.support.ApiClient.Answer;
+import io.membership.infra.support.TopicReader;
+import io.membership.testkit.ServiceProcess;
 
 /**
  * What every fault scenario checks afterwards, each from the outside: the event store
@@ -104,9 +108,12 @@ final class FaultChecks {
 	}
 
 	/** Whether every stored event's id has been read from the topic. */
-	static Predicate<List<Published>> containsEvery(List<StoredEvent> store) {
+	static Predicate<List<ConsumerRecord<String, byte[]>>> containsEvery(List<StoredEvent> store) {
 		Set<String> wanted = store.stream().map(StoredEvent::eventId).collect(Collectors.toSet());
-		return (records) -> records.stream().map(Published::eventId).collect(Collectors.toSet()).containsAll(wanted);
+		return (records) -> records.stream()
+			.map((record) -> TopicReader.header(record, "ce_id"))
+			.collect(Collectors.toSet())
+			.containsAll(wanted);
 	}
 
 	/**
@@ -116,7 +123,8 @@ final class FaultChecks {
 	 * event's id; every other record is a true duplicate (same version, same
 	 * {@code ce_id}); nothing is on the topic that is not in the store.
 	 */
-	static Delivery assertPublishedInOrder(List<StoredEvent> store, List<Published> topic) {
+	static Delivery assertPublishedInOrder(List<StoredEvent> store, List<ConsumerRecord<String, byte[]>> read) {
+		List<Published> topic = read.stream().map(Published::of).toList();
 		Map<String, List<StoredEvent>> stored = byOrganization(store);
 		Map<String, StoredEvent> storedById = store.stream()
 			.collect(Collectors.toMap(StoredEvent::eventId, (event) -> event));
@@ -153,6 +161,26 @@ final class FaultChecks {
 			assertThat(last).as("every event of %s reached the topic", organization.getKey()).isEqualTo(events.size());
 		}
 		return new Delivery(store.size(), topic.size(), duplicates);
+	}
+
+	/** One record of the events topic, by what a subscriber reads from its headers. */
+	record Published(String key, int partition, long offset, String eventId, long orgVersion, String type,
+			long timestamp) {
+
+		static Published of(ConsumerRecord<String, byte[]> record) {
+			return new Published(record.key(), record.partition(), record.offset(), header(record, "ce_id"),
+					Long.parseLong(header(record, "ce_orgversion")), header(record, "ce_type"), record.timestamp());
+		}
+
+		private static String header(ConsumerRecord<String, byte[]> record, String name) {
+			String value = TopicReader.header(record, name);
+			if (value == null) {
+				throw new IllegalStateException(
+						"Record " + record.partition() + "@" + record.offset() + " has no header " + name);
+			}
+			return value;
+		}
+
 	}
 
 	/** How the store reached the topic. */
@@ -195,14 +223,14 @@ final class FaultChecks {
 	}
 
 	private static long viewVersion(ServiceProcess service, Organization organization) {
-		Answer answer = service.as(organization.owner().value())
+		Answer answer = ApiClient.as(service.port(), organization.owner().value())
 			.get(organization.path() + "/memberships/" + organization.owner().value() + "/permissions");
 		return (answer.status() == 200) ? answer.json().path("version").asLong() : -1;
 	}
 
 	private static void assertViewMatches(ServiceProcess service, Organization organization) {
 		for (MemberState member : organization.members().values()) {
-			Answer answer = service.as(organization.owner().value())
+			Answer answer = ApiClient.as(service.port(), organization.owner().value())
 				.get(organization.path() + "/memberships/" + member.userId().value() + "/permissions");
 			String about = "the view of member " + member + " of " + organization.id();
 			assertThat(answer.status()).as(about + ": " + answer).isEqualTo(200);

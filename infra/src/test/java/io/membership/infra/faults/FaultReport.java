@@ -25,7 +25,7 @@ final class FaultReport {
 	static void record(String scenario, String figure, Object... arguments) {
 		String line = "- [" + scenario + "] " + figure.formatted(arguments);
 		logger.info("FAULTS {}", line);
-		Path report = ServiceProcess.faultsDirectory().resolve("report.md");
+		Path report = FaultServices.directory().resolve("report.md");
 		try {
 			Files.createDirectories(report.getParent());
 			if (!Files.exists(report)) {

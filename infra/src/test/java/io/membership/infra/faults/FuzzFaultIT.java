@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import io.membership.infra.faults.RequestFuzzer.FuzzTarget;
 import io.membership.infra.faults.RequestFuzzer.Outcome;
+import io.membership.testkit.ServiceProcess;
 
 /**
  * Case 6: thousands of generated requests, each invalid in at least one way, over every
@@ -38,7 +39,7 @@ class FuzzFaultIT {
 		int requests = Integer.getInteger("membership.fuzz.requests", 3000);
 		logger.info("Fuzzing with seed {} ({} requests); replay with -Dmembership.fuzz.seed={}", seed, requests, seed);
 		try (FaultSchema schema = FaultSchema.create("fuzz");
-				ServiceProcess service = ServiceProcess.builder("fuzz", schema)
+				ServiceProcess service = FaultServices.builder("fuzz", schema)
 					.embeddedKafka(ServiceProcess.freePort())
 					.build()
 					.start()) {

@@ -8,17 +8,19 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import io.membership.infra.faults.CommandLoad.Sent;
-import io.membership.infra.faults.EventsTopic.Published;
 import io.membership.infra.faults.FaultChecks.Delivery;
 import io.membership.infra.faults.FaultChecks.Tally;
 import io.membership.infra.faults.FaultSchema.StoredEvent;
 import io.membership.infra.kafka.EmbeddedKafkaBroker;
+import io.membership.infra.support.TopicReader;
+import io.membership.testkit.ServiceProcess;
 
 /**
  * Case 2: Kafka (a broker in the test JVM) goes away for three times the publisher's
@@ -39,15 +41,15 @@ class KafkaOutageFaultIT {
 	@Timeout(value = 10, unit = TimeUnit.MINUTES)
 	void commands_are_accepted_while_kafka_is_down_and_every_event_is_published_in_order_when_it_returns() {
 		try (FaultSchema schema = FaultSchema.create("kafka");
-				EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(0, ServiceProcess.faultsDirectory()
-					.resolve("kafka-outage-broker-" + System.currentTimeMillis()))) {
+				EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(0,
+						FaultServices.directory().resolve("kafka-outage-broker-" + System.currentTimeMillis()))) {
 			broker.start();
 			String bootstrapServers = broker.bootstrapServers();
-			try (ServiceProcess service = ServiceProcess.builder("kafka-outage", schema)
+			try (ServiceProcess service = FaultServices.builder("kafka-outage", schema)
 				.externalKafka(bootstrapServers)
 				.env("MEMBERSHIP_KAFKA_DELIVERY_TIMEOUT", DELIVERY_TIMEOUT.toSeconds() + "s")
 				.build()
-				.start(); EventsTopic topic = new EventsTopic(bootstrapServers)) {
+				.start(); TopicReader topic = TopicReader.events(bootstrapServers)) {
 				List<Sent> sent;
 				long down;
 				long up;
@@ -77,7 +79,8 @@ class KafkaOutageFaultIT {
 				List<StoredEvent> store = schema.events();
 				FaultChecks.assertGapless(store);
 				Tally tally = FaultChecks.assertAcknowledgedStoredOnce(sent, store, "kafka");
-				List<Published> records = topic.readUntil(FaultChecks.containsEvery(store), Duration.ofSeconds(180));
+				List<ConsumerRecord<String, byte[]>> records = topic.readUntil(FaultChecks.containsEvery(store),
+						Duration.ofSeconds(180));
 				long drained = System.currentTimeMillis();
 				Delivery delivery = FaultChecks.assertPublishedInOrder(store, records);
 				Duration converged = FaultChecks.assertViewsConverge(service, schema, store, Duration.ofSeconds(60));

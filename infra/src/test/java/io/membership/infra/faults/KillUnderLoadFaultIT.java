@@ -16,6 +16,8 @@ import io.membership.infra.faults.CommandLoad.Sent;
 import io.membership.infra.faults.FaultChecks.Delivery;
 import io.membership.infra.faults.FaultChecks.Tally;
 import io.membership.infra.faults.FaultSchema.StoredEvent;
+import io.membership.infra.support.TopicReader;
+import io.membership.testkit.ServiceProcess;
 
 /**
  * Case 1: the service is killed with SIGKILL while clients stream commands at it, then
@@ -33,7 +35,7 @@ class KillUnderLoadFaultIT {
 	void a_service_killed_mid_stream_keeps_every_acknowledged_command_once_and_publishes_every_event() {
 		int kafkaPort = ServiceProcess.freePort();
 		try (FaultSchema schema = FaultSchema.create("kill");
-				ServiceProcess service = ServiceProcess.builder("kill-under-load", schema)
+				ServiceProcess service = FaultServices.builder("kill-under-load", schema)
 					.embeddedKafka(kafkaPort)
 					.build()
 					.start()) {
@@ -63,7 +65,7 @@ class KillUnderLoadFaultIT {
 							.isTrue());
 
 			Delivery delivery;
-			try (EventsTopic topic = new EventsTopic("localhost:" + kafkaPort)) {
+			try (TopicReader topic = TopicReader.events("localhost:" + kafkaPort)) {
 				delivery = FaultChecks.assertPublishedInOrder(store,
 						topic.readUntil(FaultChecks.containsEvery(store), Duration.ofSeconds(120)));
 			}

@@ -19,8 +19,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayNameGeneration;
@@ -34,14 +36,16 @@ import org.junit.jupiter.api.Timeout;
 
 import io.membership.infra.concurrency.ConcurrentCommandsTest.InvariantChecker;
 import io.membership.infra.faults.CommandLoad.Sent;
-import io.membership.infra.faults.EventsTopic.Published;
 import io.membership.infra.faults.FaultChecks.Delivery;
 import io.membership.infra.faults.FaultChecks.Tally;
 import io.membership.infra.faults.FaultSchema.StoredEvent;
 import io.membership.infra.kafka.EmbeddedKafkaBroker;
+import io.membership.infra.support.ApiClient;
 import io.membership.infra.support.ApiClient.Answer;
 import io.membership.infra.support.ConflictingCommand;
 import io.membership.infra.support.TestOrganization;
+import io.membership.infra.support.TopicReader;
+import io.membership.testkit.ServiceProcess;
 
 /**
  * Two instances of the service on the same PostgreSQL schema and the same Kafka, as
@@ -78,7 +82,7 @@ class TwoInstancesFaultIT {
 	void startTwoInstances() {
 		this.schema = FaultSchema.create("two");
 		this.broker = new EmbeddedKafkaBroker(0,
-				ServiceProcess.faultsDirectory().resolve("two-instances-broker-" + System.currentTimeMillis()));
+				FaultServices.directory().resolve("two-instances-broker-" + System.currentTimeMillis()));
 		this.broker.start();
 		// A first, so that it claims every segment of the publisher and B has to take
 		// them over.
@@ -87,7 +91,7 @@ class TwoInstancesFaultIT {
 	}
 
 	private ServiceProcess instance(String name) {
-		return ServiceProcess.builder(name, this.schema)
+		return FaultServices.builder(name, this.schema)
 			.externalKafka(this.broker.bootstrapServers())
 			.env("MEMBERSHIP_QUERY_CONSUMER_NAME", name)
 			.env("MEMBERSHIP_PROCESSORS_CLAIM_TIMEOUT", CLAIM_TIMEOUT.toSeconds() + "s")
@@ -233,7 +237,8 @@ class TwoInstancesFaultIT {
 			List<Long> actors, List<Long> members, AtomicLong believedOwner, String correlationId, Long ifMatch) {
 		ConflictingCommand command = ConflictingCommand.random(random, owners, actors, members, believedOwner,
 				correlationId);
-		Answer answer = command.send(instance.as(command.actor()), org, correlationId, ifMatch, believedOwner);
+		Answer answer = command.send(ApiClient.as(instance.port(), command.actor()), org, correlationId, ifMatch,
+				believedOwner);
 		boolean accepted = ConflictingCommand.accepted(answer);
 		String code = accepted ? null : answer.json().path("code").asString();
 		Long version = accepted ? answer.json().get("version").asLong() : null;
@@ -261,7 +266,7 @@ class TwoInstancesFaultIT {
 		AtomicBoolean victimAlive = new AtomicBoolean(true);
 		List<Sent> sent;
 		Duration takeover = null;
-		try (EventsTopic topic = new EventsTopic(this.broker.bootstrapServers());
+		try (TopicReader topic = TopicReader.events(this.broker.bootstrapServers());
 				CommandLoad load = new CommandLoad("takeover", 4,
 						(client) -> (victimAlive.get() && client % 2 == 0) ? victim.port() : survivor.port(),
 						Duration.ofMillis(20))) {
@@ -279,10 +284,11 @@ class TwoInstancesFaultIT {
 								: "",
 						storedBeforeKill));
 				waiting.remove("");
-				List<Published> read = topic.readUntil(
-						(records) -> records.stream().anyMatch((record) -> waiting.contains(record.eventId())),
-						Duration.ofMillis(250));
-				if (read.stream().anyMatch((record) -> waiting.contains(record.eventId()))) {
+				Predicate<ConsumerRecord<String, byte[]>> awaited = (record) -> waiting
+					.contains(TopicReader.header(record, "ce_id"));
+				List<ConsumerRecord<String, byte[]>> read = topic
+					.readUntil((records) -> records.stream().anyMatch(awaited), Duration.ofMillis(250));
+				if (read.stream().anyMatch(awaited)) {
 					takeover = Duration.ofNanos(System.nanoTime() - killed);
 					break;
 				}
@@ -308,7 +314,7 @@ class TwoInstancesFaultIT {
 		FaultChecks.assertGapless(store);
 		Tally tally = FaultChecks.assertAcknowledgedStoredOnce(sent, store, "takeover");
 		Delivery delivery;
-		try (EventsTopic topic = new EventsTopic(this.broker.bootstrapServers())) {
+		try (TopicReader topic = TopicReader.events(this.broker.bootstrapServers())) {
 			delivery = FaultChecks.assertPublishedInOrder(store,
 					topic.readUntil(FaultChecks.containsEvery(store), Duration.ofSeconds(120)));
 		}

@@ -82,7 +82,11 @@ class ProjectionColumnLimitsTest {
 				"jdbc:h2:mem:limits_" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1", "sa", "",
 				true);
 		try {
-			Flyway.configure().dataSource(h2).locations(ProjectionMigrations.H2).load().migrate();
+			Flyway.configure()
+				.dataSource(h2)
+				.locations(ProjectionMigrations.COMMON, ProjectionMigrations.H2)
+				.load()
+				.migrate();
 			try (Connection connection = h2.getConnection()) {
 				assertColumnsHoldTheirLimits(connection);
 			}

@@ -111,7 +111,8 @@ public final class TestDatabase {
 		Flyway.configure()
 			.dataSource(jdbcUrl(migrated), this.username, this.password)
 			.schemas(migrated)
-			.locations("classpath:db/migration/postgresql", ProjectionMigrations.POSTGRESQL)
+			.locations("classpath:db/migration/common", "classpath:db/migration/postgresql",
+					ProjectionMigrations.COMMON, ProjectionMigrations.POSTGRESQL)
 			.load()
 			.migrate();
 		return migrated;

@@ -30,7 +30,7 @@ public final class ScratchDatabase implements AutoCloseable {
 				true);
 		Flyway.configure()
 			.dataSource(this.dataSource)
-			.locations(ProjectionMigrations.H2)
+			.locations(ProjectionMigrations.COMMON, ProjectionMigrations.H2)
 			.loggers("slf4j")
 			.load()
 			.migrate();
