@@ -35,7 +35,7 @@ class ModuleBoundariesTest {
 	@ArchTest
 	static final ArchRule neither_side_depends_on_the_infrastructure = noClasses().that()
 		.resideInAnyPackage("io.membership.command..", "io.membership.query..", "io.membership.events..",
-				"io.membership.topics..")
+				"io.membership.topics..", "io.membership.web..")
 		.should()
 		.dependOnClassesThat()
 		.resideInAPackage("io.membership.infra..");
@@ -61,6 +61,17 @@ class ModuleBoundariesTest {
 	@ArchTest
 	static final ArchRule the_shared_records_know_neither_side = noClasses().that()
 		.resideInAPackage("io.membership.topics..")
+		.should()
+		.dependOnClassesThat()
+		.resideInAnyPackage("io.membership.command..", "io.membership.query..");
+
+	/**
+	 * What every REST door shares (problem details, the caller) sits below the sides, so
+	 * both can use it without reaching each other.
+	 */
+	@ArchTest
+	static final ArchRule the_web_support_knows_neither_side = noClasses().that()
+		.resideInAPackage("io.membership.web..")
 		.should()
 		.dependOnClassesThat()
 		.resideInAnyPackage("io.membership.command..", "io.membership.query..");

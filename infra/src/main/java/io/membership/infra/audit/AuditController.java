@@ -19,7 +19,7 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
 import io.membership.events.access.Role;
 import io.membership.events.ids.OrganizationId;
 import io.membership.events.ids.UserId;
-import io.membership.infra.web.Problems;
+import io.membership.web.Problems;
 import io.membership.query.view.PermissionView;
 
 /**

@@ -31,6 +31,7 @@ import io.membership.command.organization.CommandRefusedException;
 import io.membership.command.organization.Refusal;
 import io.membership.infra.web.TextRulesStringDeserializer.InvalidTextException;
 import io.membership.query.view.OrganizationViewStale;
+import io.membership.web.Problems;
 
 /**
  * Turns every failure into RFC 9457 problem details with a {@code code}: the

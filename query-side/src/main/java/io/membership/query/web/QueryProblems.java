@@ -1,10 +1,9 @@
 package io.membership.query.web;
 
-import java.net.URI;
-
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
+
+import io.membership.web.Problems;
 
 /** The query side's refusals, as problem details with a machine-readable code. */
 final class QueryProblems {
@@ -61,11 +60,7 @@ final class QueryProblems {
 	}
 
 	static ErrorResponseException problem(HttpStatus status, String code, String title, String detail) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-		problem.setType(URI.create("urn:membership:problem:" + code));
-		problem.setTitle(title);
-		problem.setProperty("code", code);
-		return new ErrorResponseException(status, problem, null);
+		return new ErrorResponseException(status, Problems.problem(status, code, title, detail), null);
 	}
 
 }

@@ -1,4 +1,4 @@
-package io.membership.infra.web;
+package io.membership.web;
 
 import java.net.URI;
 import java.util.LinkedHashMap;
