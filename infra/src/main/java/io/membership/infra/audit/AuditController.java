@@ -6,7 +6,6 @@ import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.core.Authentication;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -18,7 +17,7 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
 
 import io.membership.events.access.Role;
 import io.membership.events.ids.OrganizationId;
-import io.membership.events.ids.UserId;
+import io.membership.web.Caller;
 import io.membership.web.Problems;
 import io.membership.query.view.PermissionView;
 
@@ -30,8 +29,6 @@ import io.membership.query.view.PermissionView;
 @RestController
 @RequestMapping("/api")
 class AuditController {
-
-	static final String AUDIT_SCOPE = "SCOPE_membership:audit";
 
 	static final MediaType NDJSON = MediaType.parseMediaType("application/x-ndjson");
 
@@ -52,17 +49,16 @@ class AuditController {
 
 	@GetMapping("/organizations/{organizationId}/audit/events")
 	ResponseEntity<StreamingResponseBody> organizationEvents(@PathVariable String organizationId,
-			@RequestParam(name = "after_version", defaultValue = "0") long afterVersion, Authentication caller) {
-		requireAuditor(organizationId, caller);
+			@RequestParam(name = "after_version", defaultValue = "0") long afterVersion) {
+		requireAuditor(organizationId, Caller.current());
 		return ResponseEntity.ok()
 			.contentType(NDJSON)
 			.body((out) -> this.export.organization(organizationId, Math.max(0, afterVersion), out));
 	}
 
 	@GetMapping("/audit/events")
-	ResponseEntity<StreamingResponseBody> allEvents(@RequestParam(name = "after", defaultValue = "0") long after,
-			Authentication caller) {
-		if (!hasAuditScope(caller)) {
+	ResponseEntity<StreamingResponseBody> allEvents(@RequestParam(name = "after", defaultValue = "0") long after) {
+		if (!Caller.current().hasScope(Caller.AUDIT_SCOPE)) {
 			throw problem(HttpStatus.FORBIDDEN, "audit_scope_required",
 					"The system-wide audit stream needs the membership:audit scope.");
 		}
@@ -70,8 +66,8 @@ class AuditController {
 	}
 
 	@GetMapping(path = "/organizations/{organizationId}/audit/checkpoints", produces = MediaType.APPLICATION_JSON_VALUE)
-	Map<String, Object> checkpoints(@PathVariable String organizationId, Authentication caller) {
-		requireAuditor(organizationId, caller);
+	Map<String, Object> checkpoints(@PathVariable String organizationId) {
+		requireAuditor(organizationId, Caller.current());
 		List<AuditCheckpoints.Checkpoint> all = this.checkpoints.of(organizationId);
 		return Map.of("checkpoints", all);
 	}
@@ -83,8 +79,9 @@ class AuditController {
 	 */
 	@PostMapping(path = "/organizations/{organizationId}/audit/checkpoints",
 			produces = MediaType.APPLICATION_JSON_VALUE)
-	AuditCheckpoints.Checkpoint takeCheckpoint(@PathVariable String organizationId, Authentication caller) {
-		if (hasAuditScope(caller)) {
+	AuditCheckpoints.Checkpoint takeCheckpoint(@PathVariable String organizationId) {
+		Caller caller = Caller.current();
+		if (caller.hasScope(Caller.AUDIT_SCOPE)) {
 			throw problem(HttpStatus.FORBIDDEN, "audit_scope_read_only",
 					"The membership:audit scope is read-only: it may not take checkpoints. The organization's "
 							+ "Administrators and Owner may, with a token of their own.");
@@ -103,8 +100,8 @@ class AuditController {
 	 * Administrators and the Owner of the organization, or a service with the audit
 	 * scope.
 	 */
-	private void requireAuditor(String organizationId, Authentication caller) {
-		if (hasAuditScope(caller)) {
+	private void requireAuditor(String organizationId, Caller caller) {
+		if (caller.hasScope(Caller.AUDIT_SCOPE)) {
 			return;
 		}
 		OrganizationId organization;
@@ -114,17 +111,11 @@ class AuditController {
 		catch (IllegalArgumentException ex) {
 			throw unknownOrganization();
 		}
-		Role role = this.members.member(organization, UserId.valueOf(caller.getName()))
-			.orElseThrow(this::unknownOrganization)
-			.role();
+		Role role = this.members.member(organization, caller.userId()).orElseThrow(this::unknownOrganization).role();
 		if (role != Role.ADMINISTRATOR && role != Role.OWNER) {
 			throw problem(HttpStatus.FORBIDDEN, "action_not_permitted",
 					"Only an Administrator, the Owner or a membership:audit service may read the audit trail.");
 		}
-	}
-
-	private static boolean hasAuditScope(Authentication caller) {
-		return caller.getAuthorities().stream().anyMatch((authority) -> AUDIT_SCOPE.equals(authority.getAuthority()));
 	}
 
 	private ErrorResponseException unknownOrganization() {

@@ -1,6 +1,5 @@
 package io.membership.query.web;
 
-import java.util.Set;
 import java.util.function.Consumer;
 
 import io.membership.events.access.Role;
@@ -11,15 +10,14 @@ import io.membership.query.view.PermissionView;
 
 /**
  * The authenticated caller of a query and the consistency it asked for: the token's
- * {@code sub}, its scopes, and {@code min_version}, the version the caller needs the view
- * to have reached (for instance the one its last command answered with).
+ * {@code sub}, and {@code min_version}, the version the caller needs the view to have
+ * reached (for instance the one its last command answered with). No query depends on a
+ * scope.
  *
  * @param mayWait false once the request has waited for {@code min_version}
  */
-public record QueryContext(UserId caller, Set<String> scopes, Long minVersion, PermissionView view,
-		MinVersionWaits waits, boolean mayWait) {
-
-	public static final String AUDIT_SCOPE = "membership:audit";
+public record QueryContext(UserId caller, Long minVersion, PermissionView view, MinVersionWaits waits,
+		boolean mayWait) {
 
 	/**
 	 * The caller's current membership. A caller who is not a member gets the same 404 as
@@ -69,10 +67,6 @@ public record QueryContext(UserId caller, Set<String> scopes, Long minVersion, P
 			}
 			throw QueryProblems.forbidden(member.role().label() + " may not read this.");
 		});
-	}
-
-	public boolean hasScope(String scope) {
-		return this.scopes.contains(scope);
 	}
 
 }
