@@ -87,7 +87,7 @@ class AuditController {
 							+ "Administrators and Owner may, with a token of their own.");
 		}
 		requireAuditor(organizationId, caller);
-		return this.checkpoints.checkpoint(organizationId).orElseThrow(this::unknownOrganization);
+		return this.checkpoints.checkpoint(organizationId).orElseThrow(Problems::organizationNotFound);
 	}
 
 	@GetMapping(path = "/audit/public-key", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -109,21 +109,19 @@ class AuditController {
 			organization = new OrganizationId(organizationId);
 		}
 		catch (IllegalArgumentException ex) {
-			throw unknownOrganization();
+			throw Problems.organizationNotFound();
 		}
-		Role role = this.members.member(organization, caller.userId()).orElseThrow(this::unknownOrganization).role();
+		Role role = this.members.member(organization, caller.userId())
+			.orElseThrow(Problems::organizationNotFound)
+			.role();
 		if (role != Role.ADMINISTRATOR && role != Role.OWNER) {
-			throw problem(HttpStatus.FORBIDDEN, "action_not_permitted",
+			throw Problems.actionNotPermitted(
 					"Only an Administrator, the Owner or a membership:audit service may read the audit trail.");
 		}
 	}
 
-	private ErrorResponseException unknownOrganization() {
-		return problem(HttpStatus.NOT_FOUND, "organization_not_found", "No such organization.");
-	}
-
 	private static ErrorResponseException problem(HttpStatus status, String code, String detail) {
-		return new ErrorResponseException(status, Problems.problem(status, code, null, detail), null);
+		return Problems.exception(status, code, null, detail);
 	}
 
 }

@@ -68,8 +68,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 	 */
 	@ExceptionHandler(AggregateNotFoundException.class)
 	ResponseEntity<ProblemDetail> unknownOrganization(AggregateNotFoundException missing) {
-		Refusal refusal = Refusal.ORGANIZATION_NOT_FOUND;
-		return answer(Problems.problem(HttpStatus.NOT_FOUND, refusal.code(), refusal.title(), refusal.title()));
+		return answer(Problems.organizationNotFound().getBody());
 	}
 
 	/**

@@ -25,6 +25,7 @@ import io.membership.query.read.MemberReads.RoleChange;
 import io.membership.query.read.ReadSnapshot;
 import io.membership.query.read.WorkspaceReads;
 import io.membership.query.read.Timelines;
+import io.membership.web.Problems;
 
 /**
  * The members of an organization: Label Studio's paged list, one member now or as they
@@ -93,8 +94,8 @@ class MemberQueryController {
 		context.memberOf(organization, (caller) -> {
 			if (!QueryParameters.user(userId).equals(caller.userId()) && !QueryAnswers.isAdministrator(caller)
 					&& caller.role() != Role.MANAGER) {
-				throw QueryProblems
-					.forbidden("Only a Manager, an Administrator, the Owner or the member may read this.");
+				throw Problems
+					.actionNotPermitted("Only a Manager, an Administrator, the Owner or the member may read this.");
 			}
 		});
 		UserId subject = QueryParameters.user(userId);
@@ -118,8 +119,8 @@ class MemberQueryController {
 		OrganizationId organization = QueryParameters.organization(organizationId);
 		context.memberOf(organization, (caller) -> {
 			if (!QueryParameters.user(userId).equals(caller.userId()) && !QueryAnswers.isAdministrator(caller)) {
-				throw QueryProblems
-					.forbidden("Only an Administrator, the Owner or the member may read a role history.");
+				throw Problems
+					.actionNotPermitted("Only an Administrator, the Owner or the member may read a role history.");
 			}
 		});
 		UserId subject = QueryParameters.user(userId);

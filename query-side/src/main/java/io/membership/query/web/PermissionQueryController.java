@@ -34,6 +34,7 @@ import io.membership.events.ids.WorkspaceId;
 import io.membership.events.state.MemberState;
 import io.membership.query.view.PermissionView;
 import io.membership.query.read.Timelines;
+import io.membership.web.Problems;
 
 /**
  * Who may do what: the check, a member's effective permissions, who-can, and the matrix.
@@ -108,7 +109,7 @@ class PermissionQueryController {
 			existingWorkspace(organization, item.workspaceId());
 		}
 		PermissionView.Answers answers = this.view.decideAll(organization, questions)
-			.orElseThrow(QueryProblems::organizationNotFound);
+			.orElseThrow(Problems::organizationNotFound);
 		List<BatchResult> results = new ArrayList<>(items.size());
 		for (int index = 0; index < items.size(); index++) {
 			AccessDecision decision = answers.decisions().get(index);
@@ -145,7 +146,7 @@ class PermissionQueryController {
 		OrganizationId organization = QueryParameters.organization(organizationId);
 		context.memberOf(organization, (caller) -> {
 			if (!QueryParameters.user(userId).equals(caller.userId()) && !isAdministrator(caller)) {
-				throw QueryProblems.forbidden("Only an Administrator, the Owner or the member may read these.");
+				throw Problems.actionNotPermitted("Only an Administrator, the Owner or the member may read these.");
 			}
 		});
 		UserId subject = QueryParameters.user(userId);
@@ -239,11 +240,11 @@ class PermissionQueryController {
 	private static void mayCheck(MemberState caller, UserId subject) {
 		if (subject.equals(caller.userId())) {
 			if (!caller.role().isActive()) {
-				throw QueryProblems.forbidden("Only active members may check their own permissions.");
+				throw Problems.actionNotPermitted("Only active members may check their own permissions.");
 			}
 		}
 		else if (!isAdministrator(caller)) {
-			throw QueryProblems.forbidden("Only an Administrator or the Owner may check another member.");
+			throw Problems.actionNotPermitted("Only an Administrator or the Owner may check another member.");
 		}
 	}
 

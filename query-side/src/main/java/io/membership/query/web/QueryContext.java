@@ -7,6 +7,7 @@ import io.membership.events.ids.OrganizationId;
 import io.membership.events.ids.UserId;
 import io.membership.events.state.MemberState;
 import io.membership.query.view.PermissionView;
+import io.membership.web.Problems;
 
 /**
  * The authenticated caller of a query and the consistency it asked for: the token's
@@ -46,8 +47,7 @@ public record QueryContext(UserId caller, Long minVersion, PermissionView view, 
 	 */
 	public MemberState memberOf(OrganizationId organization, Consumer<MemberState> mayRead) {
 		boolean caughtUp = this.minVersion == null || this.view.version(organization) >= this.minVersion;
-		MemberState member = this.view.member(organization, this.caller)
-			.orElseThrow(QueryProblems::organizationNotFound);
+		MemberState member = this.view.member(organization, this.caller).orElseThrow(Problems::organizationNotFound);
 		mayRead.accept(member);
 		if (!caughtUp) {
 			throw this.waits.waitFor(this, organization);
@@ -65,7 +65,7 @@ public record QueryContext(UserId caller, Long minVersion, PermissionView view, 
 					return;
 				}
 			}
-			throw QueryProblems.forbidden(member.role().label() + " may not read this.");
+			throw Problems.actionNotPermitted(member.role().label() + " may not read this.");
 		});
 	}
 

@@ -5,19 +5,14 @@ import org.springframework.web.ErrorResponseException;
 
 import io.membership.web.Problems;
 
-/** The query side's refusals, as problem details with a machine-readable code. */
+/**
+ * The query side's own refusals, as problem details with a machine-readable code; those
+ * every door shares (an unknown organization, a role that does not grant the query) are
+ * {@link Problems}'.
+ */
 final class QueryProblems {
 
 	private QueryProblems() {
-	}
-
-	/**
-	 * An organization the caller is not in reads exactly like one that does not exist, so
-	 * existence is not leaked.
-	 */
-	static ErrorResponseException organizationNotFound() {
-		return problem(HttpStatus.NOT_FOUND, "organization_not_found", "No such organization.",
-				"No such organization.");
 	}
 
 	static ErrorResponseException memberNotFound(Object user) {
@@ -28,11 +23,6 @@ final class QueryProblems {
 	static ErrorResponseException workspaceNotFound(Object workspace) {
 		return problem(HttpStatus.NOT_FOUND, "workspace_not_found", "No such workspace in this organization.",
 				"No workspace " + workspace + ".");
-	}
-
-	static ErrorResponseException forbidden(String detail) {
-		return problem(HttpStatus.FORBIDDEN, "action_not_permitted", "The caller's role does not allow this query.",
-				detail);
 	}
 
 	static ErrorResponseException invalid(String code, String detail) {
@@ -60,7 +50,7 @@ final class QueryProblems {
 	}
 
 	static ErrorResponseException problem(HttpStatus status, String code, String title, String detail) {
-		return new ErrorResponseException(status, Problems.problem(status, code, title, detail), null);
+		return Problems.exception(status, code, title, detail);
 	}
 
 }
