@@ -15,6 +15,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
+import io.membership.events.access.Action;
+import io.membership.events.access.PermissionMatrix;
 import io.membership.events.access.Role;
 import io.membership.events.ids.OrganizationId;
 import io.membership.web.Caller;
@@ -97,8 +99,9 @@ class AuditController {
 	}
 
 	/**
-	 * Administrators and the Owner of the organization, or a service with the audit
-	 * scope.
+	 * A service with the audit scope, or a member whose role grants
+	 * {@code view_activity_log} (Administrators and the Owner): the audit trail is the
+	 * activity log with its evidence.
 	 */
 	private void requireAuditor(String organizationId, Caller caller) {
 		if (caller.hasScope(Caller.AUDIT_SCOPE)) {
@@ -114,9 +117,9 @@ class AuditController {
 		Role role = this.members.member(organization, caller.userId())
 			.orElseThrow(Problems::organizationNotFound)
 			.role();
-		if (role != Role.ADMINISTRATOR && role != Role.OWNER) {
-			throw Problems.actionNotPermitted(
-					"Only an Administrator, the Owner or a membership:audit service may read the audit trail.");
+		if (!PermissionMatrix.grantsOrganizationWide(role, Action.VIEW_ACTIVITY_LOG)) {
+			throw Problems.actionNotPermitted("Reading the audit trail needs a role that grants view_activity_log "
+					+ "(the " + role.label() + " role does not) or the membership:audit scope.");
 		}
 	}
 

@@ -40,6 +40,11 @@ import io.membership.web.Problems;
  * Who may do what: the check, a member's effective permissions, who-can, and the matrix.
  * Answers about now come from the in-memory {@link PermissionView} with no database round
  * trip; answers {@code as_of} an instant come from the members' timelines.
+ *
+ * <p>
+ * What a member may do is read about others by the roles that grant
+ * {@code assign_user_roles}, which decide it; a member checks and reads their own; the
+ * matrix, the same for every organization, is for every member.
  */
 @RestController
 @RequestMapping(path = "/api/organizations/{organizationId}", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -144,11 +149,7 @@ class PermissionQueryController {
 			@RequestParam(name = "project_id", required = false) String projectId,
 			@RequestParam(name = "as_of", required = false) String asOf, QueryContext context) {
 		OrganizationId organization = QueryParameters.organization(organizationId);
-		context.memberOf(organization, (caller) -> {
-			if (!QueryParameters.user(userId).equals(caller.userId()) && !isAdministrator(caller)) {
-				throw Problems.actionNotPermitted("Only an Administrator, the Owner or the member may read these.");
-			}
-		});
+		context.memberAllowedToReadAbout(organization, QueryParameters.user(userId), Action.ASSIGN_USER_ROLES);
 		UserId subject = QueryParameters.user(userId);
 		ProjectId project = QueryParameters.project(projectId);
 		Instant instant = QueryParameters.instant("as_of", asOf);
@@ -186,7 +187,7 @@ class PermissionQueryController {
 			@RequestParam(required = false) String action,
 			@RequestParam(name = "workspace_id", required = false) String workspaceId, QueryContext context) {
 		OrganizationId organization = QueryParameters.organization(organizationId);
-		context.memberWithRole(organization, Role.ADMINISTRATOR, Role.OWNER);
+		context.memberAllowedTo(organization, Action.ASSIGN_USER_ROLES);
 		Action asked = QueryParameters.action(action);
 		WorkspaceId workspace = existingWorkspace(organization, workspaceId);
 		long version = this.view.version(organization);
@@ -234,8 +235,8 @@ class PermissionQueryController {
 	}
 
 	/**
-	 * An active member checks their own permissions; an Administrator or the Owner
-	 * anyone's.
+	 * An active member checks their own permissions; a role that grants
+	 * {@code assign_user_roles} anyone's.
 	 */
 	private static void mayCheck(MemberState caller, UserId subject) {
 		if (subject.equals(caller.userId())) {
@@ -243,8 +244,9 @@ class PermissionQueryController {
 				throw Problems.actionNotPermitted("Only active members may check their own permissions.");
 			}
 		}
-		else if (!isAdministrator(caller)) {
-			throw Problems.actionNotPermitted("Only an Administrator or the Owner may check another member.");
+		else if (!PermissionMatrix.grantsOrganizationWide(caller.role(), Action.ASSIGN_USER_ROLES)) {
+			throw Problems.actionNotPermitted("Checking another member needs assign_user_roles, which the "
+					+ caller.role().label() + " role does not grant.");
 		}
 	}
 
@@ -258,10 +260,6 @@ class PermissionQueryController {
 			throw QueryProblems.workspaceNotFound(workspace);
 		}
 		return workspace;
-	}
-
-	private static boolean isAdministrator(MemberState member) {
-		return member.role() == Role.ADMINISTRATOR || member.role() == Role.OWNER;
 	}
 
 	record CheckBatch(List<CheckItem> checks) {

@@ -2,7 +2,8 @@ package io.membership.query.web;
 
 import java.util.function.Consumer;
 
-import io.membership.events.access.Role;
+import io.membership.events.access.Action;
+import io.membership.events.access.PermissionMatrix;
 import io.membership.events.ids.OrganizationId;
 import io.membership.events.ids.UserId;
 import io.membership.events.state.MemberState;
@@ -56,16 +57,28 @@ public record QueryContext(UserId caller, Long minVersion, PermissionView view, 
 	}
 
 	/**
-	 * Like {@link #memberOf(OrganizationId)}, and the caller's role must be one of these.
+	 * Like {@link #memberOf(OrganizationId)}, and the caller's role must grant the action
+	 * the query reads by, everywhere in the organization ({@link PermissionMatrix}).
 	 */
-	public MemberState memberWithRole(OrganizationId organization, Role... allowed) {
+	public MemberState memberAllowedTo(OrganizationId organization, Action action) {
 		return memberOf(organization, (member) -> {
-			for (Role role : allowed) {
-				if (member.role() == role) {
-					return;
-				}
+			if (!PermissionMatrix.grantsOrganizationWide(member.role(), action)) {
+				throw Problems.actionNotPermitted("This query needs " + action.id() + ", which the "
+						+ member.role().label() + " role does not grant.");
 			}
-			throw Problems.actionNotPermitted(member.role().label() + " may not read this.");
+		});
+	}
+
+	/**
+	 * Like {@link #memberOf(OrganizationId)} for a query about one member: the member
+	 * themself may read it, anyone else only with a role that grants the action.
+	 */
+	public MemberState memberAllowedToReadAbout(OrganizationId organization, UserId subject, Action action) {
+		return memberOf(organization, (member) -> {
+			if (!subject.equals(member.userId()) && !PermissionMatrix.grantsOrganizationWide(member.role(), action)) {
+				throw Problems.actionNotPermitted(
+						"Only the member themself, or a role that grants " + action.id() + ", may read this.");
+			}
 		});
 	}
 
