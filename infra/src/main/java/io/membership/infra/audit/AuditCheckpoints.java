@@ -16,7 +16,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import tools.jackson.databind.node.ObjectNode;
 
-import io.membership.events.audit.CanonicalJson;
+import io.membership.audit.chain.CanonicalJson;
 import io.membership.events.json.MembershipJson;
 import io.membership.infra.kafka.PublishingProducer;
 import io.membership.topics.MembershipTopics;

@@ -23,7 +23,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-import io.membership.events.audit.HashChain;
+import io.membership.audit.chain.HashChain;
 import io.membership.events.json.MembershipJson;
 
 /**

@@ -17,8 +17,8 @@ import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
+import io.membership.audit.chain.HashChain;
 import io.membership.events.MembershipEvent;
-import io.membership.events.audit.HashChain;
 import io.membership.events.json.MembershipJson;
 
 /**
