@@ -19,6 +19,7 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import tools.jackson.databind.JsonNode;
 
+import io.membership.audit.AuditExport;
 import io.membership.audit.chain.HashChain;
 import io.membership.events.json.MembershipJson;
 import io.membership.infra.support.TestDatabase;

@@ -1,4 +1,4 @@
-package io.membership.infra.audit;
+package io.membership.audit;
 
 import java.util.List;
 import java.util.Map;
@@ -19,9 +19,9 @@ import io.membership.events.access.Action;
 import io.membership.events.access.PermissionMatrix;
 import io.membership.events.access.Role;
 import io.membership.events.ids.OrganizationId;
+import io.membership.query.view.PermissionView;
 import io.membership.web.Caller;
 import io.membership.web.Problems;
-import io.membership.query.view.PermissionView;
 
 /**
  * The audit API of API.md: the NDJSON exports (one organization's, for its Administrators
