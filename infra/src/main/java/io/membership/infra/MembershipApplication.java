@@ -6,7 +6,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
-import io.membership.events.audit.AuditVerifier;
+import io.membership.audit.verify.AuditVerifier;
 import io.membership.infra.query.ProjectionRebuildCommand;
 
 /**

@@ -1,5 +1,7 @@
 package io.membership.command.organization;
 
+import io.membership.events.access.AccessRefusal;
+
 /**
  * Every reason the Organization can refuse a command, with the machine-readable code that
  * becomes the problem+json {@code code} and the kind of refusal that picks the HTTP
@@ -8,10 +10,10 @@ package io.membership.command.organization;
 public enum Refusal {
 
 	// The actor: unknown to the organization reads as an unknown organization (existence
-	// is not leaked).
-	ORGANIZATION_NOT_FOUND("organization_not_found", Kind.NOT_FOUND, "No such organization."),
+	// is not leaked). These two read as every other door's refusals do.
+	ORGANIZATION_NOT_FOUND(AccessRefusal.ORGANIZATION_NOT_FOUND, Kind.NOT_FOUND),
 	ACTOR_NOT_ACTIVE("actor_not_active", Kind.FORBIDDEN, "Only an active member may do this."),
-	ACTION_NOT_PERMITTED("action_not_permitted", Kind.FORBIDDEN, "The caller's role does not grant this action."),
+	ACTION_NOT_PERMITTED(AccessRefusal.ACTION_NOT_PERMITTED, Kind.FORBIDDEN),
 	OWNER_PROTECTED("owner_protected", Kind.FORBIDDEN, "Only the Owner may change the Owner's membership."),
 	EMAIL_NOT_VERIFIED("email_not_verified", Kind.FORBIDDEN, "The invite link does not prove this e-mail address."),
 
@@ -60,6 +62,10 @@ public enum Refusal {
 		this.code = code;
 		this.kind = kind;
 		this.title = title;
+	}
+
+	Refusal(AccessRefusal shared, Kind kind) {
+		this(shared.code(), kind, shared.title());
 	}
 
 	public String code() {

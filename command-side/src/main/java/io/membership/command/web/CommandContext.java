@@ -1,21 +1,27 @@
 package io.membership.command.web;
 
-import java.util.Set;
-
 import io.membership.events.ids.UserId;
+import io.membership.web.Caller;
 
 /**
  * What every command request carries besides its body: the authenticated caller (the
- * token's {@code sub}, never a body field), the caller's scopes, the correlation id to
- * record on the events, and the version from {@code If-Match}, if any.
+ * token's {@code sub}, never a body field, with its scopes and {@code email} claim), the
+ * correlation id to record on the events, and the version from {@code If-Match}, if any.
  */
-public record CommandContext(UserId actor, String email, Set<String> scopes, String correlationId,
-		Long expectedVersion) {
+public record CommandContext(Caller caller, String correlationId, Long expectedVersion) {
 
-	public static final String INVITATIONS_SCOPE = "membership:invitations";
+	/** The acting user, recorded on every event the command produces. */
+	public UserId actor() {
+		return this.caller.userId();
+	}
+
+	/** The address the token's {@code email} claim vouches for, or null. */
+	public String email() {
+		return this.caller.email();
+	}
 
 	public boolean hasScope(String scope) {
-		return this.scopes.contains(scope);
+		return this.caller.hasScope(scope);
 	}
 
 }

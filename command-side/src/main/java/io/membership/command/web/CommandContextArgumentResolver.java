@@ -1,27 +1,20 @@
 package io.membership.command.web;
 
-import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.core.MethodParameter;
 import org.springframework.http.HttpHeaders;
-import org.springframework.security.authentication.AuthenticationCredentialsNotFoundException;
-import org.springframework.security.core.Authentication;
-import org.springframework.security.core.GrantedAuthority;
-import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.security.oauth2.core.ClaimAccessor;
 import org.springframework.web.bind.support.WebDataBinderFactory;
 import org.springframework.web.context.request.NativeWebRequest;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.method.support.ModelAndViewContainer;
 
 import io.membership.events.Limits;
-import io.membership.events.ids.UserId;
+import io.membership.web.Caller;
 
 /**
  * Builds the {@link CommandContext} of a request once, so no endpoint reads the caller or
@@ -37,8 +30,6 @@ class CommandContextArgumentResolver implements HandlerMethodArgumentResolver {
 
 	private static final Pattern VERSION = Pattern.compile("(?:W/)?\"?([0-9]{1,18})\"?");
 
-	private static final String SCOPE_PREFIX = "SCOPE_";
-
 	@Override
 	public boolean supportsParameter(MethodParameter parameter) {
 		return parameter.getParameterType() == CommandContext.class;
@@ -48,26 +39,13 @@ class CommandContextArgumentResolver implements HandlerMethodArgumentResolver {
 	public CommandContext resolveArgument(MethodParameter parameter, ModelAndViewContainer mavContainer,
 			NativeWebRequest webRequest, WebDataBinderFactory binderFactory) {
 		HttpServletRequest request = webRequest.getNativeRequest(HttpServletRequest.class);
-		Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-		if (authentication == null || !authentication.isAuthenticated()) {
-			throw new AuthenticationCredentialsNotFoundException("No authenticated caller");
-		}
-		UserId actor = UserId.valueOf(authentication.getName());
-		Set<String> scopes = authentication.getAuthorities()
-			.stream()
-			.map(GrantedAuthority::getAuthority)
-			.filter((authority) -> authority != null && authority.startsWith(SCOPE_PREFIX))
-			.map((authority) -> authority.substring(SCOPE_PREFIX.length()))
-			.collect(Collectors.toUnmodifiableSet());
+		Caller caller = Caller.current();
 		String correlationId = correlationId(request.getHeader(CORRELATION_HEADER));
 		HttpServletResponse response = webRequest.getNativeResponse(HttpServletResponse.class);
 		if (response != null) {
 			response.setHeader(CORRELATION_HEADER, correlationId);
 		}
-		String email = (authentication.getPrincipal() instanceof ClaimAccessor claims)
-				? claims.getClaimAsString("email") : null;
-		return new CommandContext(actor, email, scopes, correlationId,
-				expectedVersion(request.getHeader(HttpHeaders.IF_MATCH)));
+		return new CommandContext(caller, correlationId, expectedVersion(request.getHeader(HttpHeaders.IF_MATCH)));
 	}
 
 	private static String correlationId(String header) {

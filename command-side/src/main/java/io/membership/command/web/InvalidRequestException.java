@@ -1,8 +1,9 @@
 package io.membership.command.web;
 
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
+
+import io.membership.web.Problems;
 
 /**
  * A request this service cannot even try: a 400 problem with a machine-readable
@@ -11,14 +12,7 @@ import org.springframework.web.ErrorResponseException;
 public class InvalidRequestException extends ErrorResponseException {
 
 	public InvalidRequestException(String code, String detail) {
-		super(HttpStatus.BAD_REQUEST, problem(code, detail), null);
-	}
-
-	private static ProblemDetail problem(String code, String detail) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
-		problem.setTitle("Invalid request");
-		problem.setProperty("code", code);
-		return problem;
+		super(HttpStatus.BAD_REQUEST, Problems.problem(HttpStatus.BAD_REQUEST, code, "Invalid request", detail), null);
 	}
 
 }

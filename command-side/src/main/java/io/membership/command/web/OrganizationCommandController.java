@@ -51,6 +51,7 @@ import io.membership.events.ids.OrganizationId;
 import io.membership.events.ids.ProjectId;
 import io.membership.events.ids.UserId;
 import io.membership.events.ids.WorkspaceId;
+import io.membership.web.Caller;
 
 /**
  * The command endpoints of API.md. Each one turns a request into one command, sends it
@@ -145,15 +146,14 @@ class OrganizationCommandController {
 			.orElseThrow(() -> new CommandRefusedException(Refusal.INVITATION_NOT_FOUND,
 					"The invitation token is not valid."));
 		UserId joining = userId(body.userId());
-		if (!joining.equals(context.actor()) && !context.hasScope(CommandContext.INVITATIONS_SCOPE)) {
+		if (!joining.equals(context.actor()) && !context.hasScope(Caller.INVITATIONS_SCOPE)) {
 			throw new CommandRefusedException(Refusal.ACTION_NOT_PERMITTED, "Only user " + joining
-					+ " or a service with scope " + CommandContext.INVITATIONS_SCOPE + " may accept for them.");
+					+ " or a service with scope " + Caller.INVITATIONS_SCOPE + " may accept for them.");
 		}
 		AcceptInvitationCommand.Joined joined = this.commands
 			.sendAndWait(new AcceptInvitationCommand(admission.organizationId(), admission.invitationId(),
 					admission.inviteLinkId(), joining, body.email().strip(), context.actor(), context.email(),
-					context.hasScope(CommandContext.INVITATIONS_SCOPE), context.correlationId(),
-					context.expectedVersion()));
+					context.hasScope(Caller.INVITATIONS_SCOPE), context.correlationId(), context.expectedVersion()));
 		return answer(HttpStatus.OK, joined.version(), new CommandResponses.Joined(admission.organizationId().value(),
 				joining.value(), joined.role(), joined.version()));
 	}

@@ -94,6 +94,14 @@ public final class PermissionMatrix {
 		return scopeOf(role, action).isPresent();
 	}
 
+	/**
+	 * Whether the role grants the action everywhere in the organization, as a read of the
+	 * whole organization (its member list, its activity log, its audit trail) needs.
+	 */
+	public static boolean grantsOrganizationWide(Role role, Action action) {
+		return scopeOf(role, action).filter(ORGANIZATION::equals).isPresent();
+	}
+
 	/** Every granted cell of one row, for the matrix endpoint. */
 	public static Map<Role, Scope> row(Action action) {
 		return GRANTS.get(action);

@@ -29,11 +29,10 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 
+import io.membership.audit.HashChainWriter;
 import io.membership.events.json.MembershipJson;
-import io.membership.infra.audit.HashChainingStorageEngine;
 
 /**
  * Axon without Axon Server: the JDBC event store (tables owned by Flyway), Jackson 3
@@ -68,7 +67,7 @@ public class AxonConfiguration {
 	EventStorageEngine eventStorageEngine(Serializer serializer,
 			@Qualifier("eventSerializer") Serializer eventSerializer, ConnectionProvider connectionProvider,
 			TransactionManager transactionManager, org.axonframework.config.Configuration axonConfiguration,
-			JdbcClient jdbc) {
+			HashChainWriter chain) {
 		JdbcEventStorageEngine engine = JdbcEventStorageEngine.builder()
 			.snapshotSerializer(serializer)
 			.eventSerializer(eventSerializer)
@@ -82,7 +81,7 @@ public class AxonConfiguration {
 			.connectionProvider(connectionProvider)
 			.transactionManager(transactionManager)
 			.build();
-		return new HashChainingStorageEngine(engine, jdbc, transactionManager);
+		return new HashChainingStorageEngine(engine, chain, transactionManager);
 	}
 
 	@Bean

@@ -39,4 +39,10 @@ class KafkaPublisherConfiguration {
 					(configuration) -> PropagatingErrorHandler.instance());
 	}
 
+	/** The audit trail's signed checkpoints go out through the same producer. */
+	@Bean
+	KafkaCheckpointPublisher checkpointPublisher(PublishingProducer producer) {
+		return new KafkaCheckpointPublisher(producer);
+	}
+
 }

@@ -34,7 +34,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 import io.membership.infra.web.ProblemWriter;
-import io.membership.infra.web.Problems;
+import io.membership.web.Problems;
 
 /**
  * Every endpoint but health and the API documents needs a bearer token. The acting user

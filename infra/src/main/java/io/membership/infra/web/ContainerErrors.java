@@ -26,6 +26,8 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.membership.web.Problems;
+
 /**
  * Problem details for the errors the servlet container answers itself, so that no client
  * ever gets an HTML page or Spring Boot's own error JSON:

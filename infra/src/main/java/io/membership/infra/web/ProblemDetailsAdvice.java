@@ -31,6 +31,7 @@ import io.membership.command.organization.CommandRefusedException;
 import io.membership.command.organization.Refusal;
 import io.membership.infra.web.TextRulesStringDeserializer.InvalidTextException;
 import io.membership.query.view.OrganizationViewStale;
+import io.membership.web.Problems;
 
 /**
  * Turns every failure into RFC 9457 problem details with a {@code code}: the
@@ -67,8 +68,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 	 */
 	@ExceptionHandler(AggregateNotFoundException.class)
 	ResponseEntity<ProblemDetail> unknownOrganization(AggregateNotFoundException missing) {
-		Refusal refusal = Refusal.ORGANIZATION_NOT_FOUND;
-		return answer(Problems.problem(HttpStatus.NOT_FOUND, refusal.code(), refusal.title(), refusal.title()));
+		return answer(Problems.organizationNotFound().getBody());
 	}
 
 	/**

@@ -9,6 +9,8 @@ import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.membership.web.Problems;
+
 /**
  * Writes problem details from servlet filters, which answer before Spring MVC and its
  * exception handlers are reached.

@@ -29,6 +29,7 @@ import io.membership.events.ids.ProjectId;
 import io.membership.events.ids.UserId;
 import io.membership.events.ids.WorkspaceId;
 import io.membership.events.text.TextRules;
+import io.membership.web.Problems;
 
 /**
  * What every request must look like before any handler sees it, checked in one place so

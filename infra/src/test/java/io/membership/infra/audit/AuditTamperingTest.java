@@ -23,7 +23,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-import io.membership.events.audit.HashChain;
+import io.membership.audit.chain.HashChain;
 import io.membership.events.json.MembershipJson;
 import io.membership.infra.audit.AuditTrail.Files3;
 import io.membership.infra.audit.AuditTrail.Verdict;

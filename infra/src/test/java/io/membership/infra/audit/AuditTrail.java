@@ -14,7 +14,7 @@ import java.time.Instant;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-import io.membership.events.audit.AuditVerifier;
+import io.membership.audit.verify.AuditVerifier;
 import io.membership.infra.support.ApiClient;
 import io.membership.infra.support.ApiClient.Answer;
 

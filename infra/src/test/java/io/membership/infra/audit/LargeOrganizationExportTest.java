@@ -19,7 +19,8 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import tools.jackson.databind.JsonNode;
 
-import io.membership.events.audit.HashChain;
+import io.membership.audit.AuditExport;
+import io.membership.audit.chain.HashChain;
 import io.membership.events.json.MembershipJson;
 import io.membership.infra.support.TestDatabase;
 

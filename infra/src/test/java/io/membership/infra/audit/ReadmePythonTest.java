@@ -13,7 +13,7 @@ import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.membership.events.audit.HashChain;
+import io.membership.audit.chain.HashChain;
 
 /**
  * The README's Python recomputation of the chain, read from README.md, on exports the

@@ -9,7 +9,7 @@ import java.util.UUID;
 
 import tools.jackson.databind.node.ObjectNode;
 
-import io.membership.events.audit.HashChain;
+import io.membership.audit.chain.HashChain;
 import io.membership.events.json.MembershipJson;
 
 /**

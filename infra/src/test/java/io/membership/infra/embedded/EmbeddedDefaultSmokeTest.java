@@ -14,7 +14,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
-import io.membership.events.audit.HashChain;
+import io.membership.audit.chain.HashChain;
 import io.membership.events.json.MembershipJson;
 
 import io.membership.infra.MembershipApplication;

@@ -13,7 +13,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import io.membership.events.access.Role;
+import io.membership.events.access.Action;
 import io.membership.events.ids.OrganizationId;
 import io.membership.query.read.ActivityLogReads;
 import io.membership.query.read.ActivityLogReads.ActivityEntry;
@@ -24,7 +24,7 @@ import io.membership.query.read.Timelines;
 /**
  * The activity log: one entry per event, newest first, paged by an opaque cursor that
  * encodes the version of the last entry returned, so a page never shifts when new events
- * arrive between requests.
+ * arrive between requests. Read by the roles that grant {@code view_activity_log}.
  */
 @RestController
 @RequestMapping(path = "/api/organizations/{organizationId}/activity-log", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -55,7 +55,7 @@ class ActivityLogQueryController {
 			@RequestParam(required = false) String until, @RequestParam(required = false) String cursor,
 			@RequestParam(required = false) String limit, QueryContext context) {
 		OrganizationId organization = QueryParameters.organization(organizationId);
-		context.memberWithRole(organization, Role.ADMINISTRATOR, Role.OWNER);
+		context.memberAllowedTo(organization, Action.VIEW_ACTIVITY_LOG);
 		Instant from = QueryParameters.instant("since", since);
 		Instant to = QueryParameters.instant("until", until);
 		if (from != null && to != null && from.isAfter(to)) {

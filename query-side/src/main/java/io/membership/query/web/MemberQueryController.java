@@ -14,6 +14,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.membership.events.access.Action;
 import io.membership.events.access.Role;
 import io.membership.events.ids.OrganizationId;
 import io.membership.events.ids.UserId;
@@ -30,6 +31,11 @@ import io.membership.query.read.Timelines;
  * The members of an organization: Label Studio's paged list, one member now or as they
  * stood at an instant, and a member's role history. Each answer is read from one snapshot
  * of the projection tables and carries the version of that snapshot.
+ *
+ * <p>
+ * The list and one member are read by the roles that grant {@code view_organization_page}
+ * (the page lists the members); a role history, a part of the activity log, by those that
+ * grant {@code view_activity_log}; a member's own by the member.
  */
 @RestController
 @RequestMapping(path = "/api/organizations/{organizationId}/memberships", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -61,7 +67,7 @@ class MemberQueryController {
 			@RequestParam(name = "page_size", required = false) String pageSize, QueryContext context,
 			HttpServletRequest request) {
 		OrganizationId organization = QueryParameters.organization(organizationId);
-		context.memberWithRole(organization, Role.MANAGER, Role.ADMINISTRATOR, Role.OWNER);
+		context.memberAllowedTo(organization, Action.VIEW_ORGANIZATION_PAGE);
 		MemberFilter filter = new MemberFilter(QueryParameters.roles(role), QueryParameters.search(search),
 				QueryParameters.workspace(workspace));
 		int number = QueryParameters.integer("page", page, 1, 1, Integer.MAX_VALUE);
@@ -90,13 +96,7 @@ class MemberQueryController {
 	ResponseEntity<MemberAnswer> member(@PathVariable String organizationId, @PathVariable String userId,
 			@RequestParam(name = "as_of", required = false) String asOf, QueryContext context) {
 		OrganizationId organization = QueryParameters.organization(organizationId);
-		context.memberOf(organization, (caller) -> {
-			if (!QueryParameters.user(userId).equals(caller.userId()) && !QueryAnswers.isAdministrator(caller)
-					&& caller.role() != Role.MANAGER) {
-				throw QueryProblems
-					.forbidden("Only a Manager, an Administrator, the Owner or the member may read this.");
-			}
-		});
+		context.memberAllowedToReadAbout(organization, QueryParameters.user(userId), Action.VIEW_ORGANIZATION_PAGE);
 		UserId subject = QueryParameters.user(userId);
 		Instant instant = QueryParameters.instant("as_of", asOf);
 		MemberAnswer answer = this.snapshot.read(() -> {
@@ -116,12 +116,7 @@ class MemberQueryController {
 	ResponseEntity<RoleHistoryAnswer> roleHistory(@PathVariable String organizationId, @PathVariable String userId,
 			QueryContext context) {
 		OrganizationId organization = QueryParameters.organization(organizationId);
-		context.memberOf(organization, (caller) -> {
-			if (!QueryParameters.user(userId).equals(caller.userId()) && !QueryAnswers.isAdministrator(caller)) {
-				throw QueryProblems
-					.forbidden("Only an Administrator, the Owner or the member may read a role history.");
-			}
-		});
+		context.memberAllowedToReadAbout(organization, QueryParameters.user(userId), Action.VIEW_ACTIVITY_LOG);
 		UserId subject = QueryParameters.user(userId);
 		RoleHistoryAnswer answer = this.snapshot.read(() -> {
 			if (!this.members.isMember(organization, subject)) {

@@ -34,11 +34,17 @@ import io.membership.events.ids.WorkspaceId;
 import io.membership.events.state.MemberState;
 import io.membership.query.view.PermissionView;
 import io.membership.query.read.Timelines;
+import io.membership.web.Problems;
 
 /**
  * Who may do what: the check, a member's effective permissions, who-can, and the matrix.
  * Answers about now come from the in-memory {@link PermissionView} with no database round
  * trip; answers {@code as_of} an instant come from the members' timelines.
+ *
+ * <p>
+ * What a member may do is read about others by the roles that grant
+ * {@code assign_user_roles}, which decide it; a member checks and reads their own; the
+ * matrix, the same for every organization, is for every member.
  */
 @RestController
 @RequestMapping(path = "/api/organizations/{organizationId}", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -108,7 +114,7 @@ class PermissionQueryController {
 			existingWorkspace(organization, item.workspaceId());
 		}
 		PermissionView.Answers answers = this.view.decideAll(organization, questions)
-			.orElseThrow(QueryProblems::organizationNotFound);
+			.orElseThrow(Problems::organizationNotFound);
 		List<BatchResult> results = new ArrayList<>(items.size());
 		for (int index = 0; index < items.size(); index++) {
 			AccessDecision decision = answers.decisions().get(index);
@@ -143,11 +149,7 @@ class PermissionQueryController {
 			@RequestParam(name = "project_id", required = false) String projectId,
 			@RequestParam(name = "as_of", required = false) String asOf, QueryContext context) {
 		OrganizationId organization = QueryParameters.organization(organizationId);
-		context.memberOf(organization, (caller) -> {
-			if (!QueryParameters.user(userId).equals(caller.userId()) && !isAdministrator(caller)) {
-				throw QueryProblems.forbidden("Only an Administrator, the Owner or the member may read these.");
-			}
-		});
+		context.memberAllowedToReadAbout(organization, QueryParameters.user(userId), Action.ASSIGN_USER_ROLES);
 		UserId subject = QueryParameters.user(userId);
 		ProjectId project = QueryParameters.project(projectId);
 		Instant instant = QueryParameters.instant("as_of", asOf);
@@ -185,7 +187,7 @@ class PermissionQueryController {
 			@RequestParam(required = false) String action,
 			@RequestParam(name = "workspace_id", required = false) String workspaceId, QueryContext context) {
 		OrganizationId organization = QueryParameters.organization(organizationId);
-		context.memberWithRole(organization, Role.ADMINISTRATOR, Role.OWNER);
+		context.memberAllowedTo(organization, Action.ASSIGN_USER_ROLES);
 		Action asked = QueryParameters.action(action);
 		WorkspaceId workspace = existingWorkspace(organization, workspaceId);
 		long version = this.view.version(organization);
@@ -233,17 +235,18 @@ class PermissionQueryController {
 	}
 
 	/**
-	 * An active member checks their own permissions; an Administrator or the Owner
-	 * anyone's.
+	 * An active member checks their own permissions; a role that grants
+	 * {@code assign_user_roles} anyone's.
 	 */
 	private static void mayCheck(MemberState caller, UserId subject) {
 		if (subject.equals(caller.userId())) {
 			if (!caller.role().isActive()) {
-				throw QueryProblems.forbidden("Only active members may check their own permissions.");
+				throw Problems.actionNotPermitted("Only active members may check their own permissions.");
 			}
 		}
-		else if (!isAdministrator(caller)) {
-			throw QueryProblems.forbidden("Only an Administrator or the Owner may check another member.");
+		else if (!PermissionMatrix.grantsOrganizationWide(caller.role(), Action.ASSIGN_USER_ROLES)) {
+			throw Problems.actionNotPermitted("Checking another member needs assign_user_roles, which the "
+					+ caller.role().label() + " role does not grant.");
 		}
 	}
 
@@ -257,10 +260,6 @@ class PermissionQueryController {
 			throw QueryProblems.workspaceNotFound(workspace);
 		}
 		return workspace;
-	}
-
-	private static boolean isAdministrator(MemberState member) {
-		return member.role() == Role.ADMINISTRATOR || member.role() == Role.OWNER;
 	}
 
 	record CheckBatch(List<CheckItem> checks) {

@@ -8,9 +8,6 @@ import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.ResponseEntity;
 
-import io.membership.events.access.Role;
-import io.membership.events.state.MemberState;
-
 /** What every query answer shares: its version as the {@code ETag}, and paging links. */
 final class QueryAnswers {
 
@@ -39,10 +36,6 @@ final class QueryAnswers {
 			}
 		}
 		return link.append(separator).append(encoded(name)).append('=').append(encoded(value)).toString();
-	}
-
-	static boolean isAdministrator(MemberState member) {
-		return member.role() == Role.ADMINISTRATOR || member.role() == Role.OWNER;
 	}
 
 	private static String encoded(String text) {

@@ -1,25 +1,25 @@
 package io.membership.query.web;
 
-import java.util.Set;
 import java.util.function.Consumer;
 
-import io.membership.events.access.Role;
+import io.membership.events.access.Action;
+import io.membership.events.access.PermissionMatrix;
 import io.membership.events.ids.OrganizationId;
 import io.membership.events.ids.UserId;
 import io.membership.events.state.MemberState;
 import io.membership.query.view.PermissionView;
+import io.membership.web.Problems;
 
 /**
  * The authenticated caller of a query and the consistency it asked for: the token's
- * {@code sub}, its scopes, and {@code min_version}, the version the caller needs the view
- * to have reached (for instance the one its last command answered with).
+ * {@code sub}, and {@code min_version}, the version the caller needs the view to have
+ * reached (for instance the one its last command answered with). No query depends on a
+ * scope.
  *
  * @param mayWait false once the request has waited for {@code min_version}
  */
-public record QueryContext(UserId caller, Set<String> scopes, Long minVersion, PermissionView view,
-		MinVersionWaits waits, boolean mayWait) {
-
-	public static final String AUDIT_SCOPE = "membership:audit";
+public record QueryContext(UserId caller, Long minVersion, PermissionView view, MinVersionWaits waits,
+		boolean mayWait) {
 
 	/**
 	 * The caller's current membership. A caller who is not a member gets the same 404 as
@@ -48,8 +48,7 @@ public record QueryContext(UserId caller, Set<String> scopes, Long minVersion, P
 	 */
 	public MemberState memberOf(OrganizationId organization, Consumer<MemberState> mayRead) {
 		boolean caughtUp = this.minVersion == null || this.view.version(organization) >= this.minVersion;
-		MemberState member = this.view.member(organization, this.caller)
-			.orElseThrow(QueryProblems::organizationNotFound);
+		MemberState member = this.view.member(organization, this.caller).orElseThrow(Problems::organizationNotFound);
 		mayRead.accept(member);
 		if (!caughtUp) {
 			throw this.waits.waitFor(this, organization);
@@ -58,21 +57,29 @@ public record QueryContext(UserId caller, Set<String> scopes, Long minVersion, P
 	}
 
 	/**
-	 * Like {@link #memberOf(OrganizationId)}, and the caller's role must be one of these.
+	 * Like {@link #memberOf(OrganizationId)}, and the caller's role must grant the action
+	 * the query reads by, everywhere in the organization ({@link PermissionMatrix}).
 	 */
-	public MemberState memberWithRole(OrganizationId organization, Role... allowed) {
+	public MemberState memberAllowedTo(OrganizationId organization, Action action) {
 		return memberOf(organization, (member) -> {
-			for (Role role : allowed) {
-				if (member.role() == role) {
-					return;
-				}
+			if (!PermissionMatrix.grantsOrganizationWide(member.role(), action)) {
+				throw Problems.actionNotPermitted("This query needs " + action.id() + ", which the "
+						+ member.role().label() + " role does not grant.");
 			}
-			throw QueryProblems.forbidden(member.role().label() + " may not read this.");
 		});
 	}
 
-	public boolean hasScope(String scope) {
-		return this.scopes.contains(scope);
+	/**
+	 * Like {@link #memberOf(OrganizationId)} for a query about one member: the member
+	 * themself may read it, anyone else only with a role that grants the action.
+	 */
+	public MemberState memberAllowedToReadAbout(OrganizationId organization, UserId subject, Action action) {
+		return memberOf(organization, (member) -> {
+			if (!subject.equals(member.userId()) && !PermissionMatrix.grantsOrganizationWide(member.role(), action)) {
+				throw Problems.actionNotPermitted(
+						"Only the member themself, or a role that grants " + action.id() + ", may read this.");
+			}
+		});
 	}
 
 }

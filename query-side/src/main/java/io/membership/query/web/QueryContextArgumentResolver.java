@@ -1,26 +1,17 @@
 package io.membership.query.web;
 
-import java.util.Set;
-import java.util.stream.Collectors;
-
 import org.springframework.core.MethodParameter;
-import org.springframework.security.authentication.AuthenticationCredentialsNotFoundException;
-import org.springframework.security.core.Authentication;
-import org.springframework.security.core.GrantedAuthority;
-import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.bind.support.WebDataBinderFactory;
 import org.springframework.web.context.request.NativeWebRequest;
 import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.method.support.ModelAndViewContainer;
 
-import io.membership.events.ids.UserId;
 import io.membership.query.view.PermissionView;
+import io.membership.web.Caller;
 
 /** Builds the {@link QueryContext} of a query request. */
 class QueryContextArgumentResolver implements HandlerMethodArgumentResolver {
-
-	private static final String SCOPE_PREFIX = "SCOPE_";
 
 	private final PermissionView view;
 
@@ -39,20 +30,11 @@ class QueryContextArgumentResolver implements HandlerMethodArgumentResolver {
 	@Override
 	public QueryContext resolveArgument(MethodParameter parameter, ModelAndViewContainer mavContainer,
 			NativeWebRequest request, WebDataBinderFactory binderFactory) {
-		Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-		if (authentication == null || !authentication.isAuthenticated()) {
-			throw new AuthenticationCredentialsNotFoundException("No authenticated caller");
-		}
-		Set<String> scopes = authentication.getAuthorities()
-			.stream()
-			.map(GrantedAuthority::getAuthority)
-			.filter((authority) -> authority != null && authority.startsWith(SCOPE_PREFIX))
-			.map((authority) -> authority.substring(SCOPE_PREFIX.length()))
-			.collect(Collectors.toUnmodifiableSet());
+		Caller caller = Caller.current();
 		boolean waited = request.getAttribute(MinVersionWaits.WAITED_ATTRIBUTE,
 				RequestAttributes.SCOPE_REQUEST) != null;
-		return new QueryContext(UserId.valueOf(authentication.getName()), scopes,
-				minVersion(request.getParameter("min_version")), this.view, this.waits, !waited);
+		return new QueryContext(caller.userId(), minVersion(request.getParameter("min_version")), this.view, this.waits,
+				!waited);
 	}
 
 	private static Long minVersion(String raw) {

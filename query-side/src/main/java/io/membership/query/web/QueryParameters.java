@@ -15,6 +15,7 @@ import io.membership.events.ids.OrganizationId;
 import io.membership.events.ids.ProjectId;
 import io.membership.events.ids.UserId;
 import io.membership.events.ids.WorkspaceId;
+import io.membership.web.Problems;
 
 /** Parses the query parameters every query endpoint shares, each with its own 400. */
 final class QueryParameters {
@@ -27,7 +28,7 @@ final class QueryParameters {
 			return new OrganizationId(raw);
 		}
 		catch (IllegalArgumentException ex) {
-			throw QueryProblems.organizationNotFound();
+			throw Problems.organizationNotFound();
 		}
 	}
 

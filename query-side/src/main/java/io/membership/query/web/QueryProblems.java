@@ -1,24 +1,18 @@
 package io.membership.query.web;
 
-import java.net.URI;
-
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
 
-/** The query side's refusals, as problem details with a machine-readable code. */
+import io.membership.web.Problems;
+
+/**
+ * The query side's own refusals, as problem details with a machine-readable code; those
+ * every door shares (an unknown organization, a role that does not grant the query) are
+ * {@link Problems}'.
+ */
 final class QueryProblems {
 
 	private QueryProblems() {
-	}
-
-	/**
-	 * An organization the caller is not in reads exactly like one that does not exist, so
-	 * existence is not leaked.
-	 */
-	static ErrorResponseException organizationNotFound() {
-		return problem(HttpStatus.NOT_FOUND, "organization_not_found", "No such organization.",
-				"No such organization.");
 	}
 
 	static ErrorResponseException memberNotFound(Object user) {
@@ -29,11 +23,6 @@ final class QueryProblems {
 	static ErrorResponseException workspaceNotFound(Object workspace) {
 		return problem(HttpStatus.NOT_FOUND, "workspace_not_found", "No such workspace in this organization.",
 				"No workspace " + workspace + ".");
-	}
-
-	static ErrorResponseException forbidden(String detail) {
-		return problem(HttpStatus.FORBIDDEN, "action_not_permitted", "The caller's role does not allow this query.",
-				detail);
 	}
 
 	static ErrorResponseException invalid(String code, String detail) {
@@ -61,11 +50,7 @@ final class QueryProblems {
 	}
 
 	static ErrorResponseException problem(HttpStatus status, String code, String title, String detail) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-		problem.setType(URI.create("urn:membership:problem:" + code));
-		problem.setTitle(title);
-		problem.setProperty("code", code);
-		return new ErrorResponseException(status, problem, null);
+		return Problems.exception(status, code, title, detail);
 	}
 
 }

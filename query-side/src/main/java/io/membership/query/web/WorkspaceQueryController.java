@@ -10,6 +10,8 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.membership.events.access.Action;
+import io.membership.events.access.PermissionMatrix;
 import io.membership.events.ids.OrganizationId;
 import io.membership.events.ids.WorkspaceId;
 import io.membership.events.state.MemberState;
@@ -76,14 +78,17 @@ class WorkspaceQueryController {
 	/**
 	 * Which workspaces the caller sees, by their role and assignments in the same
 	 * snapshot as the workspaces (the in-memory view may be a moment behind the tables).
+	 * {@code workspace_read} decides, except that a role that may view the organization
+	 * page sees every workspace listed there: a Manager's {@code workspace_read} is for
+	 * their own workspaces only, but API.md lets Managers list them all.
 	 */
 	private Predicate<WorkspaceId> visibleTo(OrganizationId organization, MemberState caller) {
 		MemberState now = this.timelines.latestState(organization, caller.userId()).orElse(caller);
-		return switch (now.role()) {
-			case OWNER, ADMINISTRATOR, MANAGER -> (workspace) -> true;
-			case REVIEWER, ANNOTATOR -> now.workspaces()::contains;
-			case NOT_ACTIVATED, DEACTIVATED -> (workspace) -> false;
-		};
+		if (PermissionMatrix.grantsOrganizationWide(now.role(), Action.VIEW_ORGANIZATION_PAGE)) {
+			return (workspace) -> true;
+		}
+		return (workspace) -> PermissionMatrix.decide(now.role(), now.workspaces(), Action.WORKSPACE_READ, workspace)
+			.allowed();
 	}
 
 	record WorkspacesAnswer(List<WorkspaceRecord> workspaces, long version) {

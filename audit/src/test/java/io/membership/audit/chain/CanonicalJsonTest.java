@@ -1,4 +1,4 @@
-package io.membership.events.audit;
+package io.membership.audit.chain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-import io.membership.events.audit.CanonicalJson.UnencodableStringException;
+import io.membership.audit.chain.CanonicalJson.UnencodableStringException;
 import io.membership.events.json.MembershipJson;
 
 /**

@@ -1,4 +1,4 @@
-package io.membership.infra.audit;
+package io.membership.audit;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -23,7 +23,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-import io.membership.events.audit.HashChain;
+import io.membership.audit.chain.HashChain;
 import io.membership.events.json.MembershipJson;
 
 /**
@@ -86,7 +86,11 @@ public class AuditExport {
 
 	private final Duration settleTime;
 
-	AuditExport(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, Clock clock,
+	/**
+	 * @param settleTime how long the system-wide export holds back an event after it was
+	 * stored
+	 */
+	public AuditExport(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, Clock clock,
 			@Value("${membership.audit.export-settle-time:5s}") Duration settleTime) {
 		this.jdbc = new JdbcTemplate(jdbc.getDataSource());
 		this.jdbc.setFetchSize(FETCH_SIZE);

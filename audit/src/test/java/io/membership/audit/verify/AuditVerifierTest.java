@@ -1,4 +1,4 @@
-package io.membership.events.audit;
+package io.membership.audit.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -31,6 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import io.membership.audit.chain.CanonicalJson;
+import io.membership.audit.chain.HashChain;
 import io.membership.events.MemberActivated;
 import io.membership.events.MemberDeactivated;
 import io.membership.events.MemberJoined;

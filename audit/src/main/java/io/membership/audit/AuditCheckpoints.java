@@ -1,14 +1,10 @@
-package io.membership.infra.audit;
+package io.membership.audit;
 
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
@@ -16,17 +12,15 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import tools.jackson.databind.node.ObjectNode;
 
-import io.membership.events.audit.CanonicalJson;
+import io.membership.audit.chain.CanonicalJson;
 import io.membership.events.json.MembershipJson;
-import io.membership.infra.kafka.PublishingProducer;
-import io.membership.topics.MembershipTopics;
 
 /**
  * Signed checkpoints of each organization's hash chain: (organization, version, hash,
  * time) signed with the audit key. Taken on a schedule for every organization whose chain
- * moved, and on demand; stored, served over REST and published to
- * {@value MembershipTopics#CHECKPOINTS}. A chain rewritten in the database without the
- * key no longer ends in a signed hash.
+ * moved, and on demand; stored, served over REST and published
+ * ({@link CheckpointPublisher}: to Kafka, where copies outlive the database). A chain
+ * rewritten in the database without the key no longer ends in a signed hash.
  */
 public class AuditCheckpoints {
 
@@ -36,14 +30,14 @@ public class AuditCheckpoints {
 
 	private final AuditSigner signer;
 
-	private final PublishingProducer producer;
+	private final CheckpointPublisher publisher;
 
 	private final Clock clock;
 
-	AuditCheckpoints(JdbcClient jdbc, AuditSigner signer, PublishingProducer producer, Clock clock) {
+	AuditCheckpoints(JdbcClient jdbc, AuditSigner signer, CheckpointPublisher publisher, Clock clock) {
 		this.jdbc = jdbc;
 		this.signer = signer;
-		this.producer = producer;
+		this.publisher = publisher;
 		this.clock = clock;
 	}
 
@@ -82,7 +76,7 @@ public class AuditCheckpoints {
 			// first.
 			return stored(organizationId, version);
 		}
-		publish(checkpoint);
+		this.publisher.publish(checkpoint);
 		return Optional.of(checkpoint);
 	}
 
@@ -122,23 +116,6 @@ public class AuditCheckpoints {
 			catch (RuntimeException ex) {
 				logger.warn("Could not checkpoint {}; the next run tries again", organization, ex);
 			}
-		}
-	}
-
-	private void publish(Checkpoint checkpoint) {
-		try {
-			this.producer
-				.send(new ProducerRecord<>(MembershipTopics.CHECKPOINTS, checkpoint.organizationId(),
-						MembershipJson.mapper().writeValueAsBytes(checkpoint)))
-				.get(30, TimeUnit.SECONDS);
-		}
-		catch (ExecutionException | TimeoutException ex) {
-			// Stored and served over REST already; Kafka gets the next one.
-			logger.warn("Checkpoint {}@{} was not published to Kafka", checkpoint.organizationId(),
-					checkpoint.version(), ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
 		}
 	}
 

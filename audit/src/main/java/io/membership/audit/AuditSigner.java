@@ -1,4 +1,4 @@
-package io.membership.infra.audit;
+package io.membership.audit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package io.membership.events.audit;
+package io.membership.audit.chain;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

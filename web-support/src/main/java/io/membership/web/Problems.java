@@ -1,11 +1,15 @@
-package io.membership.infra.web;
+package io.membership.web;
 
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponseException;
+
+import io.membership.events.access.AccessRefusal;
 
 /**
  * The shape of every error this API answers: RFC 9457 problem details whose {@code type}
@@ -35,6 +39,29 @@ public final class Problems {
 		}
 		problem.setProperty("code", code);
 		return problem;
+	}
+
+	/**
+	 * A problem for a handler to throw; Spring MVC answers it as
+	 * {@code application/problem+json}.
+	 */
+	public static ErrorResponseException exception(HttpStatusCode status, String code, String title, String detail) {
+		return new ErrorResponseException(status, problem(status, code, title, detail), null);
+	}
+
+	/**
+	 * 404 for an organization that does not exist and, alike, for one the caller is not a
+	 * member of.
+	 */
+	public static ErrorResponseException organizationNotFound() {
+		AccessRefusal refusal = AccessRefusal.ORGANIZATION_NOT_FOUND;
+		return exception(HttpStatus.NOT_FOUND, refusal.code(), refusal.title(), refusal.title());
+	}
+
+	/** 403 for a member whose role does not grant what they asked for. */
+	public static ErrorResponseException actionNotPermitted(String detail) {
+		AccessRefusal refusal = AccessRefusal.ACTION_NOT_PERMITTED;
+		return exception(HttpStatus.FORBIDDEN, refusal.code(), refusal.title(), detail);
 	}
 
 	/** The problem {@code type} of a code. */

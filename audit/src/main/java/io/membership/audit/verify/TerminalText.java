@@ -1,4 +1,4 @@
-package io.membership.events.audit;
+package io.membership.audit.verify;
 
 /**
  * Text from an export (reasons, names, e-mails, ids, library messages quoting them) made

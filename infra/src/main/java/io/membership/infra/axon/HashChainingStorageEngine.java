@@ -1,9 +1,7 @@
-package io.membership.infra.audit;
+package io.membership.infra.axon;
 
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -14,31 +12,29 @@ import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventsourcing.eventstore.DomainEventStream;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import tools.jackson.databind.JsonNode;
 
+import io.membership.audit.HashChainWriter;
+import io.membership.audit.HashChainWriter.StoredEvent;
 import io.membership.events.MembershipEvent;
-import io.membership.events.audit.HashChain;
-import io.membership.events.json.MembershipJson;
 
 /**
  * The event store, with every appended event also linked into its organization's hash
- * chain in the same transaction: an event is never stored without its {@code prev_hash}
- * and {@code hash}, and a chain row never without its event. Everything else is the
- * wrapped engine's.
+ * chain ({@link HashChainWriter}) in the same transaction: an event is never stored
+ * without its {@code prev_hash} and {@code hash}, and a chain row never without its
+ * event. Everything else is the wrapped engine's.
  */
 public class HashChainingStorageEngine implements EventStorageEngine {
 
 	private final EventStorageEngine delegate;
 
-	private final JdbcClient jdbc;
+	private final HashChainWriter chain;
 
 	private final TransactionManager transactionManager;
 
-	public HashChainingStorageEngine(EventStorageEngine delegate, JdbcClient jdbc,
+	public HashChainingStorageEngine(EventStorageEngine delegate, HashChainWriter chain,
 			TransactionManager transactionManager) {
 		this.delegate = delegate;
-		this.jdbc = jdbc;
+		this.chain = chain;
 		this.transactionManager = transactionManager;
 	}
 
@@ -46,45 +42,22 @@ public class HashChainingStorageEngine implements EventStorageEngine {
 	public void appendEvents(List<? extends EventMessage<?>> events) {
 		this.transactionManager.executeInTransaction(() -> {
 			this.delegate.appendEvents(events);
-			link(events);
+			this.chain.link(stored(events));
 		});
 	}
 
-	private void link(List<? extends EventMessage<?>> events) {
-		Map<String, String> heads = new HashMap<>();
-		for (EventMessage<?> message : events) {
-			if (!(message instanceof DomainEventMessage<?> domain)
-					|| !(message.getPayload() instanceof MembershipEvent)) {
-				continue;
-			}
-			String organization = domain.getAggregateIdentifier();
-			long version = domain.getSequenceNumber() + 1;
-			String previous = heads.computeIfAbsent(organization, (id) -> headOf(id, version));
-			JsonNode payload = MembershipJson.mapper().valueToTree(message.getPayload());
-			String hash = HashChain.hash(previous, HashChain.envelope(organization, version, domain.getIdentifier(),
-					domain.getPayloadType().getSimpleName(), payload.path("occurred_at").asString(), payload));
-			this.jdbc
-				.sql("INSERT INTO event_hash_chain (organization_id, version, event_id, prev_hash, hash) "
-						+ "VALUES (?, ?, ?, ?, ?)")
-				.params(organization, version, domain.getIdentifier(), previous, hash)
-				.update();
-			heads.put(organization, hash);
-		}
-	}
-
 	/**
-	 * The hash the event at {@code version} links to: its predecessor's, or the genesis.
+	 * The organizations' events among those appended, each with the version it makes: one
+	 * more than its sequence number.
 	 */
-	private String headOf(String organization, long version) {
-		if (version == 1) {
-			return HashChain.GENESIS;
-		}
-		return this.jdbc.sql("SELECT hash FROM event_hash_chain WHERE organization_id = ? AND version = ?")
-			.params(organization, version - 1)
-			.query(String.class)
-			.optional()
-			.orElseThrow(() -> new IllegalStateException(
-					"The hash chain of " + organization + " has no version " + (version - 1)));
+	private static List<StoredEvent> stored(List<? extends EventMessage<?>> events) {
+		return events.stream()
+			.filter((message) -> message instanceof DomainEventMessage<?>
+					&& message.getPayload() instanceof MembershipEvent)
+			.map((message) -> (DomainEventMessage<?>) message)
+			.map((domain) -> new StoredEvent(domain.getAggregateIdentifier(), domain.getSequenceNumber() + 1,
+					domain.getIdentifier(), (MembershipEvent) domain.getPayload()))
+			.toList();
 	}
 
 	@Override

@@ -1,4 +1,4 @@
-package io.membership.events.audit;
+package io.membership.audit.verify;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -27,6 +27,8 @@ import java.util.TreeMap;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import io.membership.audit.chain.CanonicalJson;
+import io.membership.audit.chain.HashChain;
 import io.membership.events.MembershipEvent;
 import io.membership.events.access.Role;
 import io.membership.events.ids.UserId;

@@ -1,4 +1,4 @@
-package io.membership.events.audit;
+package io.membership.audit.chain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.membership.infra.audit;
+package io.membership.audit;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -8,11 +8,14 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-import io.membership.infra.kafka.PublishingProducer;
-
-/** The audit trail's signing key and checkpoints. */
+/** The audit trail: the chain's writer, the signing key and the checkpoints. */
 @Configuration(proxyBeanMethods = false)
 class AuditConfiguration {
+
+	@Bean
+	HashChainWriter hashChainWriter(JdbcClient jdbc) {
+		return new HashChainWriter(jdbc);
+	}
 
 	@Bean
 	AuditSigner auditSigner(@Value("${membership.audit.signing-key:}") String signingKey,
@@ -21,8 +24,8 @@ class AuditConfiguration {
 	}
 
 	@Bean
-	AuditCheckpoints auditCheckpoints(JdbcClient jdbc, AuditSigner signer, PublishingProducer producer, Clock clock) {
-		return new AuditCheckpoints(jdbc, signer, producer, clock);
+	AuditCheckpoints auditCheckpoints(JdbcClient jdbc, AuditSigner signer, CheckpointPublisher publisher, Clock clock) {
+		return new AuditCheckpoints(jdbc, signer, publisher, clock);
 	}
 
 }

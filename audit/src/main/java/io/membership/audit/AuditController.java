@@ -1,4 +1,4 @@
-package io.membership.infra.audit;
+package io.membership.audit;
 
 import java.util.List;
 import java.util.Map;
@@ -6,7 +6,6 @@ import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.core.Authentication;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -16,11 +15,13 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
+import io.membership.events.access.Action;
+import io.membership.events.access.PermissionMatrix;
 import io.membership.events.access.Role;
 import io.membership.events.ids.OrganizationId;
-import io.membership.events.ids.UserId;
-import io.membership.infra.web.Problems;
 import io.membership.query.view.PermissionView;
+import io.membership.web.Caller;
+import io.membership.web.Problems;
 
 /**
  * The audit API of API.md: the NDJSON exports (one organization's, for its Administrators
@@ -30,8 +31,6 @@ import io.membership.query.view.PermissionView;
 @RestController
 @RequestMapping("/api")
 class AuditController {
-
-	static final String AUDIT_SCOPE = "SCOPE_membership:audit";
 
 	static final MediaType NDJSON = MediaType.parseMediaType("application/x-ndjson");
 
@@ -52,17 +51,16 @@ class AuditController {
 
 	@GetMapping("/organizations/{organizationId}/audit/events")
 	ResponseEntity<StreamingResponseBody> organizationEvents(@PathVariable String organizationId,
-			@RequestParam(name = "after_version", defaultValue = "0") long afterVersion, Authentication caller) {
-		requireAuditor(organizationId, caller);
+			@RequestParam(name = "after_version", defaultValue = "0") long afterVersion) {
+		requireAuditor(organizationId, Caller.current());
 		return ResponseEntity.ok()
 			.contentType(NDJSON)
 			.body((out) -> this.export.organization(organizationId, Math.max(0, afterVersion), out));
 	}
 
 	@GetMapping("/audit/events")
-	ResponseEntity<StreamingResponseBody> allEvents(@RequestParam(name = "after", defaultValue = "0") long after,
-			Authentication caller) {
-		if (!hasAuditScope(caller)) {
+	ResponseEntity<StreamingResponseBody> allEvents(@RequestParam(name = "after", defaultValue = "0") long after) {
+		if (!Caller.current().hasScope(Caller.AUDIT_SCOPE)) {
 			throw problem(HttpStatus.FORBIDDEN, "audit_scope_required",
 					"The system-wide audit stream needs the membership:audit scope.");
 		}
@@ -70,8 +68,8 @@ class AuditController {
 	}
 
 	@GetMapping(path = "/organizations/{organizationId}/audit/checkpoints", produces = MediaType.APPLICATION_JSON_VALUE)
-	Map<String, Object> checkpoints(@PathVariable String organizationId, Authentication caller) {
-		requireAuditor(organizationId, caller);
+	Map<String, Object> checkpoints(@PathVariable String organizationId) {
+		requireAuditor(organizationId, Caller.current());
 		List<AuditCheckpoints.Checkpoint> all = this.checkpoints.of(organizationId);
 		return Map.of("checkpoints", all);
 	}
@@ -83,14 +81,15 @@ class AuditController {
 	 */
 	@PostMapping(path = "/organizations/{organizationId}/audit/checkpoints",
 			produces = MediaType.APPLICATION_JSON_VALUE)
-	AuditCheckpoints.Checkpoint takeCheckpoint(@PathVariable String organizationId, Authentication caller) {
-		if (hasAuditScope(caller)) {
+	AuditCheckpoints.Checkpoint takeCheckpoint(@PathVariable String organizationId) {
+		Caller caller = Caller.current();
+		if (caller.hasScope(Caller.AUDIT_SCOPE)) {
 			throw problem(HttpStatus.FORBIDDEN, "audit_scope_read_only",
 					"The membership:audit scope is read-only: it may not take checkpoints. The organization's "
 							+ "Administrators and Owner may, with a token of their own.");
 		}
 		requireAuditor(organizationId, caller);
-		return this.checkpoints.checkpoint(organizationId).orElseThrow(this::unknownOrganization);
+		return this.checkpoints.checkpoint(organizationId).orElseThrow(Problems::organizationNotFound);
 	}
 
 	@GetMapping(path = "/audit/public-key", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -100,11 +99,12 @@ class AuditController {
 	}
 
 	/**
-	 * Administrators and the Owner of the organization, or a service with the audit
-	 * scope.
+	 * A service with the audit scope, or a member whose role grants
+	 * {@code view_activity_log} (Administrators and the Owner): the audit trail is the
+	 * activity log with its evidence.
 	 */
-	private void requireAuditor(String organizationId, Authentication caller) {
-		if (hasAuditScope(caller)) {
+	private void requireAuditor(String organizationId, Caller caller) {
+		if (caller.hasScope(Caller.AUDIT_SCOPE)) {
 			return;
 		}
 		OrganizationId organization;
@@ -112,27 +112,19 @@ class AuditController {
 			organization = new OrganizationId(organizationId);
 		}
 		catch (IllegalArgumentException ex) {
-			throw unknownOrganization();
+			throw Problems.organizationNotFound();
 		}
-		Role role = this.members.member(organization, UserId.valueOf(caller.getName()))
-			.orElseThrow(this::unknownOrganization)
+		Role role = this.members.member(organization, caller.userId())
+			.orElseThrow(Problems::organizationNotFound)
 			.role();
-		if (role != Role.ADMINISTRATOR && role != Role.OWNER) {
-			throw problem(HttpStatus.FORBIDDEN, "action_not_permitted",
-					"Only an Administrator, the Owner or a membership:audit service may read the audit trail.");
+		if (!PermissionMatrix.grantsOrganizationWide(role, Action.VIEW_ACTIVITY_LOG)) {
+			throw Problems.actionNotPermitted("Reading the audit trail needs a role that grants view_activity_log "
+					+ "(the " + role.label() + " role does not) or the membership:audit scope.");
 		}
-	}
-
-	private static boolean hasAuditScope(Authentication caller) {
-		return caller.getAuthorities().stream().anyMatch((authority) -> AUDIT_SCOPE.equals(authority.getAuthority()));
-	}
-
-	private ErrorResponseException unknownOrganization() {
-		return problem(HttpStatus.NOT_FOUND, "organization_not_found", "No such organization.");
 	}
 
 	private static ErrorResponseException problem(HttpStatus status, String code, String detail) {
-		return new ErrorResponseException(status, Problems.problem(status, code, null, detail), null);
+		return Problems.exception(status, code, null, detail);
 	}
 
 }
