@@ -150,13 +150,13 @@ class ProjectionReplayTest {
 			for (ConsumerRecord<String, byte[]> record : this.topic) {
 				ProjectedEvent event = parse(record);
 				Outcome outcome = projection.apply(event);
-				if (outcome != Outcome.DUPLICATE) {
+				if (outcome != Outcome.DUPLICATE && this.organizationIds.contains(event.organizationId().value())) {
 					changed.add(event.organizationId() + " v" + event.version() + ": " + outcome);
 				}
 			}
 			return null;
 		});
-		assertThat(changed).as("a second replay finds nothing new").isEmpty();
+		assertThat(changed).as("a second replay finds nothing new for this test's organizations").isEmpty();
 		assertThat(rebuilt.snapshot(this.organizationIds, ProjectionTables.TABLES)).isEqualTo(this.live);
 	}
 
