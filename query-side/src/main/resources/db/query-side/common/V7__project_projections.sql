@@ -35,10 +35,6 @@ CREATE TABLE qs_project_timeline (
     PRIMARY KEY (organization_id, project_id, version)
 );
 
--- A member's project memberships as a JSON object {project_id: project_role or null},
--- beside their role and workspaces; every state before projects had none.
-ALTER TABLE qs_member_timeline ADD COLUMN projects TEXT DEFAULT '{}' NOT NULL;
-
 -- A role history entry names the project of a project role change (NULL for the
 -- organization's role) and the event type, so that joining a project as Inherit (from
 -- nothing to NULL) reads apart from leaving it. Entries before this change are all
