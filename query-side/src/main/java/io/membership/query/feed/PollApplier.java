@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.membership.events.ids.OrganizationId;
+import io.membership.events.text.TextRules;
 import io.membership.query.projection.MembershipProjection;
 import io.membership.query.projection.OrganizationQuarantine;
 import io.membership.query.projection.ProjectedEvent;
@@ -231,21 +232,7 @@ final class PollApplier {
 		String state = (root instanceof java.sql.SQLException sql && sql.getSQLState() != null)
 				? " (SQL state " + sql.getSQLState() + ")" : "";
 		String message = (root.getMessage() != null) ? ": " + root.getMessage() : "";
-		return withControlsEscaped(root.getClass().getSimpleName() + state + message);
-	}
-
-	private static String withControlsEscaped(String text) {
-		StringBuilder escaped = new StringBuilder(text.length());
-		text.codePoints().forEach((codePoint) -> {
-			if (Character.isISOControl(codePoint) || Character.getType(codePoint) == Character.FORMAT
-					|| Character.getType(codePoint) == Character.SURROGATE) {
-				escaped.append(String.format("\\u%04x", codePoint));
-			}
-			else {
-				escaped.appendCodePoint(codePoint);
-			}
-		});
-		return escaped.toString();
+		return TextRules.escape(root.getClass().getSimpleName() + state + message);
 	}
 
 	/** What one transaction applied, set aside and found released. */
