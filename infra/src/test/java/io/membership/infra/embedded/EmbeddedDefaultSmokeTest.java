@@ -104,6 +104,25 @@ class EmbeddedDefaultSmokeTest {
 				assertThat(lines.get(i).path("hash").asString()).hasSize(64);
 				previous = lines.get(i).path("hash").asString();
 			}
+
+			ApiClient ownerAgain = ApiClient.as(port(second), ownerId);
+			String projects = "/api/organizations/" + organization + "/projects";
+			Answer registered = ownerAgain.send("PUT", projects + "/cats", "{\"workspace_id\":\""
+					+ workspace.json().get("workspace_id").asString() + "\",\"title\":\"Cats\"}");
+			assertThat(registered.status()).as(registered.toString()).isEqualTo(201);
+			Answer added = ownerAgain.post(projects + "/cats/members", "{\"user_id\":" + inviteeId + "}");
+			assertThat(added.status()).as(added.toString()).isEqualTo(200);
+			Answer projectMembers = ownerAgain.get(projects + "/cats/members?min_version=6");
+			assertThat(projectMembers.status()).as("the project queries run on H2: " + projectMembers).isEqualTo(200);
+			assertThat(projectMembers.json().path("members").findValuesAsString("via"))
+				.containsExactlyInAnyOrder("organization", "membership");
+			Answer listed = ownerAgain.get(projects + "?min_version=6");
+			assertThat(listed.json().path("results").get(0).path("member_count").asLong()).as(listed.toString())
+				.isEqualTo(1);
+			Answer lookedUp = ownerAgain
+				.get("/api/organizations/" + organization + "/memberships/" + inviteeId + "/projects?min_version=6");
+			assertThat(lookedUp.json().path("projects").findValuesAsString("project_id")).as(lookedUp.toString())
+				.containsExactly("cats");
 		}
 	}
 

@@ -2,6 +2,7 @@ package io.membership.query.read;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -82,6 +83,30 @@ public class Timelines {
 			.query((row, number) -> new MemberState(user, Role.fromCode(row.getString(1)).orElseThrow(),
 					workspaces(row.getString(2)), projects(row.getString(3))))
 			.optional();
+	}
+
+	/**
+	 * Every member's state as it stood at an instant (or now, for null): each one's last
+	 * timeline row at or before it. Those who were not members then are absent.
+	 */
+	public Map<UserId, MemberState> statesAt(OrganizationId organization, Instant instant) {
+		String upTo = (instant != null) ? " AND l.occurred_at <= ?" : "";
+		List<Object> params = new ArrayList<>(List.of(organization.value()));
+		if (instant != null) {
+			params.add(Timestamps.utc(instant));
+		}
+		Map<UserId, MemberState> states = new TreeMap<>(Comparator.comparingLong(UserId::value));
+		this.jdbc
+			.sql("SELECT t.user_id, t.role, t.workspaces, t.projects FROM qs_member_timeline t "
+					+ "WHERE t.organization_id = ? AND t.version = (SELECT MAX(l.version) FROM qs_member_timeline l "
+					+ "WHERE l.organization_id = t.organization_id AND l.user_id = t.user_id" + upTo + ")")
+			.params(params)
+			.query((row) -> {
+				UserId user = UserId.of(row.getLong(1));
+				states.put(user, new MemberState(user, Role.fromCode(row.getString(2)).orElseThrow(),
+						workspaces(row.getString(3)), projects(row.getString(4))));
+			});
+		return states;
 	}
 
 	/**

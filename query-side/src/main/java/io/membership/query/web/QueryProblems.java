@@ -25,6 +25,11 @@ final class QueryProblems {
 				"No workspace " + workspace + ".");
 	}
 
+	static ErrorResponseException projectNotFound(Object project) {
+		return problem(HttpStatus.NOT_FOUND, "project_not_found", "No such project in this organization.",
+				"No project " + project + ".");
+	}
+
 	static ErrorResponseException invalid(String code, String detail) {
 		return problem(HttpStatus.BAD_REQUEST, code, "Invalid request", detail);
 	}
