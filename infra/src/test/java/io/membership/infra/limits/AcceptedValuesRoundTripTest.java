@@ -157,6 +157,77 @@ class AcceptedValuesRoundTripTest {
 		assertThat(publishedChange.get("correlation_id").asString()).isEqualTo(correlationId);
 	}
 
+	@Test
+	void the_longest_project_id_title_and_reason_come_back_unchanged_from_every_view_the_topics_and_the_export() {
+		String projectId = "Az09._-".repeat(10).substring(0, Limits.ID);
+		String title = filled(ALPHABET, Limits.TITLE);
+		String reason = filled(ALPHABET + "\t\n\r", Limits.REASON);
+		TestOrganization organization = TestOrganization.create(this.port);
+		TestOrganization.Member annotator = organization.join("AN");
+		String workspace = organization.createWorkspace("Projects");
+		ApiClient owner = organization.owner();
+		String project = organization.path() + "/projects/" + projectId;
+		Answer registered = organization.recorded(owner.send("PUT", project,
+				json(Map.of("workspace_id", workspace, "title", title, "annotators_view_own_data", true))));
+		assertThat(registered.json().get("title").asString()).isEqualTo(title);
+		assertThat(registered.json().get("project_id").asString()).isEqualTo(projectId);
+		organization.recorded(owner.post(project + "/members",
+				json(Map.of("user_id", annotator.userId(), "role", "RE", "reason", reason))));
+		long version = organization.version();
+		String fresh = "?min_version=" + version;
+
+		JsonNode one = ok(owner.get(project + fresh));
+		assertThat(one.get("project_id").asString()).isEqualTo(projectId);
+		assertThat(one.get("title").asString()).isEqualTo(title);
+		assertThat(ok(owner.get(organization.path() + "/projects" + fresh)).findValuesAsString("title"))
+			.containsExactly(title);
+		JsonNode members = ok(owner.get(project + "/members" + fresh)).path("members");
+		assertThat(members).anySatisfy((member) -> {
+			assertThat(member.get("user_id").asLong()).isEqualTo(annotator.userId());
+			assertThat(member.get("project_role").asString()).isEqualTo("RE");
+		});
+		JsonNode lookedUp = ok(
+				owner.get(organization.path() + "/memberships/" + annotator.userId() + "/projects" + fresh));
+		assertThat(lookedUp.path("projects").findValuesAsString("project_id")).containsExactly(projectId);
+		assertThat(lookedUp.path("projects").findValuesAsString("title")).containsExactly(title);
+		JsonNode history = ok(owner.get(organization.path() + "/memberships/" + annotator.userId() + "/role-history"))
+			.path("history");
+		JsonNode added = history.get(history.size() - 1);
+		assertThat(added.get("project_id").asString()).isEqualTo(projectId);
+		assertThat(added.get("reason").asString()).isEqualTo(reason);
+		JsonNode check = ok(owner.get(organization.path() + "/permissions/check?user_id=" + annotator.userId()
+				+ "&action=access_review_workflow&project_id=" + projectId));
+		assertThat(check.get("allowed").asBoolean()).as(check.toString()).isTrue();
+
+		List<JsonNode> exported = new ArrayList<>();
+		for (String line : owner.get(organization.path() + "/audit/events").text().split("\n")) {
+			if (!line.isBlank()) {
+				exported.add(JSON.readTree(line));
+			}
+		}
+		assertThat(exported).hasSize((int) version);
+		assertThat(exported.get((int) version - 2).path("payload").get("title").asString()).isEqualTo(title);
+		assertThat(exported.get((int) version - 1).path("payload").get("reason").asString()).isEqualTo(reason);
+		assertThat(exported.get((int) version - 1).path("payload").get("project_id").asString()).isEqualTo(projectId);
+
+		List<ConsumerRecord<String, byte[]>> events = TopicReader.read(this.bootstrapServers.value(),
+				MembershipTopics.EVENTS, organization.id(), (read) -> read.size() >= version, Duration.ofSeconds(30));
+		JsonNode publishedProject = JSON
+			.readTree(new String(events.get((int) version - 2).value(), StandardCharsets.UTF_8));
+		assertThat(publishedProject.get("title").asString()).isEqualTo(title);
+		assertThat(publishedProject.get("project_id").asString()).isEqualTo(projectId);
+		JsonNode publishedMember = JSON
+			.readTree(new String(events.get((int) version - 1).value(), StandardCharsets.UTF_8));
+		assertThat(publishedMember.get("reason").asString()).isEqualTo(reason);
+		List<ConsumerRecord<String, byte[]>> roles = TopicReader.read(this.bootstrapServers.value(),
+				MembershipTopics.ROLES, organization.id() + ":" + annotator.userId(),
+				(read) -> read.stream()
+					.anyMatch((record) -> new String(record.value(), StandardCharsets.UTF_8).contains(projectId)),
+				Duration.ofSeconds(30));
+		JsonNode latestRoles = JSON.readTree(new String(roles.get(roles.size() - 1).value(), StandardCharsets.UTF_8));
+		assertThat(latestRoles.path("projects").get(projectId).asString()).as(latestRoles.toString()).isEqualTo("RE");
+	}
+
 	private static String json(Map<String, Object> body) {
 		return JSON.writeValueAsString(body);
 	}
