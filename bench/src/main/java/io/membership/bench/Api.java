@@ -59,6 +59,32 @@ final class Api {
 		return this.http.send(request, HttpResponse.BodyHandlers.ofString());
 	}
 
+	HttpResponse<String> put(String path, String token, String json) throws IOException, InterruptedException {
+		HttpRequest request = HttpRequest.newBuilder(URI.create(this.baseUrl + path))
+			.timeout(Duration.ofSeconds(60))
+			.header("Authorization", "Bearer " + token)
+			.header("Content-Type", "application/json")
+			.PUT(HttpRequest.BodyPublishers.ofString(json))
+			.build();
+		return this.http.send(request, HttpResponse.BodyHandlers.ofString());
+	}
+
+	/**
+	 * The Owner registers a project in a new workspace and adds the member to it with a
+	 * project role: three commands.
+	 */
+	void project(Organization organization, String projectId, Member member, String projectRole)
+			throws IOException, InterruptedException {
+		String path = "/api/organizations/" + organization.id();
+		String workspace = expect(post(path + "/workspaces", organization.ownerToken(), "{\"title\":\"Bench\"}"), 201)
+			.get("workspace_id")
+			.asString();
+		expect(put(path + "/projects/" + projectId, organization.ownerToken(),
+				"{\"workspace_id\":\"" + workspace + "\",\"title\":\"Bench project\"}"), 201);
+		expect(post(path + "/projects/" + projectId + "/members", organization.ownerToken(),
+				"{\"user_id\":" + member.userId() + ",\"role\":\"" + projectRole + "\"}"), 200);
+	}
+
 	/** A new organization whose Owner is a new user. */
 	Organization createOrganization(String name) throws IOException, InterruptedException {
 		long owner = newUserId();

@@ -45,7 +45,13 @@ import io.membership.testkit.ServiceProcess;
  */
 public final class Bench {
 
-	private static final String CHECK_ACTION = "project_read";
+	private static final String CHECK_ACTION = "access_review_workflow";
+
+	/** The project every check names ({@link Api#project}). */
+	private static final String CHECK_PROJECT = "bench-project";
+
+	/** The most checks one batch may hold (API.md). */
+	private static final int BATCH_SIZE = 100;
 
 	private static final String TRIVIAL_PATH = "/actuator/health/liveness";
 
@@ -296,13 +302,23 @@ public final class Bench {
 	// 2. Checks at a fixed arrival rate, against a trivial endpoint of the same service
 	// (its
 	// liveness probe, served on the management port).
-	private void checks(Api api, Api management, ServiceProcess service, Organization organization) {
+	private void checks(Api api, Api management, ServiceProcess service, Organization organization) throws Exception {
 		Member member = organization.members().get(0);
+		// Decided for a project, the longest path a check takes: the member's access to
+		// the project and the role they act as there (an Annotator with a Reviewer
+		// project role).
+		api.project(organization, CHECK_PROJECT, member, "RE");
 		String path = "/api/organizations/" + organization.id() + "/permissions/check?user_id=" + member.userId()
-				+ "&action=" + CHECK_ACTION;
+				+ "&action=" + CHECK_ACTION + "&project_id=" + CHECK_PROJECT;
 		Load.Task check = (client, sequence) -> {
 			HttpResponse<String> answer = api.get(path, organization.ownerToken());
-			return answer.statusCode() == 200 && answer.body().contains("\"allowed\"");
+			return answer.statusCode() == 200 && answer.body().contains("\"allowed\":true");
+		};
+		String batchPath = "/api/organizations/" + organization.id() + "/permissions/check-batch";
+		String batch = checkBatch(organization, member);
+		Load.Task batchCheck = (client, sequence) -> {
+			HttpResponse<String> answer = api.post(batchPath, organization.ownerToken(), batch);
+			return answer.statusCode() == 200 && answer.body().contains("\"correlation_id\":\"" + (BATCH_SIZE - 1));
 		};
 		Load.Task trivial = (client, sequence) -> management.get(TRIVIAL_PATH, null).statusCode() == 200;
 		int rate = this.settings.checkRate();
@@ -324,6 +340,15 @@ public final class Bench {
 		double cpuPerTrivial = (double) (service.cpuMillis() - cpuBefore) / trivialMax.ok();
 		log("Trivial saturated: " + trivialMax.summary() + ", " + Load.round(cpuPerTrivial * 1000)
 				+ " µs service CPU each");
+		int batchRate = Math.max(1, rate / BATCH_SIZE);
+		Load.open(batchRate, this.settings.warmup(), 64, batchCheck);
+		Load.Outcome batchOpen = Load.open(batchRate, this.settings.checkRun(), 64, batchCheck);
+		log("Batch of " + BATCH_SIZE + " at " + batchRate + "/s: " + batchOpen.summary());
+		cpuBefore = service.cpuMillis();
+		Load.Outcome batchMax = Load.closed(this.settings.saturationClients(), this.settings.saturationRun(),
+				batchCheck);
+		double cpuPerBatch = (double) (service.cpuMillis() - cpuBefore) / batchMax.ok();
+		log("Batch saturated: " + batchMax.summary() + ", " + Load.round(cpuPerBatch * 1000) + " µs service CPU each");
 		Map<String, Object> section = section("checks");
 		section.put("request", "GET "
 				+ path.replace(organization.id(), "{org}").replace("user_id=" + member.userId(), "user_id={member}")
@@ -338,6 +363,20 @@ public final class Bench {
 		section.put("baseline_saturated", trivialMax.summary());
 		section.put("service_cpu_us_per_check_saturated", Load.round(cpuPerCheck * 1000));
 		section.put("service_cpu_us_per_baseline_request_saturated", Load.round(cpuPerTrivial * 1000));
+		section.put("batch_request", "POST " + batchPath.replace(organization.id(), "{org}") + " with " + BATCH_SIZE
+				+ " checks (two members, eleven actions, with and without the project) as the Owner");
+		section.put("batch_open_rate_per_second", batchRate);
+		section.put("batch_open", batchOpen.summary());
+		section.put("batch_saturated", batchMax.summary());
+		section.put("service_cpu_us_per_batch_saturated", Load.round(cpuPerBatch * 1000));
+		this.results.key("check_batch_p99_ms", batchOpen.millis(99),
+				"p50 " + Results.format(batchOpen.millis(50)) + " / p99 " + Results.format(batchOpen.millis(99))
+						+ " ms for " + BATCH_SIZE + " checks at " + batchRate + " batches/s",
+				"one check p99 " + Results.format(checkOpen.millis(99)) + " ms at " + rate + "/s", null, true);
+		this.results.key("check_batch_throughput_ratio", batchMax.throughput() * BATCH_SIZE / checkMax.throughput(),
+				Results.format(batchMax.throughput() * BATCH_SIZE) + " checks/s in batches of " + BATCH_SIZE
+						+ " saturated",
+				Results.format(checkMax.throughput()) + " single checks/s saturated", 1.0, false);
 		this.results.key("check_p99_ms", checkOpen.millis(99),
 				"p50 " + Results.format(checkOpen.millis(50)) + " / p99 " + Results.format(checkOpen.millis(99))
 						+ " / p99.9 " + Results.format(checkOpen.millis(99.9)) + " ms at " + rate + "/s",
@@ -348,6 +387,32 @@ public final class Bench {
 		this.results.key("check_throughput_ratio", checkMax.throughput() / trivialMax.throughput(),
 				Results.format(checkMax.throughput()) + " checks/s saturated",
 				Results.format(trivialMax.throughput()) + " liveness/s saturated", 0.7, false);
+	}
+
+	/**
+	 * A batch of {@link #BATCH_SIZE} checks as an upstream app sends one to render a
+	 * page: the member and the Owner, every project-scoped action in turn, each with and
+	 * without the project.
+	 */
+	private static String checkBatch(Organization organization, Member member) {
+		List<String> actions = List.of("project_read", "project_manage", "view_project_data", "import_data",
+				"export_data", "assign_annotators", "access_labeling_workflow", "access_review_workflow",
+				"monitor_annotator_agreement", "verify_annotation_results", "view_dashboards");
+		StringBuilder body = new StringBuilder("{\"checks\":[");
+		for (int index = 0; index < BATCH_SIZE; index++) {
+			long user = (index % 2 == 0) ? member.userId() : organization.ownerId();
+			body.append((index > 0) ? "," : "")
+				.append("{\"correlation_id\":\"")
+				.append(index)
+				.append("\",\"user_id\":")
+				.append(user)
+				.append(",\"action\":\"")
+				.append(actions.get(index % actions.size()))
+				.append('"')
+				.append((index % 4 < 2) ? ",\"project_id\":\"" + CHECK_PROJECT + "\"" : "")
+				.append('}');
+		}
+		return body.append("]}").toString();
 	}
 
 	// 3. From a command's acceptance to the change being visible on the query side and on
