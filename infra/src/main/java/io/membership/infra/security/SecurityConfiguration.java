@@ -55,7 +55,7 @@ public class SecurityConfiguration {
 			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.authorizeHttpRequests((requests) -> requests
 				.requestMatchers("/actuator/health", "/actuator/health/**", "/openapi.yaml", "/v3/api-docs", "/docs",
-						"/docs/**", "/error")
+						"/docs/**", "/webjars/swagger-ui/**", "/error")
 				.permitAll()
 				.anyRequest()
 				.authenticated())
