@@ -2,6 +2,9 @@ package io.membership.infra.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -10,6 +13,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
@@ -44,6 +48,12 @@ class OpenApiDocumentTest {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
+	/** The contract as implemented, from the infra module's directory where tests run. */
+	private static final Path CONTRACT = Path.of("..", "docs", "API.md");
+
+	/** An endpoint written out in full: its method and its path up to any query. */
+	private static final Pattern CONTRACT_ENDPOINT = Pattern.compile("`(GET|POST|PUT|PATCH|DELETE) (/api/[^`?\\s]*)");
+
 	@LocalServerPort
 	int port;
 
@@ -72,6 +82,22 @@ class OpenApiDocumentTest {
 	@Test
 	void the_documented_operations_are_exactly_the_endpoints_served_under_api() {
 		assertThat(documentedOperations()).containsExactlyInAnyOrderElementsOf(servedOperations());
+	}
+
+	/**
+	 * docs/API.md, the contract as implemented, names only endpoints the service serves:
+	 * every {@code METHOD /api/...} it writes out in full is one Spring MVC maps.
+	 */
+	@Test
+	void every_endpoint_the_contract_document_names_is_served() throws IOException {
+		String contract = Files.readString(CONTRACT);
+		Set<String> named = new TreeSet<>();
+		Matcher endpoint = CONTRACT_ENDPOINT.matcher(contract);
+		while (endpoint.find()) {
+			named.add(endpoint.group(1) + " " + normalized(endpoint.group(2)));
+		}
+		assertThat(named).as("endpoints named in " + CONTRACT).hasSizeGreaterThan(30);
+		assertThat(servedOperations()).containsAll(named);
 	}
 
 	@Test
