@@ -114,9 +114,7 @@ class AuditController {
 		catch (IllegalArgumentException ex) {
 			throw Problems.organizationNotFound();
 		}
-		Role role = this.members.member(organization, caller.userId())
-			.orElseThrow(Problems::organizationNotFound)
-			.role();
+		Role role = this.members.member(organization, caller.user()).orElseThrow(Problems::organizationNotFound).role();
 		if (!PermissionMatrix.grantsOrganizationWide(role, Action.VIEW_ACTIVITY_LOG)) {
 			throw Problems.actionNotPermitted("Reading the audit trail needs a role that grants view_activity_log "
 					+ "(the " + role.label() + " role does not) or the membership:audit scope.");

@@ -12,12 +12,21 @@ import org.springframework.security.oauth2.core.ClaimAccessor;
 import io.membership.events.ids.UserId;
 
 /**
- * Who sent a request, as its token says: the {@code sub} (a user id; the security
- * configuration refuses any other), the scopes of its {@code scope} claim, and the
+ * Who sent a request, as its token says: the user id (the claim the service is configured
+ * to read, {@code sub} by default), the scopes of its {@code scope} claim, and the
  * {@code email} claim if it has one. Every door reads the caller here, so a command, a
  * query and the audit trail all name the same user and the same scopes.
+ *
+ * <p>
+ * A service principal (a token with a {@code membership:*} scope, such as an identity
+ * provider's client-credentials token) may carry no user id at all, only a {@code sub}
+ * such as a UUID: it then has its scopes and no {@link #userId()}, and every door that
+ * acts for a user refuses it ({@link #user()}).
+ *
+ * @param userId the acting user, or null for a service principal without one
+ * @param principal the token's user id, or the service principal's {@code sub}
  */
-public record Caller(UserId userId, Set<String> scopes, String email) {
+public record Caller(UserId userId, String principal, Set<String> scopes, String email) {
 
 	/** A service that may accept invitations on a user's behalf. */
 	public static final String INVITATIONS_SCOPE = "membership:invitations";
@@ -48,7 +57,27 @@ public record Caller(UserId userId, Set<String> scopes, String email) {
 			.collect(Collectors.toUnmodifiableSet());
 		String email = (authentication.getPrincipal() instanceof ClaimAccessor claims)
 				? claims.getClaimAsString("email") : null;
-		return new Caller(UserId.valueOf(authentication.getName()), scopes, email);
+		String principal = authentication.getName();
+		UserId userId = isUserId(principal) ? UserId.valueOf(principal) : null;
+		return new Caller(userId, principal, scopes, email);
+	}
+
+	/** Whether a token's claim holds a user id: a positive integer (Label Studio's). */
+	public static boolean isUserId(String claim) {
+		return claim != null && claim.matches("[1-9][0-9]{0,17}");
+	}
+
+	/**
+	 * The acting user.
+	 * @throws org.springframework.web.ErrorResponseException 403 for a service principal
+	 * without a user id
+	 */
+	public UserId user() {
+		if (this.userId == null) {
+			throw Problems.actionNotPermitted("This request acts as a user, and the token is a service principal's ("
+					+ this.principal + ") without a user id.");
+		}
+		return this.userId;
 	}
 
 	public boolean hasScope(String scope) {

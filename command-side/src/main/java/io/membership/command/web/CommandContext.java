@@ -10,9 +10,12 @@ import io.membership.web.Caller;
  */
 public record CommandContext(Caller caller, String correlationId, Long expectedVersion) {
 
-	/** The acting user, recorded on every event the command produces. */
+	/**
+	 * The acting user, recorded on every event the command produces; a service principal
+	 * without a user id is refused (403).
+	 */
 	public UserId actor() {
-		return this.caller.userId();
+		return this.caller.user();
 	}
 
 	/** The address the token's {@code email} claim vouches for, or null. */

@@ -146,13 +146,15 @@ class OrganizationCommandController {
 			.orElseThrow(() -> new CommandRefusedException(Refusal.INVITATION_NOT_FOUND,
 					"The invitation token is not valid."));
 		UserId joining = userId(body.userId());
-		if (!joining.equals(context.actor()) && !context.hasScope(Caller.INVITATIONS_SCOPE)) {
+		if (!joining.equals(context.caller().userId()) && !context.hasScope(Caller.INVITATIONS_SCOPE)) {
 			throw new CommandRefusedException(Refusal.ACTION_NOT_PERMITTED, "Only user " + joining
 					+ " or a service with scope " + Caller.INVITATIONS_SCOPE + " may accept for them.");
 		}
+		// A service principal without a user id acts for the user who joins.
+		UserId actor = (context.caller().userId() != null) ? context.actor() : joining;
 		AcceptInvitationCommand.Joined joined = this.commands
 			.sendAndWait(new AcceptInvitationCommand(admission.organizationId(), admission.invitationId(),
-					admission.inviteLinkId(), joining, body.email().strip(), context.actor(), context.email(),
+					admission.inviteLinkId(), joining, body.email().strip(), actor, context.email(),
 					context.hasScope(Caller.INVITATIONS_SCOPE), context.correlationId(), context.expectedVersion()));
 		return answer(HttpStatus.OK, joined.version(), new CommandResponses.Joined(admission.organizationId().value(),
 				joining.value(), joined.role(), joined.version()));

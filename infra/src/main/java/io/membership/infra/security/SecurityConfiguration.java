@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Set;
 
 import javax.crypto.spec.SecretKeySpec;
 
@@ -13,21 +14,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.convert.converter.Converter;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.resource.BearerTokenErrors;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
 import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
 import org.springframework.security.web.SecurityFilterChain;
@@ -38,9 +43,12 @@ import io.membership.web.Problems;
 
 /**
  * Every endpoint but health and the API documents needs a bearer token. The acting user
- * is always the token's {@code sub}, which must be a positive integer (a Label Studio
- * user id), every token must expire, and an {@code email} claim, which the service
- * stores, must be an address a request body could carry ({@link EmailClaimValidator}).
+ * is always the token's user id (its {@code sub}, or the claim configured instead), which
+ * must be a positive integer (a Label Studio user id) unless the token is a service
+ * principal's ({@link UserIdClaimValidator}), every token must expire (with at most 60 s
+ * of clock skew on {@code exp} and {@code nbf}) and name this service in {@code aud} when
+ * an audience is configured, and an {@code email} claim, which the service stores, must
+ * be an address a request body could carry ({@link EmailClaimValidator}).
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfiguration {
@@ -50,7 +58,8 @@ public class SecurityConfiguration {
 	static final String DEVELOPMENT_SECRET = "membership-development-secret-change-me!";
 
 	@Bean
-	SecurityFilterChain apiSecurity(HttpSecurity http, ProblemResponses problems) throws Exception {
+	SecurityFilterChain apiSecurity(HttpSecurity http, ProblemResponses problems, JwtSettings settings)
+			throws Exception {
 		http.csrf((csrf) -> csrf.disable())
 			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.authorizeHttpRequests((requests) -> requests
@@ -59,7 +68,8 @@ public class SecurityConfiguration {
 				.permitAll()
 				.anyRequest()
 				.authenticated())
-			.oauth2ResourceServer((server) -> server.jwt(Customizer.withDefaults())
+			.oauth2ResourceServer((server) -> server
+				.jwt((jwt) -> jwt.jwtAuthenticationConverter(authenticatedAs(settings.userIdClaim())))
 				.authenticationEntryPoint(problems::unauthorized)
 				.accessDeniedHandler(problems::forbidden))
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(problems::unauthorized)
@@ -104,12 +114,16 @@ public class SecurityConfiguration {
 		NimbusJwtDecoder decoder;
 		List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
 		if (JwtSettings.hasText(settings.jwkSetUri())) {
-			decoder = NimbusJwtDecoder.withJwkSetUri(settings.jwkSetUri()).build();
+			decoder = NimbusJwtDecoder.withJwkSetUri(settings.jwkSetUri())
+				.jwsAlgorithms((accepted) -> accepted(settings, accepted))
+				.build();
 			validators.add(JwtSettings.hasText(settings.issuerUri())
 					? JwtValidators.createDefaultWithIssuer(settings.issuerUri()) : JwtValidators.createDefault());
 		}
 		else if (JwtSettings.hasText(settings.issuerUri())) {
-			decoder = NimbusJwtDecoder.withIssuerLocation(settings.issuerUri()).build();
+			decoder = NimbusJwtDecoder.withIssuerLocation(settings.issuerUri())
+				.jwsAlgorithms((accepted) -> accepted(settings, accepted))
+				.build();
 			validators.add(JwtValidators.createDefaultWithIssuer(settings.issuerUri()));
 		}
 		else {
@@ -126,23 +140,49 @@ public class SecurityConfiguration {
 				.build();
 			validators.add(JwtValidators.createDefault());
 		}
+		// The default validators check exp and nbf with 60 s of clock skew, the most the
+		// contract allows; exp must also be present.
 		validators.add(SecurityConfiguration::requireExpiry);
-		validators.add(SecurityConfiguration::requireUserIdSubject);
+		if (JwtSettings.hasText(settings.audience())) {
+			validators.add(requireAudience(settings.audience().strip()));
+		}
+		validators.add(new UserIdClaimValidator(settings.userIdClaim()));
 		validators.add(new EmailClaimValidator(validator));
 		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
 		return decoder;
 	}
 
+	/**
+	 * The authenticated name is the user id from the configured claim, or, for a service
+	 * principal without one, its {@code sub}; the scopes are the standard ones.
+	 */
+	private static Converter<Jwt, AbstractAuthenticationToken> authenticatedAs(String userIdClaim) {
+		JwtGrantedAuthoritiesConverter scopes = new JwtGrantedAuthoritiesConverter();
+		return (jwt) -> new JwtAuthenticationToken(jwt, scopes.convert(jwt),
+				UserIdClaimValidator.principal(jwt, userIdClaim));
+	}
+
+	private static void accepted(JwtSettings settings, Set<SignatureAlgorithm> accepted) {
+		accepted.clear();
+		for (String name : settings.algorithms()) {
+			SignatureAlgorithm algorithm = SignatureAlgorithm.from(name.strip());
+			if (algorithm == null) {
+				throw new IllegalStateException("MEMBERSHIP_JWT_ALGORITHMS names " + name
+						+ ", which is not a JWS signature algorithm (RS256, ES256, PS256, ...)");
+			}
+			accepted.add(algorithm);
+		}
+	}
+
+	private static OAuth2TokenValidator<Jwt> requireAudience(String audience) {
+		return (jwt) -> (jwt.getAudience() != null && jwt.getAudience().contains(audience))
+				? OAuth2TokenValidatorResult.success() : OAuth2TokenValidatorResult
+					.failure(new TokenRuleError("The token's aud does not name this service (" + audience + ")."));
+	}
+
 	private static OAuth2TokenValidatorResult requireExpiry(Jwt jwt) {
 		return (jwt.getExpiresAt() != null) ? OAuth2TokenValidatorResult.success()
 				: OAuth2TokenValidatorResult.failure(new TokenRuleError("The token has no exp claim."));
-	}
-
-	private static OAuth2TokenValidatorResult requireUserIdSubject(Jwt jwt) {
-		String subject = jwt.getSubject();
-		boolean positiveInteger = subject != null && subject.matches("[1-9][0-9]{0,17}");
-		return positiveInteger ? OAuth2TokenValidatorResult.success() : OAuth2TokenValidatorResult
-			.failure(new TokenRuleError("The token's sub must be a positive integer user id."));
 	}
 
 }

@@ -33,7 +33,7 @@ class QueryContextArgumentResolver implements HandlerMethodArgumentResolver {
 		Caller caller = Caller.current();
 		boolean waited = request.getAttribute(MinVersionWaits.WAITED_ATTRIBUTE,
 				RequestAttributes.SCOPE_REQUEST) != null;
-		return new QueryContext(caller.userId(), minVersion(request.getParameter("min_version")), this.view, this.waits,
+		return new QueryContext(caller.user(), minVersion(request.getParameter("min_version")), this.view, this.waits,
 				!waited);
 	}
 
