@@ -155,6 +155,32 @@ class MinVersionWaitTest {
 		}
 	}
 
+	/**
+	 * A query with a body is run again from the start once its version is reached: the
+	 * body read the first time must be read again then.
+	 */
+	@Test
+	void a_batch_check_waiting_for_the_version_of_a_command_sent_meanwhile_answers_its_items_at_that_version()
+			throws Exception {
+		long next = this.organization.version() + 1;
+		CompletableFuture<Timed> batch = timed(() -> this.organization.owner()
+			.post(this.organization.path() + "/permissions/check-batch?min_version=" + next,
+					"{\"checks\":[{\"correlation_id\":\"anna\",\"user_id\":" + this.anna.userId()
+							+ ",\"action\":\"access_review_workflow\"}]}"));
+		Thread.sleep(300);
+		assertThat(batch).as("still waiting for a version nobody has produced yet").isNotDone();
+
+		this.organization.recorded(this.organization.owner()
+			.post(this.organization.path() + "/memberships/" + this.anna.userId() + "/role", "{\"role\":\"RE\"}"));
+
+		Answer answered = batch.get(10, TimeUnit.SECONDS).answer();
+		assertThat(answered.status()).as(answered.toString()).isEqualTo(200);
+		assertThat(answered.json().path("version").asLong()).isEqualTo(next);
+		assertThat(answered.json().path("results").get(0).path("correlation_id").asString()).isEqualTo("anna");
+		assertThat(answered.json().path("results").get(0).path("allowed").asBoolean()).isTrue();
+		assertThat(answered.json().path("results").get(0).path("role").asString()).isEqualTo("RE");
+	}
+
 	@Test
 	void a_caller_waits_with_at_most_a_few_requests_beyond_which_it_gets_429_at_once() {
 		ApiClient owner = this.organization.owner();

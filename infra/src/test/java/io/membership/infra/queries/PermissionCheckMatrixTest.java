@@ -25,7 +25,8 @@ import io.membership.infra.support.TestOrganization;
  * The check endpoint answers what seed 000 says, for every role and every action, in a
  * workspace the member is assigned to, in one they are not assigned to, and without a
  * workspace. The expected answers are read out of the seed itself ({@link SeedTable}),
- * never from the service's own matrix.
+ * never from the service's own matrix. {@link ProjectPermissionMatrixTest} holds the
+ * checks that name a project to the same table.
  *
  * <p>
  * One organization for the whole class, built through the command API: the Owner, one
