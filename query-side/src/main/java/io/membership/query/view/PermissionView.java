@@ -204,8 +204,12 @@ public class PermissionView {
 		if (view == null) {
 			return Optional.empty();
 		}
-		return view.member(user)
-			.map((member) -> new Answer(view.decide(member, action, workspace, project), view.version()));
+		// Under the view's lock, as the events are applied: an event that changes both the
+		// members and the projects (a project removed) is never seen half applied.
+		synchronized (view) {
+			return view.member(user)
+				.map((member) -> new Answer(view.decide(member, action, workspace, project), view.version()));
+		}
 	}
 
 	/**
