@@ -204,7 +204,8 @@ public class PermissionView {
 		if (view == null) {
 			return Optional.empty();
 		}
-		// Under the view's lock, as the events are applied: an event that changes both the
+		// Under the view's lock, as the events are applied: an event that changes both
+		// the
 		// members and the projects (a project removed) is never seen half applied.
 		synchronized (view) {
 			return view.member(user)
