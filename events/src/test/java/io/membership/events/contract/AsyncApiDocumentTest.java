@@ -56,9 +56,14 @@ class AsyncApiDocumentTest {
 	}
 
 	@Test
-	void it_describes_both_topics() {
+	void it_describes_every_topic_the_service_publishes() {
 		assertThat(channel("membershipEvents").path("address").asString()).isEqualTo("membership.events.v1");
 		assertThat(channel("memberRoles").path("address").asString()).isEqualTo("membership.roles.v1");
+		assertThat(channel("auditCheckpoints").path("address").asString()).isEqualTo("membership.audit-checkpoints.v1");
+		assertThat(resolve("#/components/messages/AuditCheckpoint").at("/payload/required")
+			.valueStream()
+			.map(JsonNode::asString))
+			.containsExactlyInAnyOrder("organization_id", "version", "hash", "signed_at", "key_id", "signature");
 		assertThat(channel("memberRoles").at("/bindings/kafka/topicConfiguration/cleanup.policy")
 			.valueStream()
 			.map(JsonNode::asString)).containsExactly("compact");
