@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,6 +90,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 		long startedAt = System.nanoTime();
 		// A restart keeps the port it had, so clients that knew the broker find it again.
 		int brokerPort = (this.requestedPort != 0) ? this.requestedPort : (this.port != 0) ? this.port : freePort();
+		requireFree(brokerPort);
 		int quorumPort = freePort();
 		KafkaConfig config = KafkaConfig.fromProps(serverProperties(brokerPort, quorumPort), false);
 		this.clusterId = formatOnce();
@@ -236,6 +238,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 	// got,
 	// and the controller's port must be known beforehand for the voters setting. Another
 	// process may take the port before the broker binds it; the start then fails.
+	/**
+	 * Fails with {@link EmbeddedBrokerPortInUseException} (one clear line at start-up,
+	 * {@link EmbeddedBrokerPortInUseFailureAnalyzer}) when something else listens on the
+	 * port, before Kafka starts and fails with hundreds of lines of its own.
+	 */
+	private static void requireFree(int port) {
+		try (ServerSocket probe = new ServerSocket()) {
+			probe.setReuseAddress(true);
+			probe.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
+		}
+		catch (IOException ex) {
+			throw new EmbeddedBrokerPortInUseException(HOST, port, ex);
+		}
+	}
+
 	private static int freePort() {
 		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			return socket.getLocalPort();

@@ -1,7 +1,7 @@
 package io.membership.infra.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIOException;
 
 import java.io.IOException;
@@ -114,7 +114,7 @@ class EmbeddedKafkaBrokerTest {
 		try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			EmbeddedKafkaBroker blocked = new EmbeddedKafkaBroker(taken.getLocalPort(), this.logDirectory);
 
-			assertThatIllegalStateException().isThrownBy(blocked::start)
+			assertThatExceptionOfType(EmbeddedBrokerPortInUseException.class).isThrownBy(blocked::start)
 				.withMessageContaining("127.0.0.1:" + taken.getLocalPort());
 		}
 
