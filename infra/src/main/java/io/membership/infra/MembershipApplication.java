@@ -1,5 +1,6 @@
 package io.membership.infra;
 
+import java.io.PrintStream;
 import java.util.Arrays;
 
 import org.springframework.boot.SpringApplication;
@@ -7,6 +8,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 import io.membership.audit.verify.AuditVerifier;
+import io.membership.events.text.TextRules;
 import io.membership.infra.query.ProjectionRebuildCommand;
 
 /**
@@ -18,20 +20,61 @@ import io.membership.infra.query.ProjectionRebuildCommand;
 @ConfigurationPropertiesScan("io.membership")
 public class MembershipApplication {
 
+	/** What {@code --help} prints: the service and its two commands. */
+	static final String USAGE = String.join(System.lineSeparator(),
+			"usage: java -jar membership.jar [--spring.property=value ...]      run the service",
+			"       java -jar membership.jar verify --events EXPORT.ndjson [--checkpoints CHECKPOINTS.json --public-key KEY]",
+			"                                                                   verify an audit export offline",
+			"       java -jar membership.jar rebuild-projections [--verify-only] [--spring.property=value ...]",
+			"                                                                   rebuild (or compare) the query side's tables",
+			"       java -jar membership.jar --help | <command> --help",
+			"Configuration: environment variables, see the README (\"Production configuration\").");
+
 	/**
 	 * Runs the service; {@code verify ...} instead runs the offline audit verifier, which
 	 * needs no database, broker or configuration, and
 	 * {@code rebuild-projections [--verify-only]} rebuilds (or checks) the query side's
-	 * projections from the events topic, with the service's configuration.
+	 * projections from the events topic, with the service's configuration. {@code --help}
+	 * prints the usage; a word that is no command is refused (exit status 2) rather than
+	 * taken for a start of the service.
 	 */
 	public static void main(String[] args) {
-		if (args.length > 0 && "verify".equals(args[0])) {
-			System.exit(AuditVerifier.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
-		}
-		if (args.length > 0 && "rebuild-projections".equals(args[0])) {
-			System.exit(ProjectionRebuildCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+		Integer exitStatus = command(args, System.out, System.err);
+		if (exitStatus != null) {
+			System.exit(exitStatus);
 		}
 		SpringApplication.run(MembershipApplication.class, args);
+	}
+
+	/**
+	 * Runs the command the arguments name and answers its exit status, or null when they
+	 * ask for the service itself (no arguments, or only {@code --property=value}
+	 * options).
+	 */
+	static Integer command(String[] args, PrintStream out, PrintStream err) {
+		if (args.length == 0) {
+			return null;
+		}
+		String first = args[0];
+		String[] rest = Arrays.copyOfRange(args, 1, args.length);
+		if (first.equals("--help") || first.equals("-h") || first.equals("help")) {
+			out.println(USAGE);
+			return 0;
+		}
+		if (first.equals("verify")) {
+			return AuditVerifier.run(rest, out, err);
+		}
+		if (first.equals("rebuild-projections")) {
+			return ProjectionRebuildCommand.run(rest, out, err);
+		}
+		for (String arg : args) {
+			if (!arg.startsWith("--") || arg.equals("--help")) {
+				err.println("unknown command or argument '" + TextRules.escape(arg) + "'");
+				err.println(USAGE);
+				return 2;
+			}
+		}
+		return null;
 	}
 
 }

@@ -76,6 +76,10 @@ public final class AuditVerifier {
 	 * usage error or unreadable input (on {@code err}).
 	 */
 	public static int run(String[] args, PrintStream out, PrintStream err) {
+		if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+			out.println(USAGE);
+			return 0;
+		}
 		Map<String, Path> options = new HashMap<>();
 		boolean valid = args.length % 2 == 0;
 		for (int i = 0; valid && i + 1 < args.length; i += 2) {

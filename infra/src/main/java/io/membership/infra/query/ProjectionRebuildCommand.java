@@ -52,6 +52,10 @@ public final class ProjectionRebuildCommand {
 		boolean verifyOnly = false;
 		List<String> properties = new ArrayList<>();
 		for (String arg : args) {
+			if (arg.equals("--help") || arg.equals("-h")) {
+				out.println(USAGE);
+				return 0;
+			}
 			if (arg.equals("--verify-only")) {
 				verifyOnly = true;
 			}
