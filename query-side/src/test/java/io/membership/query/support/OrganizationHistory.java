@@ -189,6 +189,44 @@ public final class OrganizationHistory {
 			.invited("later@acme.test", Role.MANAGER);
 	}
 
+	/**
+	 * Every event type at least once, each as the command side would record it: members
+	 * joining by the link and by invitation, activated, changing role, deactivated; an
+	 * invitation revoked and the link reset; workspaces and their members; projects
+	 * registered, moved and removed, with members joining, changing role in and leaving
+	 * them; and the ownership handed on.
+	 */
+	public static OrganizationHistory everyEventType(String name) {
+		InvitationId ann = new InvitationId("inv_ann");
+		InvitationId bob = new InvitationId("inv_bob");
+		InvitationId carl = new InvitationId("inv_carl");
+		return created(name).joined(2, Role.ADMINISTRATOR)
+			.workspaceCreated("ws_images")
+			.invited(ann, "ann@acme.test", Role.ANNOTATOR, "ws_images")
+			.joinedByInvitation(3, ann, "ann@acme.test", Role.ANNOTATOR, "ws_images")
+			.invited(bob, "bob@acme.test", null)
+			.joinedByInvitation(4, bob, "bob@acme.test", Role.NOT_ACTIVATED)
+			.activated(4, Role.REVIEWER)
+			.invited(carl, "carl@acme.test", Role.MANAGER)
+			.revoked(carl, "carl@acme.test")
+			.inviteLinkReset()
+			.roleChanged(3, Role.ANNOTATOR, Role.REVIEWER)
+			.assigned("ws_images", 4)
+			.workspaceCreated("ws_audio")
+			.projectRegistered("17", "ws_images", "Cats", true)
+			.addedToProject("17", 3, null)
+			.addedToProject("17", 4, Role.ANNOTATOR)
+			.projectRoleChanged("17", 3, null, Role.REVIEWER)
+			.projectUpdated("17", "ws_images", "ws_audio", "Purrs", false)
+			.removedFromProject("17", 4, Role.ANNOTATOR)
+			.projectRegistered("18", "ws_audio", "Birds", false)
+			.addedToProject("18", 3, Role.REVIEWER)
+			.projectRemoved("18", "ws_audio")
+			.removedFromWorkspace("ws_images", 3)
+			.deactivated(4, Role.REVIEWER)
+			.ownershipTransferred(2, Role.ADMINISTRATOR);
+	}
+
 	public OrganizationId id() {
 		return this.id;
 	}
