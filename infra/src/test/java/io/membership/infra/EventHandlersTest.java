@@ -36,9 +36,10 @@ import io.membership.events.MembershipEventVisitor;
  * <li>and nowhere else tells types apart with {@code instanceof}, which would skip a new
  * type without a word.</li>
  * </ul>
- * Those that treat every type alike need nothing: the activity log's and the timeline's
- * writers (whose type-dependent parts are visitors), the publisher, the audit trail. The
- * example consumer, outside the service, dispatches through a visitor too.
+ * Those that treat every type alike need nothing: the timeline's, the organization roles'
+ * history's and the activity log's writers (whose type-dependent parts are visitors), the
+ * publisher, the audit trail. The example consumer, outside the service, dispatches
+ * through a visitor too.
  */
 @AnalyzeClasses(packages = "io.membership", importOptions = ImportOption.DoNotIncludeTests.class)
 class EventHandlersTest {
@@ -48,10 +49,10 @@ class EventHandlersTest {
 			// How members' states change: for the query side, the roles topic, and any
 			// reader of the stream.
 			"io.membership.events.state.MemberStates$NextStates",
-			// The query side's views, one writer each, and the activity log's sentences.
-			"io.membership.query.projection.MembersWriter", "io.membership.query.projection.WorkspacesWriter",
-			"io.membership.query.projection.ProjectsWriter", "io.membership.query.projection.RoleHistoryWriter",
-			"io.membership.query.projection.ActivitySummaries",
+			// Which of the query side's writers each event goes to, and the activity
+			// log's
+			// sentences.
+			"io.membership.query.projection.EventRoutes", "io.membership.query.projection.ActivitySummaries",
 			// The permission view's workspaces and projects.
 			"io.membership.query.view.PermissionView$OrganizationView$WorkspacesAndProjects");
 

@@ -8,24 +8,13 @@ import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import io.membership.events.InvitationRevoked;
-import io.membership.events.InviteLinkReset;
 import io.membership.events.MemberActivated;
-import io.membership.events.MemberAddedToProject;
-import io.membership.events.MemberAssignedToWorkspace;
 import io.membership.events.MemberDeactivated;
 import io.membership.events.MemberJoined;
-import io.membership.events.MemberRemovedFromProject;
-import io.membership.events.MemberRemovedFromWorkspace;
 import io.membership.events.MemberRoleChanged;
-import io.membership.events.MembershipEventVisitor;
 import io.membership.events.OrganizationCreated;
 import io.membership.events.OwnershipTransferred;
-import io.membership.events.ProjectRegistered;
-import io.membership.events.ProjectRemoved;
-import io.membership.events.ProjectRoleChanged;
-import io.membership.events.ProjectUpdated;
 import io.membership.events.UserInvited;
-import io.membership.events.WorkspaceCreated;
 import io.membership.events.access.Role;
 import io.membership.events.ids.UserId;
 import io.membership.query.read.Timestamps;
@@ -35,7 +24,7 @@ import io.membership.query.read.Timestamps;
  * ({@code qs_invitations}: the member list shows who invited a member and when), and the
  * organization's Owner in {@code qs_organizations}, which moves with the Owner's role.
  */
-final class MembersWriter implements MembershipEventVisitor<Void> {
+final class MembersWriter {
 
 	private final JdbcClient jdbc;
 
@@ -46,18 +35,11 @@ final class MembersWriter implements MembershipEventVisitor<Void> {
 		this.applying = applying;
 	}
 
-	void write() {
-		this.applying.event().accept(this);
-	}
-
-	@Override
-	public Void on(OrganizationCreated created) {
+	void created(OrganizationCreated created) {
 		insertMember(created.ownerUserId(), created.ownerEmail(), Role.OWNER, null, null);
-		return null;
 	}
 
-	@Override
-	public Void on(UserInvited invited) {
+	void invited(UserInvited invited) {
 		this.jdbc
 			.sql("INSERT INTO qs_invitations (organization_id, invitation_id, email, role, invited_at, invited_by, "
 					+ "expires_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING')")
@@ -65,22 +47,13 @@ final class MembersWriter implements MembershipEventVisitor<Void> {
 					StoredRole.code(invited.role()), this.applying.at(), invited.actorUserId().value(),
 					Timestamps.utc(invited.expiresAt()))
 			.update();
-		return null;
 	}
 
-	@Override
-	public Void on(InvitationRevoked revoked) {
+	void revoked(InvitationRevoked revoked) {
 		setInvitationStatus(revoked.invitationId().value(), "REVOKED");
-		return null;
 	}
 
-	@Override
-	public Void on(InviteLinkReset reset) {
-		return null;
-	}
-
-	@Override
-	public Void on(MemberJoined joined) {
+	void joined(MemberJoined joined) {
 		OffsetDateTime invitedAt = null;
 		Long invitedBy = null;
 		if (joined.invitationId() != null) {
@@ -96,82 +69,26 @@ final class MembersWriter implements MembershipEventVisitor<Void> {
 			setInvitationStatus(joined.invitationId().value(), "ACCEPTED");
 		}
 		insertMember(joined.userId(), joined.email(), joined.role(), invitedAt, invitedBy);
-		return null;
 	}
 
-	@Override
-	public Void on(MemberActivated activated) {
+	void activated(MemberActivated activated) {
 		updateRole(activated.userId(), activated.toRole(), true);
-		return null;
 	}
 
-	@Override
-	public Void on(MemberRoleChanged changed) {
+	void roleChanged(MemberRoleChanged changed) {
 		updateRole(changed.userId(), changed.toRole(), false);
-		return null;
 	}
 
-	@Override
-	public Void on(MemberDeactivated deactivated) {
+	void deactivated(MemberDeactivated deactivated) {
 		updateRole(deactivated.userId(), Role.DEACTIVATED, false);
-		return null;
 	}
 
-	@Override
-	public Void on(OwnershipTransferred transferred) {
+	void ownershipTransferred(OwnershipTransferred transferred) {
 		updateRole(transferred.previousOwnerUserId(), Role.ADMINISTRATOR, false);
 		updateRole(transferred.newOwnerUserId(), Role.OWNER, false);
 		this.jdbc.sql("UPDATE qs_organizations SET owner_user_id = ? WHERE organization_id = ?")
 			.params(transferred.newOwnerUserId().value(), this.applying.organization().value())
 			.update();
-		return null;
-	}
-
-	@Override
-	public Void on(WorkspaceCreated created) {
-		return null;
-	}
-
-	@Override
-	public Void on(MemberAssignedToWorkspace assigned) {
-		return null;
-	}
-
-	@Override
-	public Void on(MemberRemovedFromWorkspace removed) {
-		return null;
-	}
-
-	@Override
-	public Void on(ProjectRegistered registered) {
-		return null;
-	}
-
-	@Override
-	public Void on(ProjectUpdated updated) {
-		return null;
-	}
-
-	@Override
-	public Void on(ProjectRemoved removed) {
-		return null;
-	}
-
-	// A project role is not the member's role: role and role_changed_at stay about the
-	// organization.
-	@Override
-	public Void on(MemberAddedToProject added) {
-		return null;
-	}
-
-	@Override
-	public Void on(ProjectRoleChanged changed) {
-		return null;
-	}
-
-	@Override
-	public Void on(MemberRemovedFromProject removed) {
-		return null;
 	}
 
 	private void insertMember(UserId user, String email, Role role, OffsetDateTime invitedAt, Long invitedBy) {

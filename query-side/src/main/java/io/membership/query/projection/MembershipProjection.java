@@ -23,9 +23,10 @@ import io.membership.query.read.Timestamps;
  * Applies events to the query side's tables: the {@link VersionGate} lets an event
  * through only if it is its organization's next version, then one writer for each view
  * writes what the event changes in it (members and invitations, workspaces, projects,
- * every member's timeline, the role history, the activity log). It must run inside the
- * caller's transaction, which also records the consumer's position, so an event is
- * applied exactly once or not at all.
+ * every member's timeline, the role history, the activity log): those that take every
+ * event alike directly, the others as {@link EventRoutes} routes each event type. It must
+ * run inside the caller's transaction, which also records the consumer's position, so an
+ * event is applied exactly once or not at all.
  */
 @Repository
 public class MembershipProjection {
@@ -94,9 +95,7 @@ public class MembershipProjection {
 		Applying applying = new Applying(projected, at, memberChanges(projected, batch), batch);
 		new TimelineWriter(applying).write();
 		new RoleHistoryWriter(applying).write();
-		new MembersWriter(this.jdbc, applying).write();
-		new WorkspacesWriter(this.jdbc, applying).write();
-		new ProjectsWriter(this.jdbc, applying).write();
+		applying.event().accept(new EventRoutes(this.jdbc, applying));
 		new ActivityLogWriter(applying).write();
 		return Outcome.APPLIED;
 	}

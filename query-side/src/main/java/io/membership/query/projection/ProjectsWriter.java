@@ -2,25 +2,12 @@ package io.membership.query.projection;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-import io.membership.events.InvitationRevoked;
-import io.membership.events.InviteLinkReset;
-import io.membership.events.MemberActivated;
 import io.membership.events.MemberAddedToProject;
-import io.membership.events.MemberAssignedToWorkspace;
-import io.membership.events.MemberDeactivated;
-import io.membership.events.MemberJoined;
 import io.membership.events.MemberRemovedFromProject;
-import io.membership.events.MemberRemovedFromWorkspace;
-import io.membership.events.MemberRoleChanged;
-import io.membership.events.MembershipEventVisitor;
-import io.membership.events.OrganizationCreated;
-import io.membership.events.OwnershipTransferred;
 import io.membership.events.ProjectRegistered;
 import io.membership.events.ProjectRemoved;
 import io.membership.events.ProjectRoleChanged;
 import io.membership.events.ProjectUpdated;
-import io.membership.events.UserInvited;
-import io.membership.events.WorkspaceCreated;
 import io.membership.events.ids.ProjectId;
 import io.membership.events.ids.WorkspaceId;
 
@@ -29,7 +16,7 @@ import io.membership.events.ids.WorkspaceId;
  * which project role ({@code qs_project_members}), and every state a project was in
  * ({@code qs_project_timeline}), for checks as of any instant.
  */
-final class ProjectsWriter implements MembershipEventVisitor<Void> {
+final class ProjectsWriter {
 
 	private final JdbcClient jdbc;
 
@@ -40,72 +27,7 @@ final class ProjectsWriter implements MembershipEventVisitor<Void> {
 		this.applying = applying;
 	}
 
-	void write() {
-		this.applying.event().accept(this);
-	}
-
-	@Override
-	public Void on(OrganizationCreated created) {
-		return null;
-	}
-
-	@Override
-	public Void on(UserInvited invited) {
-		return null;
-	}
-
-	@Override
-	public Void on(InvitationRevoked revoked) {
-		return null;
-	}
-
-	@Override
-	public Void on(InviteLinkReset reset) {
-		return null;
-	}
-
-	@Override
-	public Void on(MemberJoined joined) {
-		return null;
-	}
-
-	@Override
-	public Void on(MemberActivated activated) {
-		return null;
-	}
-
-	@Override
-	public Void on(MemberRoleChanged changed) {
-		return null;
-	}
-
-	@Override
-	public Void on(MemberDeactivated deactivated) {
-		return null;
-	}
-
-	@Override
-	public Void on(OwnershipTransferred transferred) {
-		return null;
-	}
-
-	@Override
-	public Void on(WorkspaceCreated created) {
-		return null;
-	}
-
-	@Override
-	public Void on(MemberAssignedToWorkspace assigned) {
-		return null;
-	}
-
-	@Override
-	public Void on(MemberRemovedFromWorkspace removed) {
-		return null;
-	}
-
-	@Override
-	public Void on(ProjectRegistered registered) {
+	void registered(ProjectRegistered registered) {
 		this.jdbc
 			.sql("INSERT INTO qs_projects (organization_id, project_id, workspace_id, title, "
 					+ "annotators_view_own_data, registered_at, registered_by) VALUES (?, ?, ?, ?, ?, ?, ?)")
@@ -115,11 +37,9 @@ final class ProjectsWriter implements MembershipEventVisitor<Void> {
 			.update();
 		recordProject(registered.projectId(), registered.workspaceId(), registered.title(),
 				registered.annotatorsViewOwnData(), false);
-		return null;
 	}
 
-	@Override
-	public Void on(ProjectUpdated updated) {
+	void updated(ProjectUpdated updated) {
 		this.jdbc
 			.sql("UPDATE qs_projects SET workspace_id = ?, title = ?, annotators_view_own_data = ? "
 					+ "WHERE organization_id = ? AND project_id = ?")
@@ -128,11 +48,9 @@ final class ProjectsWriter implements MembershipEventVisitor<Void> {
 			.update();
 		recordProject(updated.projectId(), updated.workspaceId(), updated.title(), updated.annotatorsViewOwnData(),
 				false);
-		return null;
 	}
 
-	@Override
-	public Void on(ProjectRemoved removed) {
+	void removed(ProjectRemoved removed) {
 		String organization = this.applying.organization().value();
 		this.jdbc.sql("UPDATE qs_projects SET removed_at = ? WHERE organization_id = ? AND project_id = ?")
 			.params(this.applying.at(), organization, removed.projectId().value())
@@ -149,37 +67,30 @@ final class ProjectsWriter implements MembershipEventVisitor<Void> {
 				return null;
 			})
 			.list();
-		return null;
 	}
 
-	@Override
-	public Void on(MemberAddedToProject added) {
+	void memberAdded(MemberAddedToProject added) {
 		this.jdbc
 			.sql("INSERT INTO qs_project_members (organization_id, project_id, user_id, project_role, added_at) "
 					+ "VALUES (?, ?, ?, ?, ?)")
 			.params(this.applying.organization().value(), added.projectId().value(), added.userId().value(),
 					StoredRole.code(added.projectRole()), this.applying.at())
 			.update();
-		return null;
 	}
 
-	@Override
-	public Void on(ProjectRoleChanged changed) {
+	void projectRoleChanged(ProjectRoleChanged changed) {
 		this.jdbc
 			.sql("UPDATE qs_project_members SET project_role = ? WHERE organization_id = ? AND project_id = ? "
 					+ "AND user_id = ?")
 			.params(StoredRole.code(changed.toRole()), this.applying.organization().value(),
 					changed.projectId().value(), changed.userId().value())
 			.update();
-		return null;
 	}
 
-	@Override
-	public Void on(MemberRemovedFromProject removed) {
+	void memberRemoved(MemberRemovedFromProject removed) {
 		this.jdbc.sql("DELETE FROM qs_project_members WHERE organization_id = ? AND project_id = ? AND user_id = ?")
 			.params(this.applying.organization().value(), removed.projectId().value(), removed.userId().value())
 			.update();
-		return null;
 	}
 
 	/**
