@@ -2,13 +2,12 @@ package io.membership.query.projection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Instant;
 import java.util.Set;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.membership.events.Limits;
 import io.membership.events.MemberJoined;
@@ -27,19 +26,11 @@ import io.membership.testkit.AcceptedText;
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class MembersWriterTest {
 
-	private final ProjectedTables tables = new ProjectedTables();
-
-	@AfterEach
-	void closeTheDatabase() {
-		this.tables.close();
-	}
+	@RegisterExtension
+	final ProjectedTables tables = new ProjectedTables();
 
 	private MemberRecord member(OrganizationHistory history, long user) {
 		return this.tables.members().current(history.id(), UserId.of(user)).orElseThrow();
-	}
-
-	private static Instant at(OrganizationHistory history, long version) {
-		return history.event(version).occurredAt();
 	}
 
 	@Test
@@ -50,8 +41,8 @@ class MembersWriterTest {
 		MemberRecord owner = member(acme, 1);
 		assertThat(owner.email()).isEqualTo("owner@acme.test");
 		assertThat(owner.role()).isEqualTo(Role.OWNER);
-		assertThat(owner.joinedAt()).isEqualTo(at(acme, 1));
-		assertThat(owner.activatedAt()).isEqualTo(at(acme, 1));
+		assertThat(owner.joinedAt()).isEqualTo(acme.occurredAt(1));
+		assertThat(owner.activatedAt()).isEqualTo(acme.occurredAt(1));
 		assertThat(owner.invitedAt()).isNull();
 		assertThat(owner.invitedBy()).isNull();
 		assertThat(owner.roleChangedAt()).isNull();
@@ -68,10 +59,10 @@ class MembersWriterTest {
 		MemberRecord ann = member(acme, 2);
 		assertThat(ann.email()).isEqualTo("ann@acme.test");
 		assertThat(ann.role()).isEqualTo(Role.ANNOTATOR);
-		assertThat(ann.invitedAt()).isEqualTo(at(acme, 2));
+		assertThat(ann.invitedAt()).isEqualTo(acme.occurredAt(2));
 		assertThat(ann.invitedBy()).isEqualTo(OrganizationHistory.OWNER.value());
-		assertThat(ann.joinedAt()).isEqualTo(at(acme, 3));
-		assertThat(ann.activatedAt()).isEqualTo(at(acme, 3));
+		assertThat(ann.joinedAt()).isEqualTo(acme.occurredAt(3));
+		assertThat(ann.activatedAt()).isEqualTo(acme.occurredAt(3));
 	}
 
 	@Test
@@ -85,9 +76,9 @@ class MembersWriterTest {
 
 		MemberRecord member = member(acme, 2);
 		assertThat(member.role()).isEqualTo(Role.DEACTIVATED);
-		assertThat(member.joinedAt()).isEqualTo(at(acme, 2));
-		assertThat(member.activatedAt()).isEqualTo(at(acme, 3));
-		assertThat(member.roleChangedAt()).isEqualTo(at(acme, 5));
+		assertThat(member.joinedAt()).isEqualTo(acme.occurredAt(2));
+		assertThat(member.activatedAt()).isEqualTo(acme.occurredAt(3));
+		assertThat(member.roleChangedAt()).isEqualTo(acme.occurredAt(5));
 	}
 
 	@Test
@@ -108,7 +99,7 @@ class MembersWriterTest {
 
 		assertThat(member(acme, 1).role()).isEqualTo(Role.ADMINISTRATOR);
 		assertThat(member(acme, 2).role()).isEqualTo(Role.OWNER);
-		assertThat(member(acme, 2).roleChangedAt()).isEqualTo(at(acme, 3));
+		assertThat(member(acme, 2).roleChangedAt()).isEqualTo(acme.occurredAt(3));
 		assertThat(this.tables.rows("SELECT owner_user_id FROM qs_organizations WHERE organization_id = ?",
 				acme.id().value()))
 			.singleElement()
@@ -117,11 +108,7 @@ class MembersWriterTest {
 
 	@Test
 	void a_project_role_leaves_the_members_organization_role_as_it_was() {
-		OrganizationHistory acme = OrganizationHistory.created("Acme")
-			.workspaceCreated("ws_images")
-			.joined(2, Role.ANNOTATOR)
-			.projectRegistered("17", "ws_images", "Cats", true)
-			.addedToProject("17", 2, Role.REVIEWER);
+		OrganizationHistory acme = OrganizationHistory.annotatorInAProject("Acme");
 		this.tables.given(acme);
 
 		assertThat(member(acme, 2).role()).isEqualTo(Role.ANNOTATOR);

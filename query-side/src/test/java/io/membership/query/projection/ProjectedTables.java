@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -20,9 +22,10 @@ import io.membership.query.support.OrganizationHistory;
  * The query side's tables in an in-memory H2 database made by their own migrations, the
  * projection writing into them as the feed runs it (a poll's events in one batch), and
  * the reads that answer the queries from them: what the writers' tests give events to and
- * read back what a user would see.
+ * read back what a user would see. Registered as an extension, it drops the database
+ * after each test.
  */
-final class ProjectedTables implements AutoCloseable {
+final class ProjectedTables implements AfterEachCallback {
 
 	private final ScratchDatabase database = new ScratchDatabase();
 
@@ -74,7 +77,7 @@ final class ProjectedTables implements AutoCloseable {
 	}
 
 	@Override
-	public void close() {
+	public void afterEach(ExtensionContext context) {
 		this.database.close();
 	}
 

@@ -9,10 +9,10 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.membership.events.Limits;
 import io.membership.events.ProjectRegistered;
@@ -34,12 +34,8 @@ class ProjectsWriterTest {
 
 	private static final ProjectId CATS = new ProjectId("17");
 
-	private final ProjectedTables tables = new ProjectedTables();
-
-	@AfterEach
-	void closeTheDatabase() {
-		this.tables.close();
-	}
+	@RegisterExtension
+	final ProjectedTables tables = new ProjectedTables();
 
 	private Map<String, Object> project(OrganizationHistory history, ProjectId project) {
 		List<Map<String, Object>> rows = this.tables.rows("SELECT workspace_id, title, annotators_view_own_data, "
@@ -50,11 +46,7 @@ class ProjectsWriterTest {
 	}
 
 	private ProjectAccess.Project projectAt(OrganizationHistory history, long version) {
-		return this.tables.timelines().projectAt(history.id(), CATS, at(history, version)).orElse(null);
-	}
-
-	private static Instant at(OrganizationHistory history, long version) {
-		return history.event(version).occurredAt();
+		return this.tables.timelines().projectAt(history.id(), CATS, history.occurredAt(version)).orElse(null);
 	}
 
 	private static OffsetDateTime stored(Instant instant) {
@@ -72,7 +64,7 @@ class ProjectsWriterTest {
 		assertThat(cats.get("workspace_id")).isEqualTo("ws_images");
 		assertThat(cats.get("title")).isEqualTo("Cats");
 		assertThat(cats.get("annotators_view_own_data")).isEqualTo(true);
-		assertThat(cats.get("registered_at")).isEqualTo(stored(at(acme, 3)));
+		assertThat(cats.get("registered_at")).isEqualTo(stored(acme.occurredAt(3)));
 		assertThat(cats.get("registered_by")).isEqualTo(OrganizationHistory.OWNER.value());
 		assertThat(cats.get("removed_at")).isNull();
 	}
@@ -104,7 +96,8 @@ class ProjectsWriterTest {
 			.projectRemoved(CATS.value(), "ws_images");
 		this.tables.given(acme);
 
-		assertThat(project(acme, CATS)).containsEntry("title", "Cats").containsEntry("removed_at", stored(at(acme, 6)));
+		assertThat(project(acme, CATS)).containsEntry("title", "Cats")
+			.containsEntry("removed_at", stored(acme.occurredAt(6)));
 		assertThat(
 				this.tables.rows("SELECT user_id FROM qs_project_members WHERE organization_id = ?", acme.id().value()))
 			.isEmpty();
@@ -132,7 +125,7 @@ class ProjectsWriterTest {
 						+ "WHERE organization_id = ? AND project_id = ? ORDER BY user_id",
 				acme.id().value(), CATS.value()))
 			.extracting("user_id", "project_role", "added_at")
-			.containsExactly(tuple(2L, null, stored(at(acme, 7))), tuple(3L, "RE", stored(at(acme, 8))));
+			.containsExactly(tuple(2L, null, stored(acme.occurredAt(7))), tuple(3L, "RE", stored(acme.occurredAt(8))));
 	}
 
 	@Test

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.membership.events.Limits;
 import io.membership.events.MemberRoleChanged;
@@ -28,12 +28,8 @@ class RoleHistoryWriterTest {
 
 	private static final long ANN = 2;
 
-	private final ProjectedTables tables = new ProjectedTables();
-
-	@AfterEach
-	void closeTheDatabase() {
-		this.tables.close();
-	}
+	@RegisterExtension
+	final ProjectedTables tables = new ProjectedTables();
 
 	private List<RoleChange> history(OrganizationHistory organization, long user) {
 		return this.tables.members().roleHistory(organization.id(), UserId.of(user));
@@ -42,7 +38,7 @@ class RoleHistoryWriterTest {
 	/** The entry an event of the history makes, as the query shows it. */
 	private static RoleChange entry(OrganizationHistory history, long version, String project, Role from, Role to,
 			String reason) {
-		return new RoleChange(version, history.projected(version).eventId(), history.event(version).occurredAt(),
+		return new RoleChange(version, history.projected(version).eventId(), history.occurredAt(version),
 				history.event(version).actorUserId().value(), history.event(version).typeName(), project, from, to,
 				reason, history.event(version).correlationId());
 	}

@@ -2,7 +2,6 @@ package io.membership.query.projection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -11,10 +10,10 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.membership.events.Limits;
 import io.membership.events.MemberAddedToProject;
@@ -39,19 +38,11 @@ class TimelineWriterTest {
 
 	private static final ProjectId CATS = new ProjectId("17");
 
-	private final ProjectedTables tables = new ProjectedTables();
-
-	@AfterEach
-	void closeTheDatabase() {
-		this.tables.close();
-	}
+	@RegisterExtension
+	final ProjectedTables tables = new ProjectedTables();
 
 	private Optional<MemberState> stateAt(OrganizationHistory history, UserId user, long version) {
-		return this.tables.timelines().stateAt(history.id(), user, at(history, version));
-	}
-
-	private static Instant at(OrganizationHistory history, long version) {
-		return history.event(version).occurredAt();
+		return this.tables.timelines().stateAt(history.id(), user, history.occurredAt(version));
 	}
 
 	private static Map<ProjectId, Role> projects(ProjectId project, Role projectRole) {

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.membership.events.access.Role;
 import io.membership.events.ids.UserId;
@@ -23,17 +23,13 @@ import io.membership.query.support.OrganizationHistory;
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class VersionGateTest {
 
-	private final ProjectedTables tables = new ProjectedTables();
+	@RegisterExtension
+	final ProjectedTables tables = new ProjectedTables();
 
 	private final OrganizationHistory acme = OrganizationHistory.created("Acme")
 		.joined(2, Role.ANNOTATOR)
 		.roleChanged(2, Role.ANNOTATOR, Role.REVIEWER)
 		.roleChanged(2, Role.REVIEWER, Role.MANAGER);
-
-	@AfterEach
-	void closeTheDatabase() {
-		this.tables.close();
-	}
 
 	private MembershipProjection projection() {
 		return this.tables.projection();

@@ -2,10 +2,10 @@ package io.membership.query.projection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.membership.events.Limits;
 import io.membership.events.WorkspaceCreated;
@@ -25,12 +25,8 @@ class WorkspacesWriterTest {
 
 	private static final WorkspaceId IMAGES = new WorkspaceId("ws_images");
 
-	private final ProjectedTables tables = new ProjectedTables();
-
-	@AfterEach
-	void closeTheDatabase() {
-		this.tables.close();
-	}
+	@RegisterExtension
+	final ProjectedTables tables = new ProjectedTables();
 
 	@Test
 	void a_new_workspace_is_listed_with_its_title_who_created_it_and_when() {
@@ -38,7 +34,7 @@ class WorkspacesWriterTest {
 		this.tables.given(acme);
 
 		assertThat(this.tables.workspaces().all(acme.id())).containsExactly(new WorkspaceRecord(IMAGES,
-				"Images of ws_images", acme.event(2).occurredAt(), OrganizationHistory.OWNER.value(), 0));
+				"Images of ws_images", acme.occurredAt(2), OrganizationHistory.OWNER.value(), 0));
 	}
 
 	@Test
@@ -53,18 +49,22 @@ class WorkspacesWriterTest {
 		this.tables.given(acme);
 
 		assertThat(this.tables.workspaces().members(acme.id(), IMAGES)).containsExactly(
-				new WorkspaceMember(2, Role.ANNOTATOR, acme.event(4).occurredAt()),
-				new WorkspaceMember(3, Role.REVIEWER, acme.event(6).occurredAt()));
+				new WorkspaceMember(2, Role.ANNOTATOR, acme.occurredAt(4)),
+				new WorkspaceMember(3, Role.REVIEWER, acme.occurredAt(6)));
 		assertThat(this.tables.workspaces().one(acme.id(), IMAGES).orElseThrow().memberCount()).isEqualTo(2);
+	}
+
+	/** An Annotator assigned to the workspace: versions 1 to 4. */
+	private static OrganizationHistory annotatorAssigned() {
+		return OrganizationHistory.created("Acme")
+			.workspaceCreated(IMAGES.value())
+			.joined(2, Role.ANNOTATOR)
+			.assigned(IMAGES.value(), 2);
 	}
 
 	@Test
 	void a_member_removed_from_a_workspace_is_no_longer_listed() {
-		OrganizationHistory acme = OrganizationHistory.created("Acme")
-			.workspaceCreated(IMAGES.value())
-			.joined(2, Role.ANNOTATOR)
-			.assigned(IMAGES.value(), 2)
-			.removedFromWorkspace(IMAGES.value(), 2);
+		OrganizationHistory acme = annotatorAssigned().removedFromWorkspace(IMAGES.value(), 2);
 		this.tables.given(acme);
 
 		assertThat(this.tables.workspaces().members(acme.id(), IMAGES)).isEmpty();
@@ -72,15 +72,11 @@ class WorkspacesWriterTest {
 
 	@Test
 	void a_deactivated_member_stays_assigned_and_is_listed_as_deactivated() {
-		OrganizationHistory acme = OrganizationHistory.created("Acme")
-			.workspaceCreated(IMAGES.value())
-			.joined(2, Role.ANNOTATOR)
-			.assigned(IMAGES.value(), 2)
-			.deactivated(2, Role.ANNOTATOR);
+		OrganizationHistory acme = annotatorAssigned().deactivated(2, Role.ANNOTATOR);
 		this.tables.given(acme);
 
 		assertThat(this.tables.workspaces().members(acme.id(), IMAGES))
-			.containsExactly(new WorkspaceMember(2, Role.DEACTIVATED, acme.event(4).occurredAt()));
+			.containsExactly(new WorkspaceMember(2, Role.DEACTIVATED, acme.occurredAt(4)));
 	}
 
 	@Test

@@ -190,6 +190,17 @@ public final class OrganizationHistory {
 	}
 
 	/**
+	 * An Annotator (user 2) who is a Reviewer in project 17, of the workspace
+	 * {@code ws_images}: versions 1 to 5.
+	 */
+	public static OrganizationHistory annotatorInAProject(String name) {
+		return created(name).workspaceCreated("ws_images")
+			.joined(2, Role.ANNOTATOR)
+			.projectRegistered("17", "ws_images", "Cats", true)
+			.addedToProject("17", 2, Role.REVIEWER);
+	}
+
+	/**
 	 * Every event type at least once, each as the command side would record it: members
 	 * joining by the link and by invitation, activated, changing role, deactivated; an
 	 * invitation revoked and the link reset; workspaces and their members; projects
@@ -234,6 +245,11 @@ public final class OrganizationHistory {
 	/** The organization's version after its last event. */
 	public long version() {
 		return this.events.size();
+	}
+
+	/** When the event of this version occurred. */
+	public Instant occurredAt(long version) {
+		return event(version).occurredAt();
 	}
 
 	public MembershipEvent event(long version) {
