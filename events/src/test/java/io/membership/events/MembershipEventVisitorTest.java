@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Every event type has its own method on {@link MembershipEventVisitor} and calls it, so
  * a new event type cannot be added without every visitor (the member states, the activity
- * log's summaries, the projection's table writer) saying what it means: they fail to
- * compile until they do.
+ * log's summaries, the projection's routes to its writers, the permission view) saying
+ * what it means: they fail to compile until they do. infra's {@code EventHandlersTest}
+ * lists them.
  */
 class MembershipEventVisitorTest {
 

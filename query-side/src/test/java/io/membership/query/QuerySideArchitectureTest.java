@@ -12,9 +12,10 @@ import com.tngtech.archunit.lang.ArchRule;
 
 /**
  * Data flows one way through the query side: Kafka -> {@code feed} (or {@code rebuild})
- * -> {@code projection} -> tables -> {@code read} and {@code view} -> {@code web}. So the
- * controllers see the projections only through reads and views, and only the feed and the
- * rebuild know there is a Kafka topic.
+ * -> {@code projection} (the version gate, then one writer per view) -> tables ->
+ * {@code read} and {@code view} -> {@code web}. So the controllers see the projections
+ * only through reads and views, the writers run only behind the gate, and only the feed
+ * and the rebuild know there is a Kafka topic.
  */
 @AnalyzeClasses(packages = "io.membership.query", importOptions = ImportOption.DoNotIncludeTests.class)
 class QuerySideArchitectureTest {
@@ -26,6 +27,16 @@ class QuerySideArchitectureTest {
 		.onlyDependOnClassesThat(resideOutsideOfPackage("io.membership.query..").or(resideInAnyPackage(
 				"io.membership.query.web..", "io.membership.query.read..", "io.membership.query.view..")))
 		.because("a controller answers from what the projection wrote, never by writing or replaying it");
+
+	@ArchTest
+	static final ArchRule the_writers_live_in_the_projection_and_only_it_runs_them = classes().that()
+		.haveSimpleNameEndingWith("Writer")
+		.should()
+		.resideInAPackage("io.membership.query.projection")
+		.andShould()
+		.notBePublic()
+		.because("an event reaches a view only once the version gate let it through, which MembershipProjection "
+				+ "asks before it runs the writers");
 
 	@ArchTest
 	static final ArchRule only_the_feed_and_the_rebuild_read_kafka = noClasses().that()

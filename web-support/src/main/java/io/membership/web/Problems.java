@@ -64,6 +64,24 @@ public final class Problems {
 		return exception(HttpStatus.FORBIDDEN, refusal.code(), refusal.title(), detail);
 	}
 
+	/** 404 for a member the organization does not have. */
+	public static ErrorResponseException memberNotFound(Object user) {
+		AccessRefusal refusal = AccessRefusal.MEMBER_NOT_FOUND;
+		return exception(HttpStatus.NOT_FOUND, refusal.code(), refusal.title(), "User " + user + " is not a member.");
+	}
+
+	/** 404 for a workspace the organization does not have. */
+	public static ErrorResponseException workspaceNotFound(Object workspace) {
+		AccessRefusal refusal = AccessRefusal.WORKSPACE_NOT_FOUND;
+		return exception(HttpStatus.NOT_FOUND, refusal.code(), refusal.title(), "No workspace " + workspace + ".");
+	}
+
+	/** 404 for a project the organization does not have (or the caller may not read). */
+	public static ErrorResponseException projectNotFound(Object project) {
+		AccessRefusal refusal = AccessRefusal.PROJECT_NOT_FOUND;
+		return exception(HttpStatus.NOT_FOUND, refusal.code(), refusal.title(), "No project " + project + ".");
+	}
+
 	/** The problem {@code type} of a code. */
 	public static URI typeOf(String code) {
 		return URI.create(TYPE_PREFIX + code);

@@ -17,11 +17,12 @@ public enum Refusal {
 	OWNER_PROTECTED("owner_protected", Kind.FORBIDDEN, "Only the Owner may change the Owner's membership."),
 	EMAIL_NOT_VERIFIED("email_not_verified", Kind.FORBIDDEN, "The invite link does not prove this e-mail address."),
 
-	// The subject of the command.
-	MEMBER_NOT_FOUND("member_not_found", Kind.NOT_FOUND, "No such member in this organization."),
-	WORKSPACE_NOT_FOUND("workspace_not_found", Kind.NOT_FOUND, "No such workspace in this organization."),
+	// The subject of the command; a member or workspace that is not found reads as it
+	// does to a query.
+	MEMBER_NOT_FOUND(AccessRefusal.MEMBER_NOT_FOUND, Kind.NOT_FOUND),
+	WORKSPACE_NOT_FOUND(AccessRefusal.WORKSPACE_NOT_FOUND, Kind.NOT_FOUND),
 	INVITATION_NOT_FOUND("invitation_not_found", Kind.NOT_FOUND, "No such invitation."),
-	PROJECT_NOT_FOUND("project_not_found", Kind.NOT_FOUND, "No such project in this organization."),
+	PROJECT_NOT_FOUND(AccessRefusal.PROJECT_NOT_FOUND, Kind.NOT_FOUND),
 	PROJECT_MEMBER_NOT_FOUND("project_member_not_found", Kind.NOT_FOUND, "The member is not in this project."),
 
 	// Domain rules.

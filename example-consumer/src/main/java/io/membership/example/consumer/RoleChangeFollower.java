@@ -16,14 +16,28 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import tools.jackson.core.JacksonException;
 
+import io.membership.events.InvitationRevoked;
+import io.membership.events.InviteLinkReset;
 import io.membership.events.MemberActivated;
+import io.membership.events.MemberAddedToProject;
+import io.membership.events.MemberAssignedToWorkspace;
 import io.membership.events.MemberDeactivated;
 import io.membership.events.MemberJoined;
+import io.membership.events.MemberRemovedFromProject;
+import io.membership.events.MemberRemovedFromWorkspace;
 import io.membership.events.MemberRoleChanged;
 import io.membership.events.MembershipEvent;
+import io.membership.events.MembershipEventVisitor;
 import io.membership.events.OrganizationCreated;
 import io.membership.events.OwnershipTransferred;
+import io.membership.events.ProjectRegistered;
+import io.membership.events.ProjectRemoved;
+import io.membership.events.ProjectRoleChanged;
+import io.membership.events.ProjectUpdated;
+import io.membership.events.UserInvited;
+import io.membership.events.WorkspaceCreated;
 import io.membership.events.access.Role;
+import io.membership.events.ids.UserId;
 import io.membership.events.json.MembershipJson;
 
 /**
@@ -152,7 +166,7 @@ public final class RoleChangeFollower {
 			outcomes.add(unreadable(record, type + " body does not parse: " + ex.getMessage()));
 			return outcomes;
 		}
-		roleChanges(event, version, eventId, outcomes);
+		outcomes.addAll(event.accept(new RoleChanges(event, version, eventId)));
 		return outcomes;
 	}
 
@@ -165,38 +179,6 @@ public final class RoleChangeFollower {
 	/** The last version processed per organization: what to keep to resume later. */
 	public Map<String, Long> lastVersions() {
 		return Collections.unmodifiableMap(new HashMap<>(this.lastVersions));
-	}
-
-	private static void roleChanges(MembershipEvent event, long version, String eventId, List<Outcome> outcomes) {
-		String organization = event.organizationId().value();
-		long actor = event.actorUserId().value();
-		String type = event.typeName();
-		if (event instanceof OrganizationCreated created) {
-			outcomes.add(new Outcome.RoleChange(organization, created.ownerUserId().value(), null, Role.OWNER, version,
-					actor, type, eventId));
-		}
-		else if (event instanceof MemberJoined joined) {
-			outcomes.add(new Outcome.RoleChange(organization, joined.userId().value(), null, joined.role(), version,
-					actor, type, eventId));
-		}
-		else if (event instanceof MemberActivated activated) {
-			outcomes.add(new Outcome.RoleChange(organization, activated.userId().value(), activated.fromRole(),
-					activated.toRole(), version, actor, type, eventId));
-		}
-		else if (event instanceof MemberRoleChanged changed) {
-			outcomes.add(new Outcome.RoleChange(organization, changed.userId().value(), changed.fromRole(),
-					changed.toRole(), version, actor, type, eventId));
-		}
-		else if (event instanceof MemberDeactivated deactivated) {
-			outcomes.add(new Outcome.RoleChange(organization, deactivated.userId().value(), deactivated.fromRole(),
-					Role.DEACTIVATED, version, actor, type, eventId));
-		}
-		else if (event instanceof OwnershipTransferred transferred) {
-			outcomes.add(new Outcome.RoleChange(organization, transferred.previousOwnerUserId().value(), Role.OWNER,
-					Role.ADMINISTRATOR, version, actor, type, eventId));
-			outcomes.add(new Outcome.RoleChange(organization, transferred.newOwnerUserId().value(),
-					transferred.newOwnerPreviousRole(), Role.OWNER, version, actor, type, eventId));
-		}
 	}
 
 	/** The record key is the organization id; {@code ce_source} says the same. */
@@ -221,6 +203,131 @@ public final class RoleChangeFollower {
 	@SuppressWarnings("unchecked")
 	private static Class<? extends MembershipEvent> eventClass(Class<?> type) {
 		return (Class<? extends MembershipEvent>) type;
+	}
+
+	/**
+	 * The changes of organization role an event makes, in the order it makes them; none
+	 * for an event that changes no one's role. A visitor, so that a new event type does
+	 * not compile until it says whether it changes a role.
+	 */
+	private static final class RoleChanges implements MembershipEventVisitor<List<Outcome.RoleChange>> {
+
+		private final String organization;
+
+		private final long actor;
+
+		private final String type;
+
+		private final long version;
+
+		private final String eventId;
+
+		RoleChanges(MembershipEvent event, long version, String eventId) {
+			this.organization = event.organizationId().value();
+			this.actor = event.actorUserId().value();
+			this.type = event.typeName();
+			this.version = version;
+			this.eventId = eventId;
+		}
+
+		private Outcome.RoleChange change(UserId user, Role from, Role to) {
+			return new Outcome.RoleChange(this.organization, user.value(), from, to, this.version, this.actor,
+					this.type, this.eventId);
+		}
+
+		@Override
+		public List<Outcome.RoleChange> on(OrganizationCreated created) {
+			return List.of(change(created.ownerUserId(), null, Role.OWNER));
+		}
+
+		@Override
+		public List<Outcome.RoleChange> on(UserInvited invited) {
+			return List.of();
+		}
+
+		@Override
+		public List<Outcome.RoleChange> on(InvitationRevoked revoked) {
+			return List.of();
+		}
+
+		@Override
+		public List<Outcome.RoleChange> on(InviteLinkReset reset) {
+			return List.of();
+		}
+
+		@Override
+		public List<Outcome.RoleChange> on(MemberJoined joined) {
+			return List.of(change(joined.userId(), null, joined.role()));
+		}
+
+		@Override
+		public List<Outcome.RoleChange> on(MemberActivated activated) {
+			return List.of(change(activated.userId(), activated.fromRole(), activated.toRole()));
+		}
+
+		@Override
+		public List<Outcome.RoleChange> on(MemberRoleChanged changed) {
+			return List.of(change(changed.userId(), changed.fromRole(), changed.toRole()));
+		}
+
+		@Override
+		public List<Outcome.RoleChange> on(MemberDeactivated deactivated) {
+			return List.of(change(deactivated.userId(), deactivated.fromRole(), Role.DEACTIVATED));
+		}
+
+		@Override
+		public List<Outcome.RoleChange> on(OwnershipTransferred transferred) {
+			return List.of(change(transferred.previousOwnerUserId(), Role.OWNER, Role.ADMINISTRATOR),
+					change(transferred.newOwnerUserId(), transferred.newOwnerPreviousRole(), Role.OWNER));
+		}
+
+		@Override
+		public List<Outcome.RoleChange> on(WorkspaceCreated created) {
+			return List.of();
+		}
+
+		@Override
+		public List<Outcome.RoleChange> on(MemberAssignedToWorkspace assigned) {
+			return List.of();
+		}
+
+		@Override
+		public List<Outcome.RoleChange> on(MemberRemovedFromWorkspace removed) {
+			return List.of();
+		}
+
+		@Override
+		public List<Outcome.RoleChange> on(ProjectRegistered registered) {
+			return List.of();
+		}
+
+		@Override
+		public List<Outcome.RoleChange> on(ProjectUpdated updated) {
+			return List.of();
+		}
+
+		@Override
+		public List<Outcome.RoleChange> on(ProjectRemoved removed) {
+			return List.of();
+		}
+
+		// A project role is the member's role in one project, not in the organization,
+		// which is all this follower keeps.
+		@Override
+		public List<Outcome.RoleChange> on(MemberAddedToProject added) {
+			return List.of();
+		}
+
+		@Override
+		public List<Outcome.RoleChange> on(ProjectRoleChanged changed) {
+			return List.of();
+		}
+
+		@Override
+		public List<Outcome.RoleChange> on(MemberRemovedFromProject removed) {
+			return List.of();
+		}
+
 	}
 
 }

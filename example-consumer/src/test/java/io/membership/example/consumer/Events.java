@@ -5,6 +5,7 @@ import java.util.Set;
 
 import io.membership.events.InvitationRevoked;
 import io.membership.events.MemberActivated;
+import io.membership.events.MemberAddedToProject;
 import io.membership.events.MemberDeactivated;
 import io.membership.events.MemberJoined;
 import io.membership.events.MemberRoleChanged;
@@ -16,6 +17,7 @@ import io.membership.events.access.Role;
 import io.membership.events.ids.InvitationId;
 import io.membership.events.ids.InviteLinkId;
 import io.membership.events.ids.OrganizationId;
+import io.membership.events.ids.ProjectId;
 import io.membership.events.ids.UserId;
 import io.membership.events.ids.WorkspaceId;
 
@@ -61,6 +63,11 @@ final class Events {
 	static MembershipEvent workspaceCreated(String org) {
 		return new WorkspaceCreated(new OrganizationId(org), new WorkspaceId("ws_1"), "Medical images", OWNER, AT,
 				"corr-7");
+	}
+
+	static MembershipEvent addedToProject(String org, Role projectRole) {
+		return new MemberAddedToProject(new OrganizationId(org), new ProjectId("17"), ANNA, projectRole, null, OWNER,
+				AT, "corr-9");
 	}
 
 	static MembershipEvent invitationRevoked(String org) {

@@ -138,6 +138,15 @@ class RoleChangeFollowerTest {
 	}
 
 	@Test
+	void a_project_role_is_no_change_of_the_members_role_in_the_organization() {
+		feed(Events.created(ORG), 1);
+		feed(Events.joined(ORG, Role.ANNOTATOR), 2);
+
+		assertThat(feed(Events.addedToProject(ORG, Role.REVIEWER), 3)).isEmpty();
+		assertThat(this.follower.lastVersion(ORG)).hasValue(3);
+	}
+
+	@Test
 	void an_event_type_this_subscriber_does_not_know_is_skipped_but_counted() {
 		feed(Events.created(ORG), 1);
 		Headers headers = CloudEventsRecords.headers(Events.created(ORG), 2, "evt-new");

@@ -22,6 +22,7 @@ import io.membership.infra.support.ApiClient.Answer;
 import io.membership.infra.support.PostgresServiceTest;
 import io.membership.infra.support.TestOrganization;
 import io.membership.infra.support.TopicReader;
+import io.membership.testkit.AcceptedText;
 import io.membership.topics.MembershipTopics;
 
 /**
@@ -36,14 +37,6 @@ import io.membership.topics.MembershipTopics;
 @PostgresServiceTest
 class AcceptedValuesRoundTripTest {
 
-	/**
-	 * Latin with an accent, Hebrew and Arabic (right to left), Devanagari, a combining
-	 * mark, CJK, and one character of each supplementary plane in use: emoji (1), CJK
-	 * Extension B (2), Extension G (3), a variation selector (14), private use (15, 16).
-	 */
-	static final String ALPHABET = "Aé שלום مرحبا नमस्ते e\u0301 漢字 😀 \uD841\uDF0E \uD880\uDC00 \uDB40\uDD00"
-			+ " \uDB80\uDC00 \uDBC0\uDC00 ";
-
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	@LocalServerPort
@@ -52,43 +45,14 @@ class AcceptedValuesRoundTripTest {
 	@Autowired
 	KafkaBootstrapServers bootstrapServers;
 
-	/**
-	 * {@code units} UTF-16 code units of the alphabet, starting and ending with a letter
-	 * (names are stripped of surrounding white space).
-	 */
-	static String filled(String alphabet, int units) {
-		StringBuilder text = new StringBuilder("A");
-		int[] codePoints = alphabet.codePoints().toArray();
-		for (int i = 0; text.length() < units - 1; i++) {
-			int codePoint = codePoints[i % codePoints.length];
-			if (text.length() + Character.charCount(codePoint) <= units - 1) {
-				text.appendCodePoint(codePoint);
-			}
-			else {
-				text.append('x');
-			}
-		}
-		return text.append('Z').toString();
-	}
-
-	/** A syntactically valid address of exactly {@link Limits#EMAIL} characters. */
-	static String longestEmail(char letter) {
-		String local = String.valueOf(letter).repeat(64);
-		String domain = "d".repeat(63) + "." + "e".repeat(63) + "." + "f".repeat(Limits.EMAIL - 64 - 1 - 128 - 5)
-				+ ".test";
-		String email = local + "@" + domain;
-		assertThat(email).hasSize(Limits.EMAIL);
-		return email;
-	}
-
 	@Test
 	void the_longest_values_in_every_script_come_back_unchanged_from_every_view_the_topic_and_the_export() {
-		String name = filled(ALPHABET, Limits.NAME);
-		String title = filled(ALPHABET, Limits.TITLE);
-		String reason = filled(ALPHABET + "\t\n\r", Limits.REASON);
-		String ownerEmail = longestEmail('o');
-		String memberEmail = longestEmail('m');
-		String correlationId = "c0rr.:/+=-".repeat(13).substring(0, Limits.CORRELATION_ID);
+		String name = AcceptedText.filled(AcceptedText.ALPHABET, Limits.NAME);
+		String title = AcceptedText.filled(AcceptedText.ALPHABET, Limits.TITLE);
+		String reason = AcceptedText.filled(AcceptedText.ALPHABET + "\t\n\r", Limits.REASON);
+		String ownerEmail = AcceptedText.longestEmail('o', Limits.EMAIL);
+		String memberEmail = AcceptedText.longestEmail('m', Limits.EMAIL);
+		String correlationId = AcceptedText.correlationId(Limits.CORRELATION_ID);
 		assertThat(List.of(name, title, reason)).allSatisfy((text) -> assertThat(
 				text.codePoints().filter((codePoint) -> Character.isSupplementaryCodePoint(codePoint)).count())
 			.isGreaterThan(5));

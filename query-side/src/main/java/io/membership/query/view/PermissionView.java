@@ -17,9 +17,24 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
+import io.membership.events.InvitationRevoked;
+import io.membership.events.InviteLinkReset;
+import io.membership.events.MemberActivated;
+import io.membership.events.MemberAddedToProject;
+import io.membership.events.MemberAssignedToWorkspace;
+import io.membership.events.MemberDeactivated;
+import io.membership.events.MemberJoined;
+import io.membership.events.MemberRemovedFromProject;
+import io.membership.events.MemberRemovedFromWorkspace;
+import io.membership.events.MemberRoleChanged;
+import io.membership.events.MembershipEventVisitor;
+import io.membership.events.OrganizationCreated;
+import io.membership.events.OwnershipTransferred;
 import io.membership.events.ProjectRegistered;
 import io.membership.events.ProjectRemoved;
+import io.membership.events.ProjectRoleChanged;
 import io.membership.events.ProjectUpdated;
+import io.membership.events.UserInvited;
 import io.membership.events.WorkspaceCreated;
 import io.membership.events.access.AccessDecision;
 import io.membership.events.access.Action;
@@ -443,22 +458,113 @@ public class PermissionView {
 					(project) -> MemberStates.membersOf(project, this.members.values()))) {
 				this.members.put(state.userId(), state);
 			}
-			if (projected.event() instanceof WorkspaceCreated created) {
-				this.workspaces.add(created.workspaceId());
-			}
-			else if (projected.event() instanceof ProjectRegistered registered) {
-				this.projects.put(registered.projectId(), new ProjectState(registered.projectId(),
-						registered.workspaceId(), registered.annotatorsViewOwnData()));
-			}
-			else if (projected.event() instanceof ProjectUpdated updated) {
-				this.projects.put(updated.projectId(),
-						new ProjectState(updated.projectId(), updated.workspaceId(), updated.annotatorsViewOwnData()));
-			}
-			else if (projected.event() instanceof ProjectRemoved removed) {
-				this.projects.remove(removed.projectId());
-			}
+			projected.event().accept(new WorkspacesAndProjects());
 			this.version = projected.version();
 			return true;
+		}
+
+		/**
+		 * What an event changes in the workspaces and projects a check needs to know of;
+		 * the members' states are {@link MemberStates}'.
+		 */
+		private final class WorkspacesAndProjects implements MembershipEventVisitor<Void> {
+
+			@Override
+			public Void on(OrganizationCreated created) {
+				return null;
+			}
+
+			@Override
+			public Void on(UserInvited invited) {
+				return null;
+			}
+
+			@Override
+			public Void on(InvitationRevoked revoked) {
+				return null;
+			}
+
+			@Override
+			public Void on(InviteLinkReset reset) {
+				return null;
+			}
+
+			@Override
+			public Void on(MemberJoined joined) {
+				return null;
+			}
+
+			@Override
+			public Void on(MemberActivated activated) {
+				return null;
+			}
+
+			@Override
+			public Void on(MemberRoleChanged changed) {
+				return null;
+			}
+
+			@Override
+			public Void on(MemberDeactivated deactivated) {
+				return null;
+			}
+
+			@Override
+			public Void on(OwnershipTransferred transferred) {
+				return null;
+			}
+
+			@Override
+			public Void on(WorkspaceCreated created) {
+				OrganizationView.this.workspaces.add(created.workspaceId());
+				return null;
+			}
+
+			@Override
+			public Void on(MemberAssignedToWorkspace assigned) {
+				return null;
+			}
+
+			@Override
+			public Void on(MemberRemovedFromWorkspace removed) {
+				return null;
+			}
+
+			@Override
+			public Void on(ProjectRegistered registered) {
+				OrganizationView.this.projects.put(registered.projectId(), new ProjectState(registered.projectId(),
+						registered.workspaceId(), registered.annotatorsViewOwnData()));
+				return null;
+			}
+
+			@Override
+			public Void on(ProjectUpdated updated) {
+				OrganizationView.this.projects.put(updated.projectId(),
+						new ProjectState(updated.projectId(), updated.workspaceId(), updated.annotatorsViewOwnData()));
+				return null;
+			}
+
+			@Override
+			public Void on(ProjectRemoved removed) {
+				OrganizationView.this.projects.remove(removed.projectId());
+				return null;
+			}
+
+			@Override
+			public Void on(MemberAddedToProject added) {
+				return null;
+			}
+
+			@Override
+			public Void on(ProjectRoleChanged changed) {
+				return null;
+			}
+
+			@Override
+			public Void on(MemberRemovedFromProject removed) {
+				return null;
+			}
+
 		}
 
 		synchronized void replace(long newVersion, Map<UserId, MemberState> newMembers, Set<WorkspaceId> newWorkspaces,

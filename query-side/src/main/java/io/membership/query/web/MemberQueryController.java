@@ -26,6 +26,7 @@ import io.membership.query.read.MemberReads.RoleChange;
 import io.membership.query.read.ReadSnapshot;
 import io.membership.query.read.WorkspaceReads;
 import io.membership.query.read.Timelines;
+import io.membership.web.Problems;
 
 /**
  * The members of an organization: Label Studio's paged list, one member now or as they
@@ -75,7 +76,7 @@ class MemberQueryController {
 		MemberPage answer = this.snapshot.read(() -> {
 			WorkspaceId filtered = filter.workspace();
 			if (filtered != null && this.workspaces.one(organization, filtered).isEmpty()) {
-				throw QueryProblems.workspaceNotFound(filtered);
+				throw Problems.workspaceNotFound(filtered);
 			}
 			long version = this.timelines.versionOf(organization);
 			long count = this.members.count(organization, filter);
@@ -102,12 +103,13 @@ class MemberQueryController {
 		MemberAnswer answer = this.snapshot.read(() -> {
 			if (instant == null) {
 				long version = this.timelines.versionOf(organization);
-				return MemberAnswer.of(this.members.current(organization, subject)
-					.orElseThrow(() -> QueryProblems.memberNotFound(subject)), version);
+				return MemberAnswer.of(
+						this.members.current(organization, subject).orElseThrow(() -> Problems.memberNotFound(subject)),
+						version);
 			}
 			long version = this.timelines.versionAt(organization, instant);
 			return MemberAnswer.of(this.members.asOf(organization, subject, instant)
-				.orElseThrow(() -> QueryProblems.memberNotFound(subject)), version);
+				.orElseThrow(() -> Problems.memberNotFound(subject)), version);
 		});
 		return QueryAnswers.versioned(answer, answer.version());
 	}
@@ -120,7 +122,7 @@ class MemberQueryController {
 		UserId subject = QueryParameters.user(userId);
 		RoleHistoryAnswer answer = this.snapshot.read(() -> {
 			if (!this.members.isMember(organization, subject)) {
-				throw QueryProblems.memberNotFound(subject);
+				throw Problems.memberNotFound(subject);
 			}
 			return new RoleHistoryAnswer(subject.value(), this.timelines.versionOf(organization),
 					this.members.roleHistory(organization, subject));

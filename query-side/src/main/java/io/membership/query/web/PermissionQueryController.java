@@ -78,7 +78,7 @@ class PermissionQueryController {
 		Instant instant = QueryParameters.instant("as_of", asOf);
 		if (instant == null) {
 			PermissionView.Answer answer = this.view.decide(organization, subject, checked, workspace, project)
-				.orElseThrow(() -> QueryProblems.memberNotFound(subject));
+				.orElseThrow(() -> Problems.memberNotFound(subject));
 			return QueryAnswers.versioned(CheckAnswer.of(answer.decision(), answer.version()), answer.version());
 		}
 		long version = this.timelines.versionAt(organization, instant);
@@ -158,7 +158,7 @@ class PermissionQueryController {
 		ProjectAccess.Project projectState;
 		if (instant == null) {
 			version = this.view.version(organization);
-			state = this.view.member(organization, subject).orElseThrow(() -> QueryProblems.memberNotFound(subject));
+			state = this.view.member(organization, subject).orElseThrow(() -> Problems.memberNotFound(subject));
 			projectState = (project != null)
 					? this.view.project(organization, project).map(PermissionView.ProjectState::access).orElse(null)
 					: null;
@@ -166,7 +166,7 @@ class PermissionQueryController {
 		else {
 			version = this.timelines.versionAt(organization, instant);
 			state = this.timelines.stateAt(organization, subject, instant)
-				.orElseThrow(() -> QueryProblems.memberNotFound(subject));
+				.orElseThrow(() -> Problems.memberNotFound(subject));
 			projectState = (project != null) ? this.timelines.projectAt(organization, project, instant).orElse(null)
 					: null;
 		}
@@ -257,7 +257,7 @@ class PermissionQueryController {
 	private WorkspaceId existingWorkspace(OrganizationId organization, String raw) {
 		WorkspaceId workspace = QueryParameters.workspace(raw);
 		if (workspace != null && !this.view.hasWorkspace(organization, workspace)) {
-			throw QueryProblems.workspaceNotFound(workspace);
+			throw Problems.workspaceNotFound(workspace);
 		}
 		return workspace;
 	}

@@ -88,7 +88,7 @@ class ProjectQueryController {
 		Instant instant = QueryParameters.instant("as_of", asOf);
 		ProjectPage answer = this.snapshot.read(() -> {
 			if (workspace != null && this.workspaces.one(organization, workspace).isEmpty()) {
-				throw QueryProblems.workspaceNotFound(workspace);
+				throw Problems.workspaceNotFound(workspace);
 			}
 			Stood stood = stood(organization, instant, context.caller());
 			List<ProjectAnswer> readable = stood.projects()
@@ -122,7 +122,7 @@ class ProjectQueryController {
 			Stood stood = stood(organization, instant, context.caller());
 			ProjectRecord project = stood.project(wanted)
 				.filter(stood::callerMayRead)
-				.orElseThrow(() -> QueryProblems.projectNotFound(wanted));
+				.orElseThrow(() -> Problems.projectNotFound(wanted));
 			return OneProjectAnswer.of(project, stood.memberCount(wanted), stood.version());
 		});
 		return QueryAnswers.versioned(answer, answer.version());
@@ -145,7 +145,7 @@ class ProjectQueryController {
 			Stood stood = stood(organization, instant, context.caller());
 			ProjectRecord project = stood.project(wanted)
 				.filter(stood::callerMayRead)
-				.orElseThrow(() -> QueryProblems.projectNotFound(wanted));
+				.orElseThrow(() -> Problems.projectNotFound(wanted));
 			if (!stood.callerMay(Action.PROJECT_MANAGE, project)) {
 				throw Problems.actionNotPermitted(
 						"Reading this project's members needs " + Action.PROJECT_MANAGE.id() + " in it.");
@@ -177,7 +177,7 @@ class ProjectQueryController {
 		MemberProjectsAnswer answer = this.snapshot.read(() -> {
 			Stood stood = stood(organization, instant, context.caller());
 			MemberState member = Optional.ofNullable(stood.members().get(subject))
-				.orElseThrow(() -> QueryProblems.memberNotFound(subject));
+				.orElseThrow(() -> Problems.memberNotFound(subject));
 			List<MemberProject> results = new ArrayList<>();
 			for (ProjectRecord project : stood.projects()) {
 				AccessDecision decision = PermissionMatrix.decide(member.role(), member.workspaces(), member.projects(),

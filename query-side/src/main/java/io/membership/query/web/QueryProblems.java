@@ -7,27 +7,12 @@ import io.membership.web.Problems;
 
 /**
  * The query side's own refusals, as problem details with a machine-readable code; those
- * every door shares (an unknown organization, a role that does not grant the query) are
- * {@link Problems}'.
+ * every door shares (an unknown organization, member or workspace, a role that does not
+ * grant the query) are {@link Problems}'.
  */
 final class QueryProblems {
 
 	private QueryProblems() {
-	}
-
-	static ErrorResponseException memberNotFound(Object user) {
-		return problem(HttpStatus.NOT_FOUND, "member_not_found", "No such member in this organization.",
-				"User " + user + " is not a member.");
-	}
-
-	static ErrorResponseException workspaceNotFound(Object workspace) {
-		return problem(HttpStatus.NOT_FOUND, "workspace_not_found", "No such workspace in this organization.",
-				"No workspace " + workspace + ".");
-	}
-
-	static ErrorResponseException projectNotFound(Object project) {
-		return problem(HttpStatus.NOT_FOUND, "project_not_found", "No such project in this organization.",
-				"No project " + project + ".");
 	}
 
 	static ErrorResponseException invalid(String code, String detail) {

@@ -20,6 +20,7 @@ import io.membership.query.read.WorkspaceReads;
 import io.membership.query.read.WorkspaceReads.WorkspaceMember;
 import io.membership.query.read.WorkspaceReads.WorkspaceRecord;
 import io.membership.query.read.Timelines;
+import io.membership.web.Problems;
 
 /**
  * An organization's workspaces and their members, for every member. Managers,
@@ -67,7 +68,7 @@ class WorkspaceQueryController {
 		WorkspaceMembersAnswer answer = this.snapshot.read(() -> {
 			if (this.workspaces.one(organization, workspace).isEmpty()
 					|| !visibleTo(organization, caller).test(workspace)) {
-				throw QueryProblems.workspaceNotFound(workspace);
+				throw Problems.workspaceNotFound(workspace);
 			}
 			return new WorkspaceMembersAnswer(workspace, this.workspaces.members(organization, workspace),
 					this.timelines.versionOf(organization));

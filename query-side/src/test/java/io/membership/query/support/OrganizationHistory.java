@@ -5,20 +5,35 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 
+import io.membership.events.InvitationRevoked;
+import io.membership.events.InviteLinkReset;
+import io.membership.events.MemberActivated;
+import io.membership.events.MemberAddedToProject;
 import io.membership.events.MemberAssignedToWorkspace;
+import io.membership.events.MemberDeactivated;
 import io.membership.events.MemberJoined;
+import io.membership.events.MemberRemovedFromProject;
+import io.membership.events.MemberRemovedFromWorkspace;
 import io.membership.events.MemberRoleChanged;
 import io.membership.events.MembershipEvent;
 import io.membership.events.OrganizationCreated;
+import io.membership.events.OwnershipTransferred;
+import io.membership.events.ProjectRegistered;
+import io.membership.events.ProjectRemoved;
+import io.membership.events.ProjectRoleChanged;
+import io.membership.events.ProjectUpdated;
 import io.membership.events.UserInvited;
 import io.membership.events.WorkspaceCreated;
 import io.membership.events.access.Role;
 import io.membership.events.ids.InvitationId;
 import io.membership.events.ids.InviteLinkId;
 import io.membership.events.ids.OrganizationId;
+import io.membership.events.ids.ProjectId;
 import io.membership.events.ids.UserId;
 import io.membership.events.ids.WorkspaceId;
 import io.membership.query.projection.ProjectedEvent;
@@ -44,14 +59,27 @@ public final class OrganizationHistory {
 
 	private Instant clock = Instant.parse("2026-11-26T10:00:00Z");
 
-	private OrganizationHistory(String name) {
-		add(new OrganizationCreated(this.id, name, OWNER, "owner@acme.test", new InviteLinkId("lnk_1"), OWNER, next(),
+	private OrganizationHistory(String name, String ownerEmail) {
+		add(new OrganizationCreated(this.id, name, OWNER, ownerEmail, new InviteLinkId("lnk_1"), OWNER, next(),
 				"correlation-1"));
 	}
 
 	/** A new organization, created by {@link #OWNER}: version 1. */
 	public static OrganizationHistory created(String name) {
-		return new OrganizationHistory(name);
+		return created(name, "owner@acme.test");
+	}
+
+	/** A new organization, created by {@link #OWNER} with this e-mail: version 1. */
+	public static OrganizationHistory created(String name, String ownerEmail) {
+		return new OrganizationHistory(name, ownerEmail);
+	}
+
+	/**
+	 * The next event as the test spells it, given this organization, the next instant and
+	 * the next correlation id: for values the other steps do not let a test choose.
+	 */
+	public OrganizationHistory then(Step step) {
+		return add(step.event(this.id, next(), correlation()));
 	}
 
 	public OrganizationHistory joined(long user, Role role) {
@@ -74,8 +102,81 @@ public final class OrganizationHistory {
 	}
 
 	public OrganizationHistory invited(String email, Role role) {
-		return add(new UserInvited(this.id, InvitationId.generate(), email, role, Set.of(),
+		return invited(InvitationId.generate(), email, role);
+	}
+
+	public OrganizationHistory invited(InvitationId invitation, String email, Role role, String... workspaces) {
+		return add(new UserInvited(this.id, invitation, email, role, workspaces(workspaces),
 				this.clock.plus(Duration.ofDays(7)), OWNER, next(), correlation()));
+	}
+
+	public OrganizationHistory revoked(InvitationId invitation, String email) {
+		return add(new InvitationRevoked(this.id, invitation, email, OWNER, next(), correlation()));
+	}
+
+	public OrganizationHistory inviteLinkReset() {
+		return add(new InviteLinkReset(this.id, new InviteLinkId("lnk_" + (this.events.size() + 1)), OWNER, next(),
+				correlation()));
+	}
+
+	/** The user accepts the invitation, with the role and workspaces it names. */
+	public OrganizationHistory joinedByInvitation(long user, InvitationId invitation, String email, Role role,
+			String... workspaces) {
+		return add(new MemberJoined(this.id, UserId.of(user), email, role, invitation, workspaces(workspaces),
+				UserId.of(user), next(), correlation()));
+	}
+
+	public OrganizationHistory activated(long user, Role to) {
+		return add(new MemberActivated(this.id, UserId.of(user), Role.NOT_ACTIVATED, to, "welcome", OWNER, next(),
+				correlation()));
+	}
+
+	public OrganizationHistory deactivated(long user, Role from) {
+		return add(new MemberDeactivated(this.id, UserId.of(user), from, "left", OWNER, next(), correlation()));
+	}
+
+	/** {@link #OWNER} hands the organization to the user, who had this role. */
+	public OrganizationHistory ownershipTransferred(long user, Role previousRole) {
+		return add(
+				new OwnershipTransferred(this.id, OWNER, UserId.of(user), previousRole, OWNER, next(), correlation()));
+	}
+
+	public OrganizationHistory removedFromWorkspace(String workspace, long user) {
+		return add(new MemberRemovedFromWorkspace(this.id, new WorkspaceId(workspace), UserId.of(user), OWNER, next(),
+				correlation()));
+	}
+
+	public OrganizationHistory projectRegistered(String project, String workspace, String title,
+			boolean annotatorsViewOwnData) {
+		return add(new ProjectRegistered(this.id, new ProjectId(project), new WorkspaceId(workspace), title,
+				annotatorsViewOwnData, OWNER, next(), correlation()));
+	}
+
+	public OrganizationHistory projectUpdated(String project, String fromWorkspace, String workspace, String title,
+			boolean annotatorsViewOwnData) {
+		return add(new ProjectUpdated(this.id, new ProjectId(project), new WorkspaceId(fromWorkspace),
+				new WorkspaceId(workspace), title, annotatorsViewOwnData, OWNER, next(), correlation()));
+	}
+
+	public OrganizationHistory projectRemoved(String project, String workspace) {
+		return add(new ProjectRemoved(this.id, new ProjectId(project), new WorkspaceId(workspace), OWNER, next(),
+				correlation()));
+	}
+
+	/** The user joins the project; a null project role is Inherit. */
+	public OrganizationHistory addedToProject(String project, long user, Role projectRole) {
+		return add(new MemberAddedToProject(this.id, new ProjectId(project), UserId.of(user), projectRole, "needed",
+				OWNER, next(), correlation()));
+	}
+
+	public OrganizationHistory projectRoleChanged(String project, long user, Role from, Role to) {
+		return add(new ProjectRoleChanged(this.id, new ProjectId(project), UserId.of(user), from, to, "promoted", OWNER,
+				next(), correlation()));
+	}
+
+	public OrganizationHistory removedFromProject(String project, long user, Role projectRole) {
+		return add(new MemberRemovedFromProject(this.id, new ProjectId(project), UserId.of(user), projectRole, OWNER,
+				next(), correlation()));
 	}
 
 	/** A few members, a role change, a workspace with a member, and an invitation. */
@@ -88,6 +189,55 @@ public final class OrganizationHistory {
 			.invited("later@acme.test", Role.MANAGER);
 	}
 
+	/**
+	 * An Annotator (user 2) who is a Reviewer in project 17, of the workspace
+	 * {@code ws_images}: versions 1 to 5.
+	 */
+	public static OrganizationHistory annotatorInAProject(String name) {
+		return created(name).workspaceCreated("ws_images")
+			.joined(2, Role.ANNOTATOR)
+			.projectRegistered("17", "ws_images", "Cats", true)
+			.addedToProject("17", 2, Role.REVIEWER);
+	}
+
+	/**
+	 * Every event type at least once, each as the command side would record it: members
+	 * joining by the link and by invitation, activated, changing role, deactivated; an
+	 * invitation revoked and the link reset; workspaces and their members; projects
+	 * registered, moved and removed, with members joining, changing role in and leaving
+	 * them; and the ownership handed on.
+	 */
+	public static OrganizationHistory everyEventType(String name) {
+		InvitationId ann = new InvitationId("inv_ann");
+		InvitationId bob = new InvitationId("inv_bob");
+		InvitationId carl = new InvitationId("inv_carl");
+		return created(name).joined(2, Role.ADMINISTRATOR)
+			.workspaceCreated("ws_images")
+			.invited(ann, "ann@acme.test", Role.ANNOTATOR, "ws_images")
+			.joinedByInvitation(3, ann, "ann@acme.test", Role.ANNOTATOR, "ws_images")
+			.invited(bob, "bob@acme.test", null)
+			.joinedByInvitation(4, bob, "bob@acme.test", Role.NOT_ACTIVATED)
+			.activated(4, Role.REVIEWER)
+			.invited(carl, "carl@acme.test", Role.MANAGER)
+			.revoked(carl, "carl@acme.test")
+			.inviteLinkReset()
+			.roleChanged(3, Role.ANNOTATOR, Role.REVIEWER)
+			.assigned("ws_images", 4)
+			.workspaceCreated("ws_audio")
+			.projectRegistered("17", "ws_images", "Cats", true)
+			.addedToProject("17", 3, null)
+			.addedToProject("17", 4, Role.ANNOTATOR)
+			.projectRoleChanged("17", 3, null, Role.REVIEWER)
+			.projectUpdated("17", "ws_images", "ws_audio", "Purrs", false)
+			.removedFromProject("17", 4, Role.ANNOTATOR)
+			.projectRegistered("18", "ws_audio", "Birds", false)
+			.addedToProject("18", 3, Role.REVIEWER)
+			.projectRemoved("18", "ws_audio")
+			.removedFromWorkspace("ws_images", 3)
+			.deactivated(4, Role.REVIEWER)
+			.ownershipTransferred(2, Role.ADMINISTRATOR);
+	}
+
 	public OrganizationId id() {
 		return this.id;
 	}
@@ -95,6 +245,11 @@ public final class OrganizationHistory {
 	/** The organization's version after its last event. */
 	public long version() {
 		return this.events.size();
+	}
+
+	/** When the event of this version occurred. */
+	public Instant occurredAt(long version) {
+		return event(version).occurredAt();
 	}
 
 	public MembershipEvent event(long version) {
@@ -141,6 +296,18 @@ public final class OrganizationHistory {
 
 	private String correlation() {
 		return "correlation-" + (this.events.size() + 1);
+	}
+
+	private static Set<WorkspaceId> workspaces(String... workspaces) {
+		return Stream.of(workspaces).map(WorkspaceId::new).collect(Collectors.toSet());
+	}
+
+	/** One event of this organization, as {@link #then} asks a test to spell it. */
+	@FunctionalInterface
+	public interface Step {
+
+		MembershipEvent event(OrganizationId organization, Instant occurredAt, String correlationId);
+
 	}
 
 }
