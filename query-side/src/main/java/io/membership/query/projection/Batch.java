@@ -39,6 +39,11 @@ final class Batch {
 		return (states != null) ? states.get(user) : null;
 	}
 
+	/** Every member state of the organization this batch changed, by user. */
+	Map<UserId, MemberState> latestOf(OrganizationId organization) {
+		return this.latest.getOrDefault(organization, Map.of());
+	}
+
 	/**
 	 * @param batches writes each statement's rows in one JDBC batch; with null, one
 	 * statement per row

@@ -2,6 +2,9 @@ package io.membership.query.projection;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,6 +15,7 @@ import org.springframework.stereotype.Repository;
 
 import io.membership.events.MembershipEvent;
 import io.membership.events.ids.OrganizationId;
+import io.membership.events.ids.ProjectId;
 import io.membership.events.ids.UserId;
 import io.membership.events.state.MemberState;
 import io.membership.events.state.MemberStates;
@@ -111,13 +115,29 @@ public class MembershipProjection {
 		List<MemberState> changed = MemberStates.next(event,
 				(user) -> latestState(organization, user, batch).orElseThrow(() -> new IllegalStateException("Member "
 						+ user + " of " + organization + " has no state before version " + projected.version())),
-				(project) -> List.of());
+				(project) -> projectMembers(organization, project, batch));
 		List<MemberChange> changes = new ArrayList<>(changed.size());
 		for (MemberState state : changed) {
 			changes.add(new MemberChange(latestState(organization, state.userId(), batch).orElse(null), state));
 			batch.remember(organization, state);
 		}
 		return changes;
+	}
+
+	/**
+	 * Who is in the project now, from the members' latest states (this batch's where it
+	 * changed them): a removed project leaves each of them, on their timeline too, so
+	 * that an answer as of any later instant no longer shows the membership.
+	 */
+	private List<UserId> projectMembers(OrganizationId organization, ProjectId project, Batch batch) {
+		Map<UserId, MemberState> states = new HashMap<>(this.timelines.statesAt(organization, null));
+		states.putAll(batch.latestOf(organization));
+		return states.values()
+			.stream()
+			.filter((state) -> state.projects().containsKey(project))
+			.map(MemberState::userId)
+			.sorted(Comparator.comparingLong(UserId::value))
+			.toList();
 	}
 
 	private Optional<MemberState> latestState(OrganizationId organization, UserId user, Batch batch) {

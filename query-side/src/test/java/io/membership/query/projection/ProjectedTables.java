@@ -44,6 +44,14 @@ final class ProjectedTables implements AfterEachCallback {
 		return this;
 	}
 
+	/** Applies every event of the history, in order, each in a poll of its own. */
+	ProjectedTables givenOneByOne(OrganizationHistory history) {
+		for (long version = 1; version <= history.version(); version++) {
+			this.projection.apply(history.projected(version));
+		}
+		return this;
+	}
+
 	MembershipProjection projection() {
 		return this.projection;
 	}

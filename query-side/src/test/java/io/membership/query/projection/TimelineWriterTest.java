@@ -88,6 +88,39 @@ class TimelineWriterTest {
 	}
 
 	@Test
+	void a_removed_project_leaves_its_members_timelines_so_no_later_instant_shows_the_membership() {
+		UserId bob = UserId.of(43);
+		OrganizationHistory acme = OrganizationHistory.created("Acme")
+			.workspaceCreated(IMAGES.value())
+			.joined(ANN.value(), Role.ANNOTATOR)
+			.joined(bob.value(), Role.REVIEWER)
+			.projectRegistered(CATS.value(), IMAGES.value(), "Cats", true)
+			.addedToProject(CATS.value(), ANN.value(), Role.REVIEWER)
+			.addedToProject(CATS.value(), bob.value(), null)
+			.projectRemoved(CATS.value(), IMAGES.value());
+		this.tables.givenOneByOne(acme);
+
+		assertThat(stateAt(acme, ANN, 7))
+			.contains(new MemberState(ANN, Role.ANNOTATOR, Set.of(), projects(CATS, Role.REVIEWER)));
+		assertThat(stateAt(acme, ANN, 8)).contains(new MemberState(ANN, Role.ANNOTATOR, Set.of()));
+		assertThat(stateAt(acme, bob, 8)).contains(new MemberState(bob, Role.REVIEWER, Set.of()));
+	}
+
+	@Test
+	void a_project_removed_in_the_batch_that_added_its_members_leaves_them_too() {
+		OrganizationHistory acme = OrganizationHistory.created("Acme")
+			.workspaceCreated(IMAGES.value())
+			.joined(ANN.value(), Role.ANNOTATOR)
+			.projectRegistered(CATS.value(), IMAGES.value(), "Cats", true)
+			.addedToProject(CATS.value(), ANN.value(), null)
+			.projectRemoved(CATS.value(), IMAGES.value());
+		this.tables.given(acme);
+
+		assertThat(this.tables.timelines().latestState(acme.id(), ANN))
+			.contains(new MemberState(ANN, Role.ANNOTATOR, Set.of()));
+	}
+
+	@Test
 	void a_transfer_of_ownership_is_a_new_state_of_both_members() {
 		OrganizationHistory acme = OrganizationHistory.created("Acme")
 			.joined(ANN.value(), Role.ADMINISTRATOR)
