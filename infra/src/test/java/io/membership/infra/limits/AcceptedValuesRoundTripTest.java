@@ -124,8 +124,8 @@ class AcceptedValuesRoundTripTest {
 	@Test
 	void the_longest_project_id_title_and_reason_come_back_unchanged_from_every_view_the_topics_and_the_export() {
 		String projectId = "Az09._-".repeat(10).substring(0, Limits.ID);
-		String title = filled(ALPHABET, Limits.TITLE);
-		String reason = filled(ALPHABET + "\t\n\r", Limits.REASON);
+		String title = AcceptedText.filled(AcceptedText.ALPHABET, Limits.TITLE);
+		String reason = AcceptedText.filled(AcceptedText.ALPHABET + "\t\n\r", Limits.REASON);
 		TestOrganization organization = TestOrganization.create(this.port);
 		TestOrganization.Member annotator = organization.join("AN");
 		String workspace = organization.createWorkspace("Projects");
