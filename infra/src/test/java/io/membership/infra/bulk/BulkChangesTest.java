@@ -176,6 +176,52 @@ class BulkChangesTest {
 	}
 
 	@Test
+	void if_match_is_held_to_the_organization_before_the_first_item() {
+		TestOrganization organization = TestOrganization.create(this.port);
+		long before = organization.version();
+		String body = invitations(invitation("one@match.test", "AN"), invitation("two@match.test", "RE"));
+
+		assertProblem(organization.owner()
+			.withHeader("If-Match", "\"" + (before - 1) + "\"")
+			.post(organization.path() + "/invitations/bulk", body), 412, "version_mismatch");
+		Answer matched = organization.owner()
+			.withHeader("If-Match", "\"" + before + "\"")
+			.post(organization.path() + "/invitations/bulk", body);
+
+		assertThat(matched.status()).as(matched.toString()).isEqualTo(200);
+		assertThat(statuses(matched)).as("the items after the first are not held to If-Match").isEqualTo("201 201");
+		assertThat(storedVersion(organization)).isEqualTo(before + 2);
+	}
+
+	@Test
+	void a_manager_changes_workspaces_within_their_access_and_may_not_invite_in_bulk() {
+		TestOrganization organization = TestOrganization.create(this.port);
+		String managed = organization.createWorkspace("Managed");
+		String other = organization.createWorkspace("Other");
+		Member manager = organization.join("MA");
+		organization.recorded(organization.owner()
+			.post(organization.path() + "/workspaces/" + managed + "/memberships",
+					"{\"user_id\":" + manager.userId() + "}"));
+		Member annotator = organization.join("AN");
+		organization.awaitMember(manager.client());
+		long before = organization.version();
+
+		assertProblem(
+				manager.client()
+					.post(organization.path() + "/invitations/bulk", invitations(invitation("m@bulk.test", "AN"))),
+				403, "action_not_permitted");
+		Answer changed = manager.client()
+			.post(organization.path() + "/memberships/bulk",
+					changes("{\"user_id\":" + annotator.userId() + ",\"add_workspaces\":[\"" + managed + "\"]}",
+							"{\"user_id\":" + annotator.userId() + ",\"add_workspaces\":[\"" + other + "\"]}",
+							"{\"user_id\":" + annotator.userId() + ",\"role\":\"RE\"}"));
+
+		assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
+		assertThat(statuses(changed)).isEqualTo("200 403:action_not_permitted 403:action_not_permitted");
+		assertThat(storedVersion(organization)).isEqualTo(before + 1);
+	}
+
+	@Test
 	void a_retry_with_the_same_idempotency_key_answers_the_same_and_stores_nothing() {
 		TestOrganization organization = TestOrganization.create(this.port);
 		long before = organization.version();
