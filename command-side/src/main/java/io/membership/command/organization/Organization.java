@@ -9,17 +9,21 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.AggregateLifecycle;
+import org.axonframework.modelling.command.inspection.AggregateModel;
+import org.axonframework.modelling.command.inspection.AnnotatedAggregateMetaModelFactory;
 import org.axonframework.serialization.Revision;
 import org.axonframework.spring.stereotype.Aggregate;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 
 import io.membership.command.organization.Invitation.Status;
 import io.membership.events.InvitationRevoked;
@@ -95,6 +99,13 @@ public class Organization {
 	 */
 	private Map<ProjectId, Project> projects = new HashMap<>();
 
+	/**
+	 * The events of a bulk item being tried, or null outside a trial; see {@link #tried}.
+	 * Never part of the state a snapshot keeps.
+	 */
+	@JsonIgnore
+	private transient List<Object> trial;
+
 	protected Organization() {
 		// Axon rebuilds the aggregate from its events through this constructor.
 	}
@@ -120,7 +131,7 @@ public class Organization {
 					"A member with the email " + command.email() + " is already in this organization.");
 		}
 		Role roleOnJoining = (command.role() == Role.NOT_ACTIVATED) ? null : command.role();
-		apply(new UserInvited(this.organizationId, command.invitationId(), command.email(), roleOnJoining,
+		emit(new UserInvited(this.organizationId, command.invitationId(), command.email(), roleOnJoining,
 				command.workspaces(), command.expiresAt(), command.actorUserId(), now(), command.correlationId()));
 		return currentVersion();
 	}
@@ -134,7 +145,7 @@ public class Organization {
 			case REVOKED -> {
 				return currentVersion();
 			}
-			case PENDING -> apply(new InvitationRevoked(this.organizationId, invitation.invitationId(),
+			case PENDING -> emit(new InvitationRevoked(this.organizationId, invitation.invitationId(),
 					invitation.email(), command.actorUserId(), now(), command.correlationId()));
 		}
 		return currentVersion();
@@ -143,7 +154,7 @@ public class Organization {
 	@CommandHandler
 	public long handle(ResetInviteLinkCommand command) {
 		checkVersionAndActor(command).mayDo(Action.INVITE_USERS, null);
-		apply(new InviteLinkReset(this.organizationId, command.newInviteLinkId(), command.actorUserId(), now(),
+		emit(new InviteLinkReset(this.organizationId, command.newInviteLinkId(), command.actorUserId(), now(),
 				command.correlationId()));
 		return currentVersion();
 	}
@@ -186,7 +197,7 @@ public class Organization {
 				throw new CommandRefusedException(Refusal.INVITATION_EMAIL_MISMATCH);
 			}
 			Role role = (invitation.role() != null) ? invitation.role() : Role.NOT_ACTIVATED;
-			apply(new MemberJoined(this.organizationId, command.userId(), command.email(), role,
+			emit(new MemberJoined(this.organizationId, command.userId(), command.email(), role,
 					invitation.invitationId(), invitation.workspaces(), command.actorUserId(), now(),
 					command.correlationId()));
 			return new AcceptInvitationCommand.Joined(role, currentVersion());
@@ -194,7 +205,7 @@ public class Organization {
 		if (!this.inviteLinkId.equals(command.inviteLinkId())) {
 			throw new CommandRefusedException(Refusal.INVITE_LINK_OUTDATED);
 		}
-		apply(new MemberJoined(this.organizationId, command.userId(), command.email(), Role.NOT_ACTIVATED, null,
+		emit(new MemberJoined(this.organizationId, command.userId(), command.email(), Role.NOT_ACTIVATED, null,
 				Set.of(), command.actorUserId(), now(), command.correlationId()));
 		return new AcceptInvitationCommand.Joined(Role.NOT_ACTIVATED, currentVersion());
 	}
@@ -291,7 +302,7 @@ public class Organization {
 			throw new CommandRefusedException(Refusal.MEMBER_NOT_ACTIVE, "Ownership can only go to an active member; "
 					+ newOwner.userId() + " is " + newOwner.role().label() + ".");
 		}
-		apply(new OwnershipTransferred(this.organizationId, this.ownerUserId, newOwner.userId(), newOwner.role(),
+		emit(new OwnershipTransferred(this.organizationId, this.ownerUserId, newOwner.userId(), newOwner.role(),
 				command.actorUserId(), now(), command.correlationId()));
 		return currentVersion();
 	}
@@ -308,10 +319,10 @@ public class Organization {
 		if (this.workspaces.contains(command.workspaceId())) {
 			return currentVersion();
 		}
-		apply(new WorkspaceCreated(this.organizationId, command.workspaceId(), command.title(), command.actorUserId(),
+		emit(new WorkspaceCreated(this.organizationId, command.workspaceId(), command.title(), command.actorUserId(),
 				now(), command.correlationId()));
 		if (actor.member().role() == Role.MANAGER) {
-			apply(new MemberAssignedToWorkspace(this.organizationId, command.workspaceId(), command.actorUserId(),
+			emit(new MemberAssignedToWorkspace(this.organizationId, command.workspaceId(), command.actorUserId(),
 					command.actorUserId(), now(), command.correlationId()));
 		}
 		return currentVersion();
@@ -332,7 +343,7 @@ public class Organization {
 		if (member.workspaces().contains(command.workspaceId())) {
 			return currentVersion();
 		}
-		apply(new MemberAssignedToWorkspace(this.organizationId, command.workspaceId(), member.userId(),
+		emit(new MemberAssignedToWorkspace(this.organizationId, command.workspaceId(), member.userId(),
 				command.actorUserId(), now(), command.correlationId()));
 		return currentVersion();
 	}
@@ -347,7 +358,7 @@ public class Organization {
 		if (!member.workspaces().contains(command.workspaceId())) {
 			return currentVersion();
 		}
-		apply(new MemberRemovedFromWorkspace(this.organizationId, command.workspaceId(), member.userId(),
+		emit(new MemberRemovedFromWorkspace(this.organizationId, command.workspaceId(), member.userId(),
 				command.actorUserId(), now(), command.correlationId()));
 		return currentVersion();
 	}
@@ -364,9 +375,8 @@ public class Organization {
 		actor.mayDo(Action.PROJECT_MANAGE, command.workspaceId());
 		Project project = this.projects.get(command.projectId());
 		if (project == null) {
-			apply(new ProjectRegistered(this.organizationId, command.projectId(), command.workspaceId(),
-					command.title(), command.annotatorsViewOwnData(), command.actorUserId(), now(),
-					command.correlationId()));
+			emit(new ProjectRegistered(this.organizationId, command.projectId(), command.workspaceId(), command.title(),
+					command.annotatorsViewOwnData(), command.actorUserId(), now(), command.correlationId()));
 			return new RegisterProjectCommand.Registered(true, currentVersion());
 		}
 		actor.mayDo(Action.PROJECT_MANAGE, project.workspaceId());
@@ -375,7 +385,7 @@ public class Organization {
 					"Project " + project.projectId() + " was removed; register the project under a new id.");
 		}
 		if (!project.sameAs(command.workspaceId(), command.title(), command.annotatorsViewOwnData())) {
-			apply(new ProjectUpdated(this.organizationId, project.projectId(), project.workspaceId(),
+			emit(new ProjectUpdated(this.organizationId, project.projectId(), project.workspaceId(),
 					command.workspaceId(), command.title(), command.annotatorsViewOwnData(), command.actorUserId(),
 					now(), command.correlationId()));
 		}
@@ -391,7 +401,7 @@ public class Organization {
 		}
 		actor.mayDo(Action.PROJECT_MANAGE, project.workspaceId());
 		if (!project.removed()) {
-			apply(new ProjectRemoved(this.organizationId, project.projectId(), project.workspaceId(),
+			emit(new ProjectRemoved(this.organizationId, project.projectId(), project.workspaceId(),
 					command.actorUserId(), now(), command.correlationId()));
 		}
 		return currentVersion();
@@ -417,7 +427,7 @@ public class Organization {
 					"Member " + member.userId() + " is already in project " + project.projectId() + " as "
 							+ projectRoleName(current) + "; change their project role instead.");
 		}
-		apply(new MemberAddedToProject(this.organizationId, project.projectId(), member.userId(), command.projectRole(),
+		emit(new MemberAddedToProject(this.organizationId, project.projectId(), member.userId(), command.projectRole(),
 				command.reason(), command.actorUserId(), now(), command.correlationId()));
 		return currentVersion();
 	}
@@ -431,7 +441,7 @@ public class Organization {
 		requireProjectRoleApplies(member, command.projectRole());
 		Role current = member.projects().get(project.projectId());
 		if (current != command.projectRole()) {
-			apply(new ProjectRoleChanged(this.organizationId, project.projectId(), member.userId(), current,
+			emit(new ProjectRoleChanged(this.organizationId, project.projectId(), member.userId(), current,
 					command.projectRole(), command.reason(), command.actorUserId(), now(), command.correlationId()));
 		}
 		return currentVersion();
@@ -444,10 +454,161 @@ public class Organization {
 		actor.mayManageMembersOf(project);
 		Member member = requireMember(command.userId());
 		if (member.isInProject(project.projectId())) {
-			apply(new MemberRemovedFromProject(this.organizationId, project.projectId(), member.userId(),
+			emit(new MemberRemovedFromProject(this.organizationId, project.projectId(), member.userId(),
 					member.projects().get(project.projectId()), command.actorUserId(), now(), command.correlationId()));
 		}
 		return currentVersion();
+	}
+
+	/**
+	 * Invitations in bulk (API.md, "Bulk changes"): each item is decided by the single
+	 * invitation's own handler, in order, against the state the items before it left. The
+	 * request's If-Match and who may invite are decided once, before the first item, so
+	 * an outdated version or a caller who may not invite refuses the whole request. An
+	 * address an earlier item of the request invited is refused at its second occurrence:
+	 * one person, one invitation per request.
+	 */
+	@CommandHandler
+	public BulkResult handle(InviteInBulkCommand command) {
+		checkVersionAndActor(command).mayDo(Action.INVITE_USERS, null);
+		Set<String> invitedNow = new HashSet<>();
+		List<BulkOutcome> outcomes = new ArrayList<>(command.invitations().size());
+		for (BulkItem<InviteUserCommand> item : command.invitations()) {
+			outcomes.add(decided(item, (invitation) -> {
+				String address = EmailAddress.of(invitation.email()).skeleton();
+				if (invitedNow.contains(address)) {
+					throw new CommandRefusedException(Refusal.DUPLICATE_EMAIL, "An earlier item of this request "
+							+ "already invites " + invitation.email() + " (or an address that looks like it).");
+				}
+				handle(invitation);
+				invitedNow.add(address);
+			}));
+		}
+		return concluded(command.atomic(), outcomes);
+	}
+
+	/**
+	 * Membership changes in bulk: each part of an item is decided by its single command's
+	 * handler, so a part is refused exactly as that command would be. An item is all or
+	 * nothing: its parts are tried first ({@link #tried}), and only when every part is
+	 * accepted are their events applied. The If-Match is held to the organization before
+	 * the first item; who may change what is decided per item, since an earlier item may
+	 * have changed the caller's own role or workspaces.
+	 */
+	@CommandHandler
+	public BulkResult handle(ChangeMembershipsInBulkCommand command) {
+		checkVersionAndActor(command);
+		List<BulkOutcome> outcomes = new ArrayList<>(command.changes().size());
+		for (BulkItem<ChangeMembershipsInBulkCommand.Change> item : command.changes()) {
+			if (item.refusedAtDoor() != null) {
+				outcomes.add(BulkOutcome.refused(item.refusedAtDoor()));
+				continue;
+			}
+			ChangeMembershipsInBulkCommand.Change change = item.command();
+			outcomes.add(tried(change.userId(), () -> changeParts(change, command)));
+		}
+		return concluded(command.atomic(), outcomes);
+	}
+
+	private void changeParts(ChangeMembershipsInBulkCommand.Change change, OrganizationCommand request) {
+		UserId user = change.userId();
+		UserId actor = request.actorUserId();
+		String correlationId = request.correlationId();
+		if (change.role() != null) {
+			handle(new SetMemberRoleCommand(this.organizationId, user, change.role(), actor, correlationId, null));
+		}
+		for (WorkspaceId workspace : change.removeWorkspaces()) {
+			handle(new RemoveFromWorkspaceCommand(this.organizationId, workspace, user, actor, correlationId, null));
+		}
+		for (WorkspaceId workspace : change.addWorkspaces()) {
+			handle(new AssignToWorkspaceCommand(this.organizationId, workspace, user, actor, correlationId, null));
+		}
+		for (ProjectId project : change.removeProjects()) {
+			handle(new RemoveProjectMemberCommand(this.organizationId, project, user, actor, correlationId, null));
+		}
+		for (ChangeMembershipsInBulkCommand.ProjectMembership project : change.addProjects()) {
+			handle(new AddProjectMemberCommand(this.organizationId, project.projectId(), user, project.projectRole(),
+					null, actor, correlationId, null));
+		}
+		// An item that changes nothing still names someone: 404 if they are no member.
+		requireMember(user);
+	}
+
+	/** An item the adapter refused keeps its refusal; any other is decided now. */
+	private <C> BulkOutcome decided(BulkItem<C> item, Consumer<C> decision) {
+		if (item.refusedAtDoor() != null) {
+			return BulkOutcome.refused(item.refusedAtDoor());
+		}
+		try {
+			decision.accept(item.command());
+			return BulkOutcome.accepted(currentVersion(), null);
+		}
+		catch (CommandRefusedException refused) {
+			return BulkOutcome.refused(refused);
+		}
+	}
+
+	/**
+	 * Decides the parts of one bulk item without applying them: their events go to
+	 * {@link #trial} and only to this instance's event sourcing handlers, so each part is
+	 * decided against the state the parts before it left. Then the member is restored
+	 * (every event a membership change records is about that member alone), and only if
+	 * no part was refused are the events applied for real, the same objects in the same
+	 * order, so the item is stored whole or not at all. Axon cannot take back an applied
+	 * event short of rolling the whole unit of work back, which would undo the other
+	 * items too.
+	 */
+	private BulkOutcome tried(UserId member, Runnable parts) {
+		Member before = this.members.get(member);
+		List<Object> events = new ArrayList<>();
+		this.trial = events;
+		try {
+			parts.run();
+		}
+		catch (CommandRefusedException refused) {
+			return BulkOutcome.refused(refused);
+		}
+		finally {
+			this.trial = null;
+			if (before != null) {
+				this.members.update(member, (tried) -> before);
+			}
+		}
+		events.forEach(AggregateLifecycle::apply);
+		return BulkOutcome.accepted(currentVersion(), this.members.get(member).role());
+	}
+
+	/**
+	 * With {@code atomic}, one refused item refuses the whole request: throwing rolls
+	 * Axon's unit of work back, so none of the events applied for the accepted items is
+	 * stored (and the cached organization is dropped).
+	 */
+	private static BulkResult concluded(boolean atomic, List<BulkOutcome> outcomes) {
+		if (atomic && outcomes.stream().anyMatch((outcome) -> !outcome.accepted())) {
+			throw new BulkRefusedException(outcomes);
+		}
+		return new BulkResult(outcomes, currentVersion());
+	}
+
+	/**
+	 * Applies an event, or during a bulk item's trial only notes it and brings this
+	 * instance's state along (see {@link #tried}).
+	 */
+	private void emit(Object event) {
+		if (this.trial == null) {
+			apply(event);
+			return;
+		}
+		this.trial.add(event);
+		Model.ORGANIZATION.publish(GenericEventMessage.asEventMessage(event), this);
+	}
+
+	/** Axon's model of this aggregate, built when a trial first needs it. */
+	private static final class Model {
+
+		static final AggregateModel<Organization> ORGANIZATION = AnnotatedAggregateMetaModelFactory
+			.inspectAggregate(Organization.class);
+
 	}
 
 	/**
@@ -478,7 +639,7 @@ public class Organization {
 		if (member.role() == role) {
 			return;
 		}
-		apply(new MemberActivated(this.organizationId, member.userId(), member.role(), role, reason,
+		emit(new MemberActivated(this.organizationId, member.userId(), member.role(), role, reason,
 				command.actorUserId(), now(), command.correlationId()));
 	}
 
@@ -488,7 +649,7 @@ public class Organization {
 		if (member.role() == role) {
 			return;
 		}
-		apply(new MemberRoleChanged(this.organizationId, member.userId(), member.role(), role, reason,
+		emit(new MemberRoleChanged(this.organizationId, member.userId(), member.role(), role, reason,
 				command.actorUserId(), now(), command.correlationId()));
 	}
 
@@ -497,7 +658,7 @@ public class Organization {
 		if (member.role() == Role.DEACTIVATED) {
 			return;
 		}
-		apply(new MemberDeactivated(this.organizationId, member.userId(), member.role(), reason, command.actorUserId(),
+		emit(new MemberDeactivated(this.organizationId, member.userId(), member.role(), reason, command.actorUserId(),
 				now(), command.correlationId()));
 	}
 

@@ -36,6 +36,8 @@ public enum Refusal {
 	MEMBER_ALREADY_ACTIVE("member_already_active", Kind.CONFLICT,
 			"The member is already active with another role; change their role instead."),
 	ALREADY_MEMBER("already_member", Kind.CONFLICT, "The user is already a member of this organization."),
+	DUPLICATE_EMAIL("duplicate_email", Kind.CONFLICT,
+			"An earlier item of this request already invites this e-mail address."),
 	WORKSPACES_REQUIRE_ROLE("workspaces_require_role", Kind.CONFLICT,
 			"Only active members are assigned to workspaces: give the invitation a role."),
 	INVITATION_REVOKED("invitation_revoked", Kind.CONFLICT, "The invitation was revoked."),

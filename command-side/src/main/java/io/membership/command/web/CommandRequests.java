@@ -1,7 +1,9 @@
 package io.membership.command.web;
 
+import java.util.List;
 import java.util.Set;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -67,6 +69,51 @@ final class CommandRequests {
 	/** The role must be given: {@code AN}, {@code RE}, or null for Inherit. */
 	record ChangeProjectRole(@JsonProperty(required = true) Role role,
 			@FreeText @Size(max = Limits.REASON) String reason) {
+	}
+
+	/** How many items one bulk request may carry (API.md, "Bulk changes"). */
+	static final int BULK_ITEMS = 1000;
+
+	/**
+	 * Invitations in bulk. An item is held to the single invitation's rules, and an item
+	 * the single invitation would answer 400 makes the whole request 400: nothing is
+	 * decided for a body that is not what it should be.
+	 */
+	record InviteInBulk(@NotNull @Size(min = 1, max = BULK_ITEMS) List<@NotNull @Valid BulkInvitation> invitations) {
+	}
+
+	/**
+	 * One invitation of a bulk request. {@code projects} is read only to refuse it: the
+	 * single invitation does not take projects yet, and an item silently stored without
+	 * the projects it asked for would be worse than a 400.
+	 */
+	record BulkInvitation(@NotBlank @Email @Size(max = Limits.EMAIL) String email, Role role,
+			@Size(max = Limits.WORKSPACES_PER_INVITATION) Set<@NotBlank @Size(max = Limits.ID) String> workspaces,
+			List<String> projects) {
+	}
+
+	/** Membership changes in bulk, held to the same rule as {@link InviteInBulk}. */
+	record ChangeMembershipsInBulk(
+			@NotNull @Size(min = 1, max = BULK_ITEMS) List<@NotNull @Valid MembershipChange> changes) {
+	}
+
+	/**
+	 * What to change about one member; each list at most as long as an invitation's
+	 * workspaces.
+	 */
+	record MembershipChange(@NotNull @Positive Long userId, Role role,
+			@Size(max = Limits.WORKSPACES_PER_INVITATION) List<@NotBlank @Size(max = Limits.ID) String> addWorkspaces,
+			@Size(max = Limits.WORKSPACES_PER_INVITATION) List<@NotBlank @Size(
+					max = Limits.ID) String> removeWorkspaces,
+			@Size(max = Limits.WORKSPACES_PER_INVITATION) List<@NotNull @Valid BulkProjectMembership> addProjects,
+			@Size(max = Limits.WORKSPACES_PER_INVITATION) List<@NotBlank @Size(
+					max = Limits.ID) String> removeProjects) {
+	}
+
+	/**
+	 * A project to add the member to: role {@code AN}, {@code RE}, or absent (Inherit).
+	 */
+	record BulkProjectMembership(@NotBlank @Size(max = Limits.ID) String projectId, Role role) {
 	}
 
 }

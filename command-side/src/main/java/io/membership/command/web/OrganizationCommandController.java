@@ -3,6 +3,8 @@ package io.membership.command.web;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -20,6 +22,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.membership.command.organization.AcceptInvitationCommand;
@@ -27,11 +30,17 @@ import io.membership.command.organization.ActivateMemberCommand;
 import io.membership.command.organization.AddProjectMemberCommand;
 import io.membership.command.organization.AssignToWorkspaceCommand;
 import io.membership.command.organization.ChangeProjectRoleCommand;
+import io.membership.command.organization.BulkItem;
+import io.membership.command.organization.BulkOutcome;
+import io.membership.command.organization.BulkRefusedException;
+import io.membership.command.organization.BulkResult;
+import io.membership.command.organization.ChangeMembershipsInBulkCommand;
 import io.membership.command.organization.ChangeRoleCommand;
 import io.membership.command.organization.CommandRefusedException;
 import io.membership.command.organization.CreateOrganizationCommand;
 import io.membership.command.organization.CreateWorkspaceCommand;
 import io.membership.command.organization.DeactivateMemberCommand;
+import io.membership.command.organization.InviteInBulkCommand;
 import io.membership.command.organization.InviteUserCommand;
 import io.membership.command.organization.Refusal;
 import io.membership.command.organization.RegisterProjectCommand;
@@ -103,6 +112,147 @@ class OrganizationCommandController {
 		String token = this.tokens.forInvitation(organization, invitation);
 		return answer(HttpStatus.CREATED, version, new CommandResponses.Invitation(invitation.value(), token,
 				this.invitations.urlFor(token), expiresAt, version));
+	}
+
+	/**
+	 * Invitations in bulk: one command for the whole request, so the Organization decides
+	 * the items in order and they are stored together. Each accepted item answers what
+	 * the single invitation answers, its token included.
+	 */
+	@PostMapping(path = "/organizations/{organizationId}/invitations/bulk", consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<CommandResponses.Bulk> inviteInBulk(@PathVariable String organizationId,
+			@RequestParam(defaultValue = "false") boolean atomic, @Valid @RequestBody CommandRequests.InviteInBulk body,
+			CommandContext context) {
+		OrganizationId organization = organization(organizationId);
+		Instant expiresAt = this.clock.instant().plus(this.invitations.timeToLive());
+		List<BulkItem<InviteUserCommand>> items = new ArrayList<>(body.invitations().size());
+		for (int index = 0; index < body.invitations().size(); index++) {
+			CommandRequests.BulkInvitation invitation = body.invitations().get(index);
+			if (invitation.projects() != null) {
+				throw new InvalidRequestException("invitation_projects_not_supported", "invitations[" + index
+						+ "] has projects; an invitation does not take projects yet: add the member to projects "
+						+ "once they have joined (memberships/bulk, add_projects).");
+			}
+			items.add(invitationItem(organization, invitation, expiresAt, context));
+		}
+		List<String> emails = body.invitations().stream().map((invitation) -> invitation.email().strip()).toList();
+		BulkResult result;
+		try {
+			result = this.commands.sendAndWait(new InviteInBulkCommand(organization, items, atomic, context.actor(),
+					context.correlationId(), context.expectedVersion()));
+		}
+		catch (BulkRefusedException refused) {
+			throw new AtomicBulkRefused(results(refused.outcomes(),
+					(index, outcome) -> CommandResponses.BulkItem.notStored(201, emails.get(index), null), emails,
+					null));
+		}
+		return answer(HttpStatus.OK, result.version(),
+				new CommandResponses.Bulk(result.version(), results(result.outcomes(), (index, outcome) -> {
+					InvitationId invitation = items.get(index).command().invitationId();
+					String token = this.tokens.forInvitation(organization, invitation);
+					return CommandResponses.BulkItem.invited(emails.get(index), invitation.value(), token,
+							this.invitations.urlFor(token), expiresAt, outcome.version());
+				}, emails, null)));
+	}
+
+	/**
+	 * A workspace id that cannot be one of ours is refused for its item only, as the
+	 * single invitation refuses it (404).
+	 */
+	private static BulkItem<InviteUserCommand> invitationItem(OrganizationId organization,
+			CommandRequests.BulkInvitation invitation, Instant expiresAt, CommandContext context) {
+		Set<WorkspaceId> workspaces;
+		try {
+			workspaces = workspaces(invitation.workspaces());
+		}
+		catch (CommandRefusedException refused) {
+			return BulkItem.refused(refused);
+		}
+		return BulkItem.of(new InviteUserCommand(organization, InvitationId.generate(), invitation.email().strip(),
+				invitation.role(), workspaces, expiresAt, context.actor(), context.correlationId(), null));
+	}
+
+	/**
+	 * Membership changes in bulk: each item's role, workspaces and projects, decided in
+	 * order by the Organization in one command; an item is stored whole or not at all.
+	 */
+	@PostMapping(path = "/organizations/{organizationId}/memberships/bulk", consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<CommandResponses.Bulk> changeMembershipsInBulk(@PathVariable String organizationId,
+			@RequestParam(defaultValue = "false") boolean atomic,
+			@Valid @RequestBody CommandRequests.ChangeMembershipsInBulk body, CommandContext context) {
+		OrganizationId organization = organization(organizationId);
+		List<BulkItem<ChangeMembershipsInBulkCommand.Change>> items = new ArrayList<>(body.changes().size());
+		List<Long> users = new ArrayList<>(body.changes().size());
+		for (CommandRequests.MembershipChange change : body.changes()) {
+			users.add(userId(change.userId()).value());
+			items.add(changeItem(change));
+		}
+		BulkResult result;
+		try {
+			result = this.commands.sendAndWait(new ChangeMembershipsInBulkCommand(organization, items, atomic,
+					context.actor(), context.correlationId(), context.expectedVersion()));
+		}
+		catch (BulkRefusedException refused) {
+			throw new AtomicBulkRefused(results(refused.outcomes(),
+					(index, outcome) -> CommandResponses.BulkItem.notStored(200, null, users.get(index)), null, users));
+		}
+		return answer(HttpStatus.OK, result.version(),
+				new CommandResponses.Bulk(result.version(),
+						results(result.outcomes(), (index, outcome) -> CommandResponses.BulkItem
+							.changed(users.get(index), outcome.role(), outcome.version()), null, users)));
+	}
+
+	/**
+	 * What the single commands' doors refuse as 400 (a project id or project role of the
+	 * wrong shape) makes the request 400; a workspace id that cannot be one of ours is
+	 * refused for its item only, as the single command refuses it (404).
+	 */
+	private static BulkItem<ChangeMembershipsInBulkCommand.Change> changeItem(CommandRequests.MembershipChange change) {
+		List<ChangeMembershipsInBulkCommand.ProjectMembership> addProjects = (change.addProjects() != null)
+				? change.addProjects()
+					.stream()
+					.map((add) -> new ChangeMembershipsInBulkCommand.ProjectMembership(project(add.projectId()),
+							projectRole(add.role())))
+					.toList()
+				: List.of();
+		List<ProjectId> removeProjects = (change.removeProjects() != null)
+				? change.removeProjects().stream().map(OrganizationCommandController::project).toList() : List.of();
+		try {
+			return BulkItem.of(new ChangeMembershipsInBulkCommand.Change(userId(change.userId()), change.role(),
+					workspaceList(change.addWorkspaces()), workspaceList(change.removeWorkspaces()), addProjects,
+					removeProjects));
+		}
+		catch (CommandRefusedException refused) {
+			return BulkItem.refused(refused);
+		}
+	}
+
+	private static List<WorkspaceId> workspaceList(List<String> raw) {
+		return (raw != null) ? raw.stream().map(OrganizationCommandController::workspace).toList() : List.of();
+	}
+
+	/** How an accepted item is answered, given its place in the request. */
+	private interface AcceptedItem {
+
+		CommandResponses.BulkItem answer(int index, BulkOutcome outcome);
+
+	}
+
+	private static List<CommandResponses.BulkItem> results(List<BulkOutcome> outcomes, AcceptedItem accepted,
+			List<String> emails, List<Long> users) {
+		List<CommandResponses.BulkItem> results = new ArrayList<>(outcomes.size());
+		for (int index = 0; index < outcomes.size(); index++) {
+			BulkOutcome outcome = outcomes.get(index);
+			if (outcome.accepted()) {
+				results.add(accepted.answer(index, outcome));
+			}
+			else {
+				results.add(CommandResponses.BulkItem.refused(RefusalStatus.of(outcome.refusal()).value(),
+						(emails != null) ? emails.get(index) : null, (users != null) ? users.get(index) : null,
+						outcome.refusal().code(), outcome.detail()));
+			}
+		}
+		return results;
 	}
 
 	@DeleteMapping("/organizations/{organizationId}/invitations/{invitationId}")

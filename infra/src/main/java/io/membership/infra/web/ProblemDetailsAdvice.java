@@ -29,6 +29,7 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 import io.membership.command.organization.CommandRefusedException;
 import io.membership.command.organization.Refusal;
+import io.membership.command.web.RefusalStatus;
 import io.membership.infra.web.TextRulesStringDeserializer.InvalidTextException;
 import io.membership.query.view.OrganizationViewStale;
 import io.membership.web.Problems;
@@ -54,12 +55,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 	@ExceptionHandler(CommandRefusedException.class)
 	ResponseEntity<ProblemDetail> refused(CommandRefusedException refused) {
 		Refusal refusal = refused.refusal();
-		HttpStatus status = switch (refusal.kind()) {
-			case NOT_FOUND -> HttpStatus.NOT_FOUND;
-			case FORBIDDEN -> HttpStatus.FORBIDDEN;
-			case CONFLICT -> HttpStatus.CONFLICT;
-			case PRECONDITION_FAILED -> HttpStatus.PRECONDITION_FAILED;
-		};
+		HttpStatus status = RefusalStatus.of(refusal);
 		return answer(Problems.problem(status, refusal.code(), refusal.title(), refused.getMessage()));
 	}
 

@@ -19,8 +19,10 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Refuses request bodies over a sane limit (default 64 KiB; no command needs more) before
- * anything reads them: declared lengths at once, chunked bodies as soon as they cross it.
+ * Refuses request bodies over a sane limit (default 64 KiB; no single command needs more)
+ * before anything reads them: declared lengths at once, chunked bodies as soon as they
+ * cross it. The bulk requests ({@code POST .../bulk}) carry up to 1,000 items, so they
+ * have a limit of their own (default 1 MiB, room for 1,000 items of about 1 KiB).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
@@ -28,22 +30,32 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
 
 	private final long limit;
 
+	private final long bulkLimit;
+
 	private final ProblemWriter problems;
 
-	RequestBodyLimitFilter(@Value("${membership.http.max-body-size:64KB}") DataSize limit, ProblemWriter problems) {
+	RequestBodyLimitFilter(@Value("${membership.http.max-body-size:64KB}") DataSize limit,
+			@Value("${membership.http.max-bulk-body-size:1MB}") DataSize bulkLimit, ProblemWriter problems) {
 		this.limit = limit.toBytes();
+		this.bulkLimit = bulkLimit.toBytes();
 		this.problems = problems;
 	}
 
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		if (request.getContentLengthLong() > this.limit) {
+		long limit = isBulk(request) ? this.bulkLimit : this.limit;
+		if (request.getContentLengthLong() > limit) {
 			this.problems.write(response, HttpStatus.BAD_REQUEST, "body_too_large",
-					"The request body is larger than " + this.limit + " bytes.");
+					"The request body is larger than " + limit + " bytes.");
 			return;
 		}
-		chain.doFilter(new LimitedRequest(request, this.limit), response);
+		chain.doFilter(new LimitedRequest(request, limit), response);
+	}
+
+	private static boolean isBulk(HttpServletRequest request) {
+		String path = request.getRequestURI();
+		return "POST".equals(request.getMethod()) && path.startsWith("/api/organizations/") && path.endsWith("/bulk");
 	}
 
 	/** Thrown while reading a body that turns out larger than the limit. */
