@@ -1,10 +1,14 @@
 package io.membership.infra.kafka;
 
+import java.time.Clock;
+
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.axonframework.serialization.Serializer;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 import io.membership.topics.RecordMac;
 
@@ -43,6 +47,15 @@ class KafkaPublisherConfiguration {
 	@Bean
 	KafkaCheckpointPublisher checkpointPublisher(PublishingProducer producer) {
 		return new KafkaCheckpointPublisher(producer);
+	}
+
+	/**
+	 * The publisher's lag, read from the token table with the serializer the token store
+	 * writes it with (Axon's primary serializer).
+	 */
+	@Bean
+	PublisherLag publisherLag(JdbcClient jdbc, Serializer serializer, Clock clock) {
+		return new PublisherLag(jdbc, serializer, KafkaEventPublisher.PROCESSING_GROUP, clock);
 	}
 
 }

@@ -37,7 +37,7 @@ class QuerySideConfiguration {
 			PlatformTransactionManager transactionManager, RecordMac recordMac, MeterRegistry meters) {
 		return new ProjectionConsumer(settings.clientConfiguration(bootstrapServers), consumerName, projection,
 				quarantine, view, jdbc, new TransactionTemplate(transactionManager),
-				new AuthenticRecords(recordMac, meters), DatabaseUnavailable::causedBy);
+				new AuthenticRecords(recordMac, meters), DatabaseUnavailable::causedBy, meters);
 	}
 
 }

@@ -50,12 +50,21 @@ public class SecurityConfiguration {
 	static final String DEVELOPMENT_SECRET = "membership-development-secret-change-me!";
 
 	@Bean
-	SecurityFilterChain apiSecurity(HttpSecurity http, ProblemResponses problems) throws Exception {
+	ApiPort apiPort() {
+		return new ApiPort();
+	}
+
+	@Bean
+	SecurityFilterChain apiSecurity(HttpSecurity http, ProblemResponses problems, ApiPort apiPort) throws Exception {
 		http.csrf((csrf) -> csrf.disable())
 			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.authorizeHttpRequests((requests) -> requests
 				.requestMatchers("/actuator/health", "/actuator/health/**", "/openapi.yaml", "/v3/api-docs", "/docs",
 						"/docs/**", "/error")
+				.permitAll()
+				// A scraper on the management port has no token; on the API port the path
+				// stays closed (and is not served there).
+				.requestMatchers(apiPort.elsewhere("/actuator/prometheus"))
 				.permitAll()
 				.anyRequest()
 				.authenticated())

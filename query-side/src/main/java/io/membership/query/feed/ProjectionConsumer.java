@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.function.Predicate;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -54,6 +55,8 @@ public class ProjectionConsumer implements SmartLifecycle {
 
 	private final Predicate<Throwable> databaseUnavailable;
 
+	private final ConsumerLag lag;
+
 	private long nextQuarantineCheck;
 
 	private volatile Consumer<String, byte[]> consumer;
@@ -70,10 +73,11 @@ public class ProjectionConsumer implements SmartLifecycle {
 	 * @param databaseUnavailable whether a failure means the database cannot be reached
 	 * right now, which is waited out, never blamed on an organization: the service's one
 	 * definition, which also answers such requests 503
+	 * @param meters where the consumer's lag per partition is reported
 	 */
 	public ProjectionConsumer(Map<String, Object> kafkaClient, String consumerName, MembershipProjection projection,
 			OrganizationQuarantine quarantine, PermissionView view, JdbcClient jdbc, TransactionTemplate transactions,
-			AuthenticRecords authenticity, Predicate<Throwable> databaseUnavailable) {
+			AuthenticRecords authenticity, Predicate<Throwable> databaseUnavailable, MeterRegistry meters) {
 		this.properties.putAll(kafkaClient);
 		this.properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
 		this.properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
@@ -83,6 +87,7 @@ public class ProjectionConsumer implements SmartLifecycle {
 		this.applier = new PollApplier(projection, quarantine, view, this.positions, transactions, authenticity,
 				databaseUnavailable);
 		this.databaseUnavailable = databaseUnavailable;
+		this.lag = new ConsumerLag(meters);
 	}
 
 	@Override
@@ -152,11 +157,14 @@ public class ProjectionConsumer implements SmartLifecycle {
 			.map((info) -> new TopicPartition(info.topic(), info.partition()))
 			.toList();
 		kafka.assign(partitions);
+		this.lag.track(partitions);
 		seekToStoredPositions(kafka, partitions);
 		while (this.running) {
 			ConsumerRecords<String, byte[]> records = kafka.poll(Duration.ofMillis(500));
+			this.lag.polled(kafka, records);
 			if (!records.isEmpty()) {
 				this.applier.apply(records);
+				this.lag.applied(kafka, records);
 			}
 			releaseRepairedOrganizations();
 		}
