@@ -38,6 +38,13 @@ import io.membership.topics.MembershipTopics;
  * in-memory view must see every organization. Several instances sharing one database each
  * keep their own position, and the projection's per-organization version makes the second
  * writer of an event a no-op.
+ *
+ * <p>
+ * The positions table is the truth: the consumer starts from it, and it commits with the
+ * projection. Once a poll's transaction has committed, the same positions are also
+ * committed to the consumer group {@code membership-query-<consumer name>}
+ * ({@link #groupId}, {@link GroupCommits}), only so that Kafka's own tools (and lag
+ * exporters) can see how far the query side is; nothing reads them back.
  */
 public class ProjectionConsumer implements SmartLifecycle {
 
@@ -56,6 +63,8 @@ public class ProjectionConsumer implements SmartLifecycle {
 	private final Predicate<Throwable> databaseUnavailable;
 
 	private final ConsumerLag lag;
+
+	private final GroupCommits groupCommits = new GroupCommits();
 
 	private long nextQuarantineCheck;
 
@@ -82,6 +91,9 @@ public class ProjectionConsumer implements SmartLifecycle {
 		this.properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
 		this.properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
 		this.properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "membership-query-" + consumerName);
+		// Partitions are assigned by hand, so the group never rebalances; it only holds
+		// the committed offsets that Kafka's tools read.
+		this.properties.put(ConsumerConfig.GROUP_ID_CONFIG, groupId(consumerName));
 		this.view = view;
 		this.positions = new ConsumerPositions(jdbc, consumerName);
 		this.applier = new PollApplier(projection, quarantine, view, this.positions, transactions, authenticity,
@@ -158,6 +170,7 @@ public class ProjectionConsumer implements SmartLifecycle {
 			.toList();
 		kafka.assign(partitions);
 		this.lag.track(partitions);
+		this.groupCommits.restarted();
 		seekToStoredPositions(kafka, partitions);
 		while (this.running) {
 			ConsumerRecords<String, byte[]> records = kafka.poll(Duration.ofMillis(500));
@@ -165,7 +178,9 @@ public class ProjectionConsumer implements SmartLifecycle {
 			if (!records.isEmpty()) {
 				this.applier.apply(records);
 				this.lag.applied(kafka, records);
+				this.groupCommits.applied(records);
 			}
+			this.groupCommits.commit(kafka);
 			releaseRepairedOrganizations();
 		}
 	}
@@ -180,6 +195,11 @@ public class ProjectionConsumer implements SmartLifecycle {
 		}
 		this.nextQuarantineCheck = System.nanoTime() + QUARANTINE_CHECK_INTERVAL.toNanos();
 		this.applier.releaseRepaired();
+	}
+
+	/** The consumer group whose committed offsets mirror this consumer's positions. */
+	public static String groupId(String consumerName) {
+		return "membership-query-" + consumerName;
 	}
 
 	private void seekToStoredPositions(Consumer<String, byte[]> kafka, List<TopicPartition> partitions) {
