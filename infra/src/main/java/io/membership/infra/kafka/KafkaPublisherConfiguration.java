@@ -58,4 +58,14 @@ class KafkaPublisherConfiguration {
 		return new PublisherLag(jdbc, serializer, KafkaEventPublisher.PROCESSING_GROUP, clock);
 	}
 
+	/**
+	 * Kafka in the health details, outside readiness (application.yml lists what
+	 * readiness includes).
+	 */
+	@Bean
+	KafkaHealthIndicator kafkaHealthIndicator(KafkaBootstrapServers bootstrapServers, KafkaSettings settings,
+			PublisherLag lag) {
+		return new KafkaHealthIndicator(settings.clientConfiguration(bootstrapServers), lag);
+	}
+
 }

@@ -1,0 +1,145 @@
+package io.membership.infra.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Predicate;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import io.membership.infra.MembershipApplication;
+import io.membership.infra.kafka.EmbeddedKafkaBroker;
+import io.membership.infra.support.ApiClient;
+import io.membership.infra.support.ApiClient.Answer;
+
+/**
+ * Health on the management port as API.md's operations section has it: readiness goes
+ * down while the database is unreachable and comes back with it; Kafka being away shows
+ * in the health details while readiness stays up, since commands are still accepted and
+ * published later. The service runs in this JVM, its database behind a proxy the test
+ * cuts.
+ */
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class HealthProbesTest {
+
+	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	@TempDir
+	static Path dataDirectory;
+
+	private static FaultSchema schema;
+
+	private static TcpProxy proxy;
+
+	private static ConfigurableApplicationContext application;
+
+	private static ApiClient management;
+
+	@BeforeAll
+	static void startBehindAProxy() {
+		schema = FaultSchema.create("health");
+		proxy = new TcpProxy(schema.serverHost(), schema.serverPort());
+		application = new SpringApplicationBuilder(MembershipApplication.class).run("--server.port=0",
+				"--management.server.port=0", "--membership.data-dir=" + dataDirectory,
+				"--membership.jwt.secret=" + ApiClient.TEST_SECRET, "--membership.kafka.embedded.port=0",
+				"--membership.kafka.delivery-timeout=5s",
+				"--spring.datasource.url=" + schema.jdbcUrlVia("127.0.0.1", proxy.port()),
+				"--spring.datasource.username=" + schema.username(),
+				"--spring.datasource.password=" + schema.password(), "--spring.flyway.default-schema=" + schema.name(),
+				"--spring.main.banner-mode=off");
+		management = ApiClient
+			.anonymous(application.getEnvironment().getRequiredProperty("local.management.port", Integer.class));
+	}
+
+	@AfterAll
+	static void stop() {
+		if (application != null) {
+			application.close();
+		}
+		if (proxy != null) {
+			proxy.close();
+		}
+		if (schema != null) {
+			schema.close();
+		}
+	}
+
+	@Test
+	void readiness_goes_down_while_the_database_is_unreachable_and_comes_back_with_it() {
+		assertThat(status("/actuator/health/readiness")).isEqualTo("UP");
+
+		proxy.cut();
+		try {
+			Answer down = await("/actuator/health/readiness", (answer) -> answer.status() == 503);
+			assertThat(down.json().path("status").asString()).isEqualTo("DOWN");
+			assertThat(down.json().path("components").path("db").path("status").asString()).isEqualTo("DOWN");
+			assertThat(status("/actuator/health/liveness")).as("the process itself is fine").isEqualTo("UP");
+		}
+		finally {
+			proxy.restore();
+		}
+
+		Answer up = await("/actuator/health/readiness", (answer) -> answer.status() == 200);
+		assertThat(up.json().path("status").asString()).isEqualTo("UP");
+	}
+
+	@Test
+	void kafka_being_away_shows_in_the_health_details_and_readiness_stays_up() {
+		assertThat(component("kafka")).isEqualTo("UP");
+		EmbeddedKafkaBroker broker = application.getBean(EmbeddedKafkaBroker.class);
+
+		broker.close();
+		try {
+			Answer health = await("/actuator/health", (answer) -> "DOWN"
+				.equals(answer.json().path("components").path("kafka").path("status").asString()));
+			assertThat(health.json().path("components").path("kafka").path("details").has("unpublished_events"))
+				.as(health.toString())
+				.isTrue();
+			assertThat(health.json().path("components").path("db").path("status").asString()).isEqualTo("UP");
+			Answer readiness = management.get("/actuator/health/readiness");
+			assertThat(readiness.status()).as(readiness.toString()).isEqualTo(200);
+			assertThat(readiness.json().path("components").has("kafka")).as(readiness.toString()).isFalse();
+		}
+		finally {
+			broker.start();
+		}
+
+		await("/actuator/health",
+				(answer) -> "UP".equals(answer.json().path("components").path("kafka").path("status").asString()));
+	}
+
+	private static String status(String path) {
+		Answer answer = management.get(path);
+		return answer.json().path("status").asString();
+	}
+
+	private static String component(String name) {
+		return management.get("/actuator/health").json().path("components").path(name).path("status").asString();
+	}
+
+	private static Answer await(String path, Predicate<Answer> condition) {
+		long deadline = System.nanoTime() + WAIT.toNanos();
+		Answer answer = management.get(path);
+		while (!condition.test(answer)) {
+			assertThat(System.nanoTime()).as("waited for %s, last: %s", path, answer).isLessThan(deadline);
+			try {
+				Thread.sleep(250);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new AssertionError(ex);
+			}
+			answer = management.get(path);
+		}
+		return answer;
+	}
+
+}
