@@ -29,13 +29,16 @@ import io.membership.infra.support.TestOrganization;
 /**
  * Spring Boot's structured logging, as an operator turns it on
  * ({@code LOGGING_STRUCTURED_FORMAT_CONSOLE=ecs}), on the embedded default: every line is
- * a JSON document, and a request's lines carry its correlation id.
+ * a JSON document, and a request's lines carry its correlation id and the trace id of the
+ * caller's {@code traceparent}.
  */
 @ExtendWith(OutputCaptureExtension.class)
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class StructuredLoggingTest {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final String TRACE_ID = "0af7651916cd43dd8448eb211c80319c";
 
 	@TempDir
 	Path dataDirectory;
@@ -54,7 +57,7 @@ class StructuredLoggingTest {
 	}
 
 	@Test
-	void with_ecs_on_the_console_a_commands_log_line_is_json_with_its_correlation_id(CapturedOutput output) {
+	void with_ecs_on_the_console_a_commands_log_line_is_json_with_its_correlation_and_trace_ids(CapturedOutput output) {
 		try (ConfigurableApplicationContext application = new SpringApplicationBuilder(MembershipApplication.class).run(
 				"--server.port=0", "--management.server.port=0", "--membership.data-dir=" + this.dataDirectory,
 				"--membership.jwt.secret=" + ApiClient.TEST_SECRET, "--membership.kafka.embedded.port=0",
@@ -62,6 +65,7 @@ class StructuredLoggingTest {
 			int port = application.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
 			Answer created = ApiClient.as(port, TestOrganization.newUserId())
 				.withHeader("X-Correlation-Id", "structured-logging-1")
+				.withHeader("traceparent", "00-" + TRACE_ID + "-00f067aa0ba902b7-01")
 				.post("/api/organizations", "{\"name\":\"Logged\"}");
 			assertThat(created.status()).as(created.toString()).isEqualTo(201);
 		}
@@ -71,6 +75,7 @@ class StructuredLoggingTest {
 		for (String line : lines) {
 			JsonNode logged = JSON.readTree(line);
 			assertThat(logged.path("correlationId").asString()).as(line).isEqualTo("structured-logging-1");
+			assertThat(logged.path("traceId").asString()).as("the caller's trace: %s", line).isEqualTo(TRACE_ID);
 			assertThat(logged.has("@timestamp")).as("an ECS document: %s", line).isTrue();
 		}
 		assertThat(lines).as("the request's own line")
