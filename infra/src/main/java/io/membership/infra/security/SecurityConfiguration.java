@@ -37,10 +37,11 @@ import io.membership.infra.web.ProblemWriter;
 import io.membership.web.Problems;
 
 /**
- * Every endpoint but health and the API documents needs a bearer token. The acting user
- * is always the token's {@code sub}, which must be a positive integer (a Label Studio
- * user id), every token must expire, and an {@code email} claim, which the service
- * stores, must be an address a request body could carry ({@link EmailClaimValidator}).
+ * Every endpoint but health, the API documents and, on the management port only, the
+ * Prometheus metrics needs a bearer token. The acting user is always the token's
+ * {@code sub}, which must be a positive integer (a Label Studio user id), every token
+ * must expire, and an {@code email} claim, which the service stores, must be an address a
+ * request body could carry ({@link EmailClaimValidator}).
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfiguration {
