@@ -2,6 +2,7 @@ package io.membership.infra.kafka;
 
 import java.time.Clock;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.serialization.Serializer;
@@ -20,9 +21,10 @@ import io.membership.topics.RecordMac;
 class KafkaPublisherConfiguration {
 
 	@Bean(destroyMethod = "close")
-	PublishingProducer publishingProducer(KafkaBootstrapServers bootstrapServers, KafkaSettings settings) {
+	PublishingProducer publishingProducer(KafkaBootstrapServers bootstrapServers, KafkaSettings settings,
+			MeterRegistry meters) {
 		TopicAdmin.createMissing(bootstrapServers, settings);
-		return new PublishingProducer(bootstrapServers, settings);
+		return new PublishingProducer(bootstrapServers, settings, meters);
 	}
 
 	@Bean

@@ -58,8 +58,14 @@ class ManagementMetricsTest {
 				"membership_commands_seconds_count{outcome=\"accepted\",type=\"CreateOrganizationCommand\"}",
 				"membership_commands_seconds_count{outcome=\"refused\",type=\"ChangeRoleCommand\"}",
 				"membership_checks_total{outcome=\"allowed\"}", "membership_checks_total{outcome=\"denied\"}",
-				// Beside them, Spring Boot's own: the JVM, HTTP requests and the pool.
-				"jvm_memory_used_bytes", "http_server_requests_seconds_count", "hikaricp_connections_active");
+				// Beside them, Spring Boot's own: the JVM, HTTP requests and the pool;
+				// and
+				// the Kafka clients' own, of the publisher's producer and the query
+				// side's
+				// consumer.
+				"jvm_memory_used_bytes", "http_server_requests_seconds_count", "hikaricp_connections_active",
+				"kafka_producer_", "client_id=\"membership-publisher\"", "kafka_consumer_",
+				"client_id=\"membership-query-query-side\"");
 	}
 
 	@Test

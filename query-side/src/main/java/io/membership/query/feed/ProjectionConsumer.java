@@ -7,6 +7,7 @@ import java.util.Properties;
 import java.util.function.Predicate;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -64,6 +65,14 @@ public class ProjectionConsumer implements SmartLifecycle {
 
 	private final ConsumerLag lag;
 
+	private final MeterRegistry meters;
+
+	/**
+	 * Kafka's own consumer meters ({@code kafka_consumer_*}), fetch rates and lag among
+	 * them.
+	 */
+	private KafkaClientMetrics consumerMeters;
+
 	private final GroupCommits groupCommits = new GroupCommits();
 
 	private long nextQuarantineCheck;
@@ -100,12 +109,15 @@ public class ProjectionConsumer implements SmartLifecycle {
 				databaseUnavailable);
 		this.databaseUnavailable = databaseUnavailable;
 		this.lag = new ConsumerLag(meters);
+		this.meters = meters;
 	}
 
 	@Override
 	public synchronized void start() {
 		this.view.loadAll();
 		this.consumer = new KafkaConsumer<>(this.properties, new StringDeserializer(), new ByteArrayDeserializer());
+		this.consumerMeters = new KafkaClientMetrics(this.consumer);
+		this.consumerMeters.bindTo(this.meters);
 		this.running = true;
 		this.thread = new Thread(this::run, "query-projection");
 		this.thread.start();
@@ -124,6 +136,9 @@ public class ProjectionConsumer implements SmartLifecycle {
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 			}
+		}
+		if (this.consumerMeters != null) {
+			this.consumerMeters.close();
 		}
 	}
 
