@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayNameGeneration;
@@ -15,17 +19,21 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import io.membership.events.access.Role;
 import io.membership.infra.MembershipApplication;
 import io.membership.infra.kafka.EmbeddedKafkaBroker;
 import io.membership.infra.support.ApiClient;
 import io.membership.infra.support.ApiClient.Answer;
+import io.membership.infra.support.ForgedRecords;
+import io.membership.infra.support.TestRecordKey;
 
 /**
  * Health on the management port as API.md's operations section has it: readiness goes
  * down while the database is unreachable and comes back with it; Kafka being away shows
  * in the health details while readiness stays up, since commands are still accepted and
- * published later. The service runs in this JVM, its database behind a proxy the test
- * cuts.
+ * published later. What the metrics show meanwhile: the query side's lag rises while it
+ * cannot apply, and falls to zero once it can. The service runs in this JVM, its database
+ * behind a proxy the test cuts.
  */
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class HealthProbesTest {
@@ -50,7 +58,7 @@ class HealthProbesTest {
 		application = new SpringApplicationBuilder(MembershipApplication.class).run("--server.port=0",
 				"--management.server.port=0", "--membership.data-dir=" + dataDirectory,
 				"--membership.jwt.secret=" + ApiClient.TEST_SECRET, "--membership.kafka.embedded.port=0",
-				"--membership.kafka.delivery-timeout=5s",
+				"--membership.kafka.delivery-timeout=5s", "--membership.kafka.record-key=" + TestRecordKey.VALUE,
 				"--spring.datasource.url=" + schema.jdbcUrlVia("127.0.0.1", proxy.port()),
 				"--spring.datasource.username=" + schema.username(),
 				"--spring.datasource.password=" + schema.password(), "--spring.flyway.default-schema=" + schema.name(),
@@ -114,6 +122,51 @@ class HealthProbesTest {
 
 		await("/actuator/health",
 				(answer) -> "UP".equals(answer.json().path("components").path("kafka").path("status").asString()));
+	}
+
+	@Test
+	void the_query_sides_lag_rises_while_its_database_is_cut_and_falls_to_zero_once_it_is_back() throws Exception {
+		MeterRegistry meters = application.getBean(MeterRegistry.class);
+		EmbeddedKafkaBroker broker = application.getBean(EmbeddedKafkaBroker.class);
+		String organization = "org_" + UUID.randomUUID().toString().replace("-", "");
+		ProducerRecord<String, byte[]> record = TestRecordKey
+			.sign(ForgedRecords.roleChange(organization, 1, 2, Role.ANNOTATOR, Role.REVIEWER, 1, "lag-probe", null));
+
+		proxy.cut();
+		String partition;
+		try {
+			partition = Integer.toString(ForgedRecords.write(broker.bootstrapServers(), record).get(0).partition());
+			awaitTrue("the query side's lag in partition " + partition + " shows the record it cannot apply",
+					() -> lag(meters, "membership.query.lag.records", partition) >= 1
+							&& lag(meters, "membership.query.lag", partition) > 0);
+			double earlier = lag(meters, "membership.query.lag", partition);
+			awaitTrue("the lag in seconds grows while the database is away",
+					() -> lag(meters, "membership.query.lag", partition) > earlier + 1);
+		}
+		finally {
+			proxy.restore();
+		}
+
+		awaitTrue("the query side has caught up", () -> lag(meters, "membership.query.lag.records", partition) == 0
+				&& lag(meters, "membership.query.lag", partition) == 0);
+	}
+
+	private static double lag(MeterRegistry meters, String name, String partition) {
+		return meters.get(name).tag("partition", partition).gauge().value();
+	}
+
+	private static void awaitTrue(String what, BooleanSupplier condition) {
+		long deadline = System.nanoTime() + WAIT.toNanos();
+		while (!condition.getAsBoolean()) {
+			assertThat(System.nanoTime()).as("waited for: " + what).isLessThan(deadline);
+			try {
+				Thread.sleep(250);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new AssertionError(ex);
+			}
+		}
 	}
 
 	private static String status(String path) {
