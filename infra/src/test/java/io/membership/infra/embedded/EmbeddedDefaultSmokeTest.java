@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
@@ -104,6 +105,12 @@ class EmbeddedDefaultSmokeTest {
 				assertThat(lines.get(i).path("hash").asString()).hasSize(64);
 				previous = lines.get(i).path("hash").asString();
 			}
+
+			MeterRegistry meters = second.getBean(MeterRegistry.class);
+			assertThat(List.of("membership.publisher.lag.events", "membership.publisher.lag.oldest",
+					"membership.query.projection.gaps", "membership.audit.checkpoint.age"))
+				.as("the meters that read the database read H2 too")
+				.allSatisfy((name) -> assertThat(meters.get(name).gauge().value()).as(name).isNotNaN());
 		}
 	}
 
