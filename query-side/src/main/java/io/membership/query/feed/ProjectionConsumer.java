@@ -8,6 +8,8 @@ import java.util.function.Predicate;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -67,6 +69,8 @@ public class ProjectionConsumer implements SmartLifecycle {
 
 	private final MeterRegistry meters;
 
+	private final ProjectionObservations observations;
+
 	/**
 	 * Kafka's own consumer meters ({@code kafka_consumer_*}), fetch rates and lag among
 	 * them.
@@ -92,10 +96,13 @@ public class ProjectionConsumer implements SmartLifecycle {
 	 * right now, which is waited out, never blamed on an organization: the service's one
 	 * definition, which also answers such requests 503
 	 * @param meters where the consumer's lag per partition is reported
+	 * @param observations where each traced event's projection is observed (a span in the
+	 * trace of the request that produced it)
 	 */
 	public ProjectionConsumer(Map<String, Object> kafkaClient, String consumerName, MembershipProjection projection,
 			OrganizationQuarantine quarantine, PermissionView view, JdbcClient jdbc, TransactionTemplate transactions,
-			AuthenticRecords authenticity, Predicate<Throwable> databaseUnavailable, MeterRegistry meters) {
+			AuthenticRecords authenticity, Predicate<Throwable> databaseUnavailable, MeterRegistry meters,
+			ObservationRegistry observations) {
 		this.properties.putAll(kafkaClient);
 		this.properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
 		this.properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
@@ -110,6 +117,7 @@ public class ProjectionConsumer implements SmartLifecycle {
 		this.databaseUnavailable = databaseUnavailable;
 		this.lag = new ConsumerLag(meters);
 		this.meters = meters;
+		this.observations = new ProjectionObservations(observations);
 	}
 
 	@Override
@@ -191,13 +199,26 @@ public class ProjectionConsumer implements SmartLifecycle {
 			ConsumerRecords<String, byte[]> records = kafka.poll(Duration.ofMillis(500));
 			this.lag.polled(kafka, records);
 			if (!records.isEmpty()) {
-				this.applier.apply(records);
+				apply(records);
 				this.lag.applied(kafka, records);
 				this.groupCommits.applied(records);
 			}
 			this.groupCommits.commit(kafka);
 			releaseRepairedOrganizations();
 		}
+	}
+
+	/** Applies a poll, observing each traced event's projection until it committed. */
+	private void apply(ConsumerRecords<String, byte[]> records) {
+		List<Observation> projections = this.observations.started(records);
+		try {
+			this.applier.apply(records);
+		}
+		catch (RuntimeException ex) {
+			projections.forEach((projection) -> projection.error(ex).stop());
+			throw ex;
+		}
+		projections.forEach(Observation::stop);
 	}
 
 	/**
