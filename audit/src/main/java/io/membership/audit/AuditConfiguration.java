@@ -28,4 +28,9 @@ class AuditConfiguration {
 		return new AuditCheckpoints(jdbc, signer, publisher, clock);
 	}
 
+	@Bean
+	CheckpointAge checkpointAge(JdbcClient jdbc, Clock clock) {
+		return new CheckpointAge(jdbc, clock);
+	}
+
 }

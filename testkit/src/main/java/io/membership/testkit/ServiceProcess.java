@@ -233,11 +233,15 @@ public final class ServiceProcess implements AutoCloseable {
 		}
 	}
 
-	/** Whether the health endpoint (on the management port) answers UP right now. */
+	/**
+	 * Whether the readiness probe (on the management port) answers UP right now: the
+	 * service takes traffic. Not the whole health, which also reports Kafka, away without
+	 * the service being out of rotation.
+	 */
 	public boolean healthy() {
 		try {
 			HttpResponse<String> health = HTTP
-				.send(HttpRequest.newBuilder(URI.create(managementUrl() + "/actuator/health"))
+				.send(HttpRequest.newBuilder(URI.create(managementUrl() + "/actuator/health/readiness"))
 					.timeout(Duration.ofSeconds(5))
 					.build(), HttpResponse.BodyHandlers.ofString());
 			return health.statusCode() == 200 && health.body().contains("\"UP\"");

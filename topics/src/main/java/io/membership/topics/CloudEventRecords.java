@@ -2,6 +2,7 @@ package io.membership.topics;
 
 import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeFormatter;
+import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
@@ -14,7 +15,8 @@ import io.membership.events.json.MembershipJson;
  * event's JSON body, the attributes are {@code ce_}-prefixed headers. The extensions
  * {@code orgversion}, {@code actorid} and {@code correlationid} let a subscriber drop
  * duplicates, detect gaps and trace a change back to the request without parsing the
- * body. The publisher writes every event so, and the query side reads it back
+ * body; {@code traceparent} (when the request had a trace) lets it join its spans to the
+ * request's trace. The publisher writes every event so, and the query side reads it back
  * ({@code EventRecords} there); the query side's tests write theirs with it too.
  */
 public final class CloudEventRecords {
@@ -22,6 +24,15 @@ public final class CloudEventRecords {
 	static final String SPEC_VERSION = "1.0";
 
 	static final String CONTENT_TYPE = "application/json";
+
+	/**
+	 * The CloudEvents distributed-tracing extension's {@code traceparent}, as a header in
+	 * binary mode: the W3C trace context of the request that produced the event.
+	 */
+	public static final String TRACEPARENT = "ce_traceparent";
+
+	/** A W3C traceparent of version 00, as subscribers' tracers parse it. */
+	private static final Pattern W3C_TRACEPARENT = Pattern.compile("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
 
 	private CloudEventRecords() {
 	}
@@ -47,6 +58,17 @@ public final class CloudEventRecords {
 		put(headers, "ce_orgversion", Long.toString(version));
 		put(headers, "ce_actorid", event.actorUserId().toString());
 		put(headers, "ce_correlationid", event.correlationId());
+		return record;
+	}
+
+	/**
+	 * Adds the trace context of the request that produced the event, if it had a valid
+	 * one, so a subscriber's spans join that trace; before the record is signed.
+	 */
+	public static ProducerRecord<String, byte[]> traced(ProducerRecord<String, byte[]> record, Object traceParent) {
+		if (traceParent instanceof String value && W3C_TRACEPARENT.matcher(value).matches()) {
+			put(record.headers(), TRACEPARENT, value);
+		}
 		return record;
 	}
 

@@ -1,6 +1,5 @@
 package io.membership.command.web;
 
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -15,6 +14,7 @@ import org.springframework.web.method.support.ModelAndViewContainer;
 
 import io.membership.events.Limits;
 import io.membership.web.Caller;
+import io.membership.web.CorrelationIds;
 
 /**
  * Builds the {@link CommandContext} of a request once, so no endpoint reads the caller or
@@ -23,10 +23,7 @@ import io.membership.web.Caller;
  */
 class CommandContextArgumentResolver implements HandlerMethodArgumentResolver {
 
-	static final String CORRELATION_HEADER = "X-Correlation-Id";
-
-	private static final Pattern CORRELATION_ID = Pattern
-		.compile("[A-Za-z0-9._:/+=-]{1," + Limits.CORRELATION_ID + "}");
+	static final String CORRELATION_HEADER = CorrelationIds.HEADER;
 
 	private static final Pattern VERSION = Pattern.compile("(?:W/)?\"?([0-9]{1,18})\"?");
 
@@ -40,7 +37,8 @@ class CommandContextArgumentResolver implements HandlerMethodArgumentResolver {
 			NativeWebRequest webRequest, WebDataBinderFactory binderFactory) {
 		HttpServletRequest request = webRequest.getNativeRequest(HttpServletRequest.class);
 		Caller caller = Caller.current();
-		String correlationId = correlationId(request.getHeader(CORRELATION_HEADER));
+		String correlationId = correlationId(request.getHeader(CORRELATION_HEADER),
+				request.getAttribute(CorrelationIds.ATTRIBUTE));
 		HttpServletResponse response = webRequest.getNativeResponse(HttpServletResponse.class);
 		if (response != null) {
 			response.setHeader(CORRELATION_HEADER, correlationId);
@@ -48,11 +46,15 @@ class CommandContextArgumentResolver implements HandlerMethodArgumentResolver {
 		return new CommandContext(caller, correlationId, expectedVersion(request.getHeader(HttpHeaders.IF_MATCH)));
 	}
 
-	private static String correlationId(String header) {
+	/**
+	 * The caller's header, or else the id the request's log lines already carry (made up
+	 * by the logging filter), so the event records the same one.
+	 */
+	private static String correlationId(String header, Object madeUp) {
 		if (header == null || header.isBlank()) {
-			return UUID.randomUUID().toString();
+			return (madeUp instanceof String id) ? id : CorrelationIds.newId();
 		}
-		if (!CORRELATION_ID.matcher(header).matches()) {
+		if (!CorrelationIds.isValid(header)) {
 			throw new InvalidRequestException("invalid_correlation_id", "X-Correlation-Id must be 1 to "
 					+ Limits.CORRELATION_ID + " characters of letters, digits and ._:/+=-");
 		}

@@ -138,7 +138,8 @@ class AsyncApiDocumentTest {
 		List<String> properties = new ArrayList<>(headers.path("properties").propertyNames());
 
 		assertThat(properties).containsExactlyInAnyOrder("ce_specversion", "ce_id", "ce_source", "ce_type", "ce_time",
-				"ce_subject", "content-type", "ce_orgversion", "ce_actorid", "ce_correlationid", "membership_mac");
+				"ce_subject", "content-type", "ce_orgversion", "ce_actorid", "ce_correlationid", "ce_traceparent",
+				"membership_mac");
 		assertThat(headers.path("required").valueStream().map(JsonNode::asString))
 			.containsExactlyInAnyOrderElementsOf(REQUIRED_HEADERS);
 		assertThat(resolve("#/components/schemas/CloudEventHeadersWithSubject").at("/allOf/1/required/0").asString())

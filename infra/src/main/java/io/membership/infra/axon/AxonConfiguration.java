@@ -5,6 +5,7 @@ import java.util.concurrent.Executors;
 
 import javax.sql.DataSource;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
@@ -170,6 +171,15 @@ public class AxonConfiguration {
 					return thread;
 				}), 10, 10);
 		return DefaultCommandGateway.builder().commandBus(commandBus).retryScheduler(retries).build();
+	}
+
+	/**
+	 * Commands by type and outcome; Axon's auto-configuration puts every command handler
+	 * interceptor bean on the command bus.
+	 */
+	@Bean
+	CommandMeters commandMeters(MeterRegistry registry) {
+		return new CommandMeters(registry);
 	}
 
 }

@@ -18,6 +18,7 @@ import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 
 import io.membership.events.MembershipEvent;
+import io.membership.infra.tracing.TracingConfiguration;
 import io.membership.topics.CloudEventRecords;
 import io.membership.topics.RecordMac;
 
@@ -64,7 +65,8 @@ class KafkaEventPublisher {
 	void publish(MembershipEvent event, DomainEventMessage<?> message) {
 		Batch batch = batch();
 		long version = message.getSequenceNumber() + 1;
-		batch.send(this.mac.sign(CloudEventRecords.of(event, message.getIdentifier(), version)));
+		batch.send(this.mac.sign(CloudEventRecords.traced(CloudEventRecords.of(event, message.getIdentifier(), version),
+				message.getMetaData().get(TracingConfiguration.TRACEPARENT))));
 		this.memberRoles.apply(event, version).forEach((state) -> batch.send(this.mac.sign(state.toRecord())));
 	}
 

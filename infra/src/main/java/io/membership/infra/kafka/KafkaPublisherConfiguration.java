@@ -1,10 +1,15 @@
 package io.membership.infra.kafka;
 
+import java.time.Clock;
+
+import io.micrometer.core.instrument.MeterRegistry;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.axonframework.serialization.Serializer;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 import io.membership.topics.RecordMac;
 
@@ -16,9 +21,10 @@ import io.membership.topics.RecordMac;
 class KafkaPublisherConfiguration {
 
 	@Bean(destroyMethod = "close")
-	PublishingProducer publishingProducer(KafkaBootstrapServers bootstrapServers, KafkaSettings settings) {
+	PublishingProducer publishingProducer(KafkaBootstrapServers bootstrapServers, KafkaSettings settings,
+			MeterRegistry meters) {
 		TopicAdmin.createMissing(bootstrapServers, settings);
-		return new PublishingProducer(bootstrapServers, settings);
+		return new PublishingProducer(bootstrapServers, settings, meters);
 	}
 
 	@Bean
@@ -43,6 +49,25 @@ class KafkaPublisherConfiguration {
 	@Bean
 	KafkaCheckpointPublisher checkpointPublisher(PublishingProducer producer) {
 		return new KafkaCheckpointPublisher(producer);
+	}
+
+	/**
+	 * The publisher's lag, read from the token table with the serializer the token store
+	 * writes it with (Axon's primary serializer).
+	 */
+	@Bean
+	PublisherLag publisherLag(JdbcClient jdbc, Serializer serializer, Clock clock) {
+		return new PublisherLag(jdbc, serializer, KafkaEventPublisher.PROCESSING_GROUP, clock);
+	}
+
+	/**
+	 * Kafka in the health details, outside readiness (application.yml lists what
+	 * readiness includes).
+	 */
+	@Bean
+	KafkaHealthIndicator kafkaHealthIndicator(KafkaBootstrapServers bootstrapServers, KafkaSettings settings,
+			PublisherLag lag) {
+		return new KafkaHealthIndicator(settings.clientConfiguration(bootstrapServers), lag);
 	}
 
 }

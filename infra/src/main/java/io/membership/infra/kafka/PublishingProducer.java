@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.Future;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -21,9 +23,15 @@ public class PublishingProducer implements AutoCloseable {
 
 	private final Properties properties;
 
+	private final MeterRegistry meters;
+
 	private volatile Producer<String, byte[]> producer;
 
-	PublishingProducer(KafkaBootstrapServers bootstrapServers, KafkaSettings settings) {
+	/** Kafka's own producer meters ({@code kafka_producer_*}) of the producer in use. */
+	private KafkaClientMetrics producerMeters;
+
+	PublishingProducer(KafkaBootstrapServers bootstrapServers, KafkaSettings settings, MeterRegistry meters) {
+		this.meters = meters;
 		this.properties = new Properties();
 		this.properties.putAll(settings.clientProperties());
 		this.properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers.value());
@@ -75,12 +83,20 @@ public class PublishingProducer implements AutoCloseable {
 		failed.close(Duration.ZERO);
 	}
 
-	private Producer<String, byte[]> create() {
-		return new KafkaProducer<>(this.properties, new StringSerializer(), new ByteArraySerializer());
+	private synchronized Producer<String, byte[]> create() {
+		Producer<String, byte[]> created = new KafkaProducer<>(this.properties, new StringSerializer(),
+				new ByteArraySerializer());
+		if (this.producerMeters != null) {
+			this.producerMeters.close();
+		}
+		this.producerMeters = new KafkaClientMetrics(created);
+		this.producerMeters.bindTo(this.meters);
+		return created;
 	}
 
 	@Override
-	public void close() {
+	public synchronized void close() {
+		this.producerMeters.close();
 		this.producer.close(Duration.ofSeconds(10));
 	}
 

@@ -1,6 +1,7 @@
 package io.membership.infra.query;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -34,10 +35,11 @@ class QuerySideConfiguration {
 	ProjectionConsumer projectionConsumer(KafkaBootstrapServers bootstrapServers, KafkaSettings settings,
 			@Value("${membership.query.consumer-name:query-side}") String consumerName, MembershipProjection projection,
 			OrganizationQuarantine quarantine, PermissionView view, JdbcClient jdbc,
-			PlatformTransactionManager transactionManager, RecordMac recordMac, MeterRegistry meters) {
+			PlatformTransactionManager transactionManager, RecordMac recordMac, MeterRegistry meters,
+			ObservationRegistry observations) {
 		return new ProjectionConsumer(settings.clientConfiguration(bootstrapServers), consumerName, projection,
 				quarantine, view, jdbc, new TransactionTemplate(transactionManager),
-				new AuthenticRecords(recordMac, meters), DatabaseUnavailable::causedBy);
+				new AuthenticRecords(recordMac, meters), DatabaseUnavailable::causedBy, meters, observations);
 	}
 
 }

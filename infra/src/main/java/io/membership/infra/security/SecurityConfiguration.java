@@ -42,13 +42,14 @@ import io.membership.infra.web.ProblemWriter;
 import io.membership.web.Problems;
 
 /**
- * Every endpoint but health and the API documents needs a bearer token. The acting user
- * is always the token's user id (its {@code sub}, or the claim configured instead), which
- * must be a positive integer (a Label Studio user id) unless the token is a service
- * principal's ({@link UserIdClaimValidator}), every token must expire (with at most 60 s
- * of clock skew on {@code exp} and {@code nbf}) and name this service in {@code aud} when
- * an audience is configured, and an {@code email} claim, which the service stores, must
- * be an address a request body could carry ({@link EmailClaimValidator}).
+ * Every endpoint but health, the API documents and, on the management port only, the
+ * Prometheus metrics needs a bearer token. The acting user is always the token's user id
+ * (its {@code sub}, or the claim configured instead), which must be a positive integer (a
+ * Label Studio user id) unless the token is a service principal's
+ * ({@link UserIdClaimValidator}), every token must expire (with at most 60 s of clock
+ * skew on {@code exp} and {@code nbf}) and name this service in {@code aud} when an
+ * audience is configured, and an {@code email} claim, which the service stores, must be
+ * an address a request body could carry ({@link EmailClaimValidator}).
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfiguration {
@@ -58,13 +59,22 @@ public class SecurityConfiguration {
 	static final String DEVELOPMENT_SECRET = "membership-development-secret-change-me!";
 
 	@Bean
-	SecurityFilterChain apiSecurity(HttpSecurity http, ProblemResponses problems, JwtSettings settings)
+	ApiPort apiPort() {
+		return new ApiPort();
+	}
+
+	@Bean
+	SecurityFilterChain apiSecurity(HttpSecurity http, ProblemResponses problems, ApiPort apiPort, JwtSettings settings)
 			throws Exception {
 		http.csrf((csrf) -> csrf.disable())
 			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.authorizeHttpRequests((requests) -> requests
 				.requestMatchers("/actuator/health", "/actuator/health/**", "/openapi.yaml", "/v3/api-docs", "/docs",
 						"/docs/**", "/webjars/swagger-ui/**", "/error")
+				.permitAll()
+				// A scraper on the management port has no token; on the API port the path
+				// stays closed (and is not served there).
+				.requestMatchers(apiPort.elsewhere("/actuator/prometheus"))
 				.permitAll()
 				.anyRequest()
 				.authenticated())

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
@@ -123,6 +124,11 @@ class EmbeddedDefaultSmokeTest {
 				.get("/api/organizations/" + organization + "/memberships/" + inviteeId + "/projects?min_version=6");
 			assertThat(lookedUp.json().path("projects").findValuesAsString("project_id")).as(lookedUp.toString())
 				.containsExactly("cats");
+			MeterRegistry meters = second.getBean(MeterRegistry.class);
+			assertThat(List.of("membership.publisher.lag.events", "membership.publisher.lag.oldest",
+					"membership.query.projection.gaps", "membership.audit.checkpoint.age"))
+				.as("the meters that read the database read H2 too")
+				.allSatisfy((name) -> assertThat(meters.get(name).gauge().value()).as(name).isNotNaN());
 		}
 	}
 

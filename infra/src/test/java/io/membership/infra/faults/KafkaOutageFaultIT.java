@@ -2,6 +2,12 @@ package io.membership.infra.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,7 +32,9 @@ import io.membership.testkit.ServiceProcess;
  * Case 2: Kafka (a broker in the test JVM) goes away for three times the publisher's
  * delivery timeout while clients keep sending commands, then comes back on the same port
  * with the same log. Commands must go on being accepted throughout, and afterwards the
- * topic must hold every stored event, in order per organization.
+ * topic must hold every stored event, in order per organization. Meanwhile the service
+ * stays ready, and its publisher's lag shows the outage and falls to zero once the
+ * backlog drained.
  */
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class KafkaOutageFaultIT {
@@ -36,6 +44,8 @@ class KafkaOutageFaultIT {
 	private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(5);
 
 	private static final Duration OUTAGE = DELIVERY_TIMEOUT.multipliedBy(3);
+
+	private static final HttpClient HTTP = HttpClient.newHttpClient();
 
 	@Test
 	@Timeout(value = 10, unit = TimeUnit.MINUTES)
@@ -53,6 +63,9 @@ class KafkaOutageFaultIT {
 				List<Sent> sent;
 				long down;
 				long up;
+				double maxLagEvents = 0;
+				double maxLagSeconds = 0;
+				boolean readyThroughout = true;
 				try (CommandLoad load = new CommandLoad("kafka", 3, (client) -> service.port(),
 						Duration.ofMillis(20))) {
 					load.start();
@@ -60,7 +73,13 @@ class KafkaOutageFaultIT {
 					broker.close();
 					down = System.currentTimeMillis();
 					int before = load.acknowledged();
-					ServiceProcess.sleep(OUTAGE);
+					while (System.currentTimeMillis() - down < OUTAGE.toMillis()) {
+						ServiceProcess.sleep(Duration.ofSeconds(1));
+						maxLagEvents = Math.max(maxLagEvents, meter(service, "membership_publisher_lag_events"));
+						maxLagSeconds = Math.max(maxLagSeconds,
+								meter(service, "membership_publisher_lag_oldest_seconds"));
+						readyThroughout &= service.healthy();
+					}
 					int during = load.acknowledged() - before;
 					broker.start();
 					up = System.currentTimeMillis();
@@ -82,6 +101,17 @@ class KafkaOutageFaultIT {
 				List<ConsumerRecord<String, byte[]>> records = topic.readUntil(FaultChecks.containsEvery(store),
 						Duration.ofSeconds(180));
 				long drained = System.currentTimeMillis();
+				assertThat(maxLagEvents).as("the publisher's lag while Kafka was down").isPositive();
+				assertThat(maxLagSeconds).as("the age of its oldest unpublished event")
+					.isGreaterThan(DELIVERY_TIMEOUT.toSeconds());
+				assertThat(readyThroughout).as("readiness stayed UP while Kafka was down").isTrue();
+				long zeroDeadline = System.currentTimeMillis() + 60_000;
+				while (meter(service, "membership_publisher_lag_events") != 0
+						|| meter(service, "membership_publisher_lag_oldest_seconds") != 0) {
+					assertThat(System.currentTimeMillis()).as("the publisher's lag back to zero")
+						.isLessThan(zeroDeadline);
+					ServiceProcess.sleep(Duration.ofMillis(500));
+				}
 				Delivery delivery = FaultChecks.assertPublishedInOrder(store, records);
 				Duration converged = FaultChecks.assertViewsConverge(service, schema, store, Duration.ofSeconds(60));
 
@@ -94,7 +124,35 @@ class KafkaOutageFaultIT {
 						drained - up);
 				FaultReport.record(SCENARIO, "views converged %s after the topic was complete",
 						FaultChecks.millis(converged));
+				FaultReport.record(SCENARIO,
+						"publisher lag at most %.0f events, oldest %.1f s, while Kafka was down; back to 0 after; "
+								+ "readiness UP throughout",
+						maxLagEvents, maxLagSeconds);
 			}
+		}
+	}
+
+	/** A meter without tags, as the management port's Prometheus scrape shows it now. */
+	private static double meter(ServiceProcess service, String name) {
+		try {
+			HttpResponse<String> scrape = HTTP
+				.send(HttpRequest.newBuilder(URI.create(service.managementUrl() + "/actuator/prometheus"))
+					.timeout(Duration.ofSeconds(5))
+					.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(scrape.statusCode()).as(scrape.body()).isEqualTo(200);
+			return scrape.body()
+				.lines()
+				.filter((line) -> line.startsWith(name + " "))
+				.mapToDouble((line) -> Double.parseDouble(line.substring(name.length() + 1).trim()))
+				.findFirst()
+				.orElseThrow(() -> new AssertionError(name + " is not in the scrape"));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new AssertionError(ex);
 		}
 	}
 

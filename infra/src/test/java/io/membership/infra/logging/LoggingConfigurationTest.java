@@ -3,7 +3,11 @@ package io.membership.infra.logging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URL;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
@@ -40,8 +44,10 @@ class LoggingConfigurationTest {
 	void configureAsThePackagedService() throws Exception {
 		this.context = new LoggerContext();
 		this.context.setMDCAdapter(new LogbackMDCAdapter());
-		// base.xml's log file: kept inside this test's directory.
+		// Where base.xml would write its log file, if the configuration had one.
 		this.context.putProperty("LOG_FILE", this.logs.resolve("spring.log").toString());
+		this.context.putProperty("LOG_PATH", this.logs.toString());
+		this.context.putProperty("LOG_TEMP", this.logs.toString());
 		JoranConfigurator configurator = new JoranConfigurator();
 		configurator.setContext(this.context);
 		URL configuration = getClass().getClassLoader().getResource("logback-spring.xml");
@@ -52,6 +58,20 @@ class LoggingConfigurationTest {
 	@AfterEach
 	void stop() {
 		this.context.stop();
+	}
+
+	@Test
+	void the_console_is_the_only_output_and_no_file_is_written() throws Exception {
+		this.context.getLogger("io.membership.test").error("Written somewhere");
+
+		List<String> appenders = new ArrayList<>();
+		this.context.getLogger(Logger.ROOT_LOGGER_NAME).iteratorForAppenders().forEachRemaining((appender) -> {
+			appenders.add(appender.getClass().getSimpleName());
+		});
+		assertThat(appenders).containsExactly("ConsoleAppender");
+		try (Stream<Path> written = Files.list(this.logs)) {
+			assertThat(written).isEmpty();
+		}
 	}
 
 	@Test

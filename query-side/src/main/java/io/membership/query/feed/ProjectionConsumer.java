@@ -6,6 +6,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.function.Predicate;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -37,6 +41,13 @@ import io.membership.topics.MembershipTopics;
  * in-memory view must see every organization. Several instances sharing one database each
  * keep their own position, and the projection's per-organization version makes the second
  * writer of an event a no-op.
+ *
+ * <p>
+ * The positions table is the truth: the consumer starts from it, and it commits with the
+ * projection. Once a poll's transaction has committed, the same positions are also
+ * committed to the consumer group {@code membership-query-<consumer name>}
+ * ({@link #groupId}, {@link GroupCommits}), only so that Kafka's own tools (and lag
+ * exporters) can see how far the query side is; nothing reads them back.
  */
 public class ProjectionConsumer implements SmartLifecycle {
 
@@ -54,6 +65,20 @@ public class ProjectionConsumer implements SmartLifecycle {
 
 	private final Predicate<Throwable> databaseUnavailable;
 
+	private final ConsumerLag lag;
+
+	private final MeterRegistry meters;
+
+	private final ProjectionObservations observations;
+
+	/**
+	 * Kafka's own consumer meters ({@code kafka_consumer_*}), fetch rates and lag among
+	 * them.
+	 */
+	private KafkaClientMetrics consumerMeters;
+
+	private final GroupCommits groupCommits = new GroupCommits();
+
 	private long nextQuarantineCheck;
 
 	private volatile Consumer<String, byte[]> consumer;
@@ -70,25 +95,37 @@ public class ProjectionConsumer implements SmartLifecycle {
 	 * @param databaseUnavailable whether a failure means the database cannot be reached
 	 * right now, which is waited out, never blamed on an organization: the service's one
 	 * definition, which also answers such requests 503
+	 * @param meters where the consumer's lag per partition is reported
+	 * @param observations where each traced event's projection is observed (a span in the
+	 * trace of the request that produced it)
 	 */
 	public ProjectionConsumer(Map<String, Object> kafkaClient, String consumerName, MembershipProjection projection,
 			OrganizationQuarantine quarantine, PermissionView view, JdbcClient jdbc, TransactionTemplate transactions,
-			AuthenticRecords authenticity, Predicate<Throwable> databaseUnavailable) {
+			AuthenticRecords authenticity, Predicate<Throwable> databaseUnavailable, MeterRegistry meters,
+			ObservationRegistry observations) {
 		this.properties.putAll(kafkaClient);
 		this.properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
 		this.properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
 		this.properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "membership-query-" + consumerName);
+		// Partitions are assigned by hand, so the group never rebalances; it only holds
+		// the committed offsets that Kafka's tools read.
+		this.properties.put(ConsumerConfig.GROUP_ID_CONFIG, groupId(consumerName));
 		this.view = view;
 		this.positions = new ConsumerPositions(jdbc, consumerName);
 		this.applier = new PollApplier(projection, quarantine, view, this.positions, transactions, authenticity,
 				databaseUnavailable);
 		this.databaseUnavailable = databaseUnavailable;
+		this.lag = new ConsumerLag(meters);
+		this.meters = meters;
+		this.observations = new ProjectionObservations(observations);
 	}
 
 	@Override
 	public synchronized void start() {
 		this.view.loadAll();
 		this.consumer = new KafkaConsumer<>(this.properties, new StringDeserializer(), new ByteArrayDeserializer());
+		this.consumerMeters = new KafkaClientMetrics(this.consumer);
+		this.consumerMeters.bindTo(this.meters);
 		this.running = true;
 		this.thread = new Thread(this::run, "query-projection");
 		this.thread.start();
@@ -107,6 +144,9 @@ public class ProjectionConsumer implements SmartLifecycle {
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 			}
+		}
+		if (this.consumerMeters != null) {
+			this.consumerMeters.close();
 		}
 	}
 
@@ -152,14 +192,33 @@ public class ProjectionConsumer implements SmartLifecycle {
 			.map((info) -> new TopicPartition(info.topic(), info.partition()))
 			.toList();
 		kafka.assign(partitions);
+		this.lag.track(partitions);
+		this.groupCommits.restarted();
 		seekToStoredPositions(kafka, partitions);
 		while (this.running) {
 			ConsumerRecords<String, byte[]> records = kafka.poll(Duration.ofMillis(500));
+			this.lag.polled(kafka, records);
 			if (!records.isEmpty()) {
-				this.applier.apply(records);
+				apply(records);
+				this.lag.applied(kafka, records);
+				this.groupCommits.applied(records);
 			}
+			this.groupCommits.commit(kafka);
 			releaseRepairedOrganizations();
 		}
+	}
+
+	/** Applies a poll, observing each traced event's projection until it committed. */
+	private void apply(ConsumerRecords<String, byte[]> records) {
+		List<Observation> projections = this.observations.started(records);
+		try {
+			this.applier.apply(records);
+		}
+		catch (RuntimeException ex) {
+			projections.forEach((projection) -> projection.error(ex).stop());
+			throw ex;
+		}
+		projections.forEach(Observation::stop);
 	}
 
 	/**
@@ -172,6 +231,11 @@ public class ProjectionConsumer implements SmartLifecycle {
 		}
 		this.nextQuarantineCheck = System.nanoTime() + QUARANTINE_CHECK_INTERVAL.toNanos();
 		this.applier.releaseRepaired();
+	}
+
+	/** The consumer group whose committed offsets mirror this consumer's positions. */
+	public static String groupId(String consumerName) {
+		return "membership-query-" + consumerName;
 	}
 
 	private void seekToStoredPositions(Consumer<String, byte[]> kafka, List<TopicPartition> partitions) {

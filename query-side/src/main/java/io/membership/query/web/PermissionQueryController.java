@@ -57,9 +57,12 @@ class PermissionQueryController {
 
 	private final Timelines timelines;
 
-	PermissionQueryController(PermissionView view, Timelines timelines) {
+	private final CheckMeters meters;
+
+	PermissionQueryController(PermissionView view, Timelines timelines, CheckMeters meters) {
 		this.view = view;
 		this.timelines = timelines;
+		this.meters = meters;
 	}
 
 	@GetMapping("/permissions/check")
@@ -79,6 +82,7 @@ class PermissionQueryController {
 		if (instant == null) {
 			PermissionView.Answer answer = this.view.decide(organization, subject, checked, workspace, project)
 				.orElseThrow(() -> Problems.memberNotFound(subject));
+			this.meters.answered(answer.decision().allowed());
 			return QueryAnswers.versioned(CheckAnswer.of(answer.decision(), answer.version()), answer.version());
 		}
 		long version = this.timelines.versionAt(organization, instant);
@@ -88,6 +92,7 @@ class PermissionQueryController {
 			.map((state) -> CheckAnswer.of(PermissionMatrix.decide(state.role(), state.workspaces(), state.projects(),
 					checked, workspace, project, projectThen), version))
 			.orElseGet(() -> new CheckAnswer(false, null, null, "not_a_member", version));
+		this.meters.answered(answer.allowed());
 		return QueryAnswers.versioned(answer, version);
 	}
 
@@ -123,6 +128,7 @@ class PermissionQueryController {
 					? new BatchResult(correlationId, decision.allowed(), decision.role(), decision.scope(),
 							decision.reason().code())
 					: new BatchResult(correlationId, false, null, null, "not_a_member"));
+			this.meters.answered(decision != null && decision.allowed());
 		}
 		return QueryAnswers.versioned(new BatchAnswer(answers.version(), results), answers.version());
 	}
