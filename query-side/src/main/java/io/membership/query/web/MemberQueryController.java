@@ -42,10 +42,6 @@ import io.membership.web.Problems;
 @RequestMapping(path = "/api/organizations/{organizationId}/memberships", produces = MediaType.APPLICATION_JSON_VALUE)
 class MemberQueryController {
 
-	static final int DEFAULT_PAGE_SIZE = 50;
-
-	static final int MAX_PAGE_SIZE = 200;
-
 	private final ReadSnapshot snapshot;
 
 	private final MemberReads members;
@@ -71,8 +67,7 @@ class MemberQueryController {
 		context.memberAllowedTo(organization, Action.VIEW_ORGANIZATION_PAGE);
 		MemberFilter filter = new MemberFilter(QueryParameters.roles(role), QueryParameters.search(search),
 				QueryParameters.workspace(workspace));
-		int number = QueryParameters.integer("page", page, 1, 1, Integer.MAX_VALUE);
-		int size = QueryParameters.integer("page_size", pageSize, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
+		PageRequest paged = PageRequest.of(page, pageSize);
 		MemberPage answer = this.snapshot.read(() -> {
 			WorkspaceId filtered = filter.workspace();
 			if (filtered != null && this.workspaces.one(organization, filtered).isEmpty()) {
@@ -80,14 +75,9 @@ class MemberQueryController {
 			}
 			long version = this.timelines.versionOf(organization);
 			long count = this.members.count(organization, filter);
-			long offset = (long) (number - 1) * size;
-			List<MemberRecord> results = this.members.page(organization, filter, offset, size);
-			long lastPage = Math.max(1, (count + size - 1) / size);
-			String next = (offset + size < count)
-					? QueryAnswers.withParameter(request, "page", Long.toString(number + 1L)) : null;
-			String previous = (number > 1)
-					? QueryAnswers.withParameter(request, "page", Long.toString(Math.min(number - 1L, lastPage)))
-					: null;
+			List<MemberRecord> results = this.members.page(organization, filter, paged.offset(), paged.size());
+			String next = paged.next(request, count);
+			String previous = paged.previous(request, count);
 			return new MemberPage(count, next, previous, results, version);
 		});
 		return QueryAnswers.versioned(answer, answer.version());

@@ -53,10 +53,6 @@ import io.membership.web.Problems;
 @RequestMapping(path = "/api/organizations/{organizationId}", produces = MediaType.APPLICATION_JSON_VALUE)
 class ProjectQueryController {
 
-	static final int DEFAULT_PAGE_SIZE = 50;
-
-	static final int MAX_PAGE_SIZE = 200;
-
 	private final ReadSnapshot snapshot;
 
 	private final ProjectReads projects;
@@ -83,8 +79,7 @@ class ProjectQueryController {
 		OrganizationId organization = QueryParameters.organization(organizationId);
 		context.memberOf(organization, ProjectQueryController::mayReadProjects);
 		WorkspaceId workspace = QueryParameters.workspace(workspaceId);
-		int number = QueryParameters.integer("page", page, 1, 1, Integer.MAX_VALUE);
-		int size = QueryParameters.integer("page_size", pageSize, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
+		PageRequest paged = PageRequest.of(page, pageSize);
 		Instant instant = QueryParameters.instant("as_of", asOf);
 		ProjectPage answer = this.snapshot.read(() -> {
 			if (workspace != null && this.workspaces.one(organization, workspace).isEmpty()) {
@@ -97,15 +92,10 @@ class ProjectQueryController {
 				.filter((project) -> stood.callerMayRead(project))
 				.map((project) -> ProjectAnswer.of(project, stood.memberCount(project.projectId())))
 				.toList();
-			long offset = (long) (number - 1) * size;
-			List<ProjectAnswer> results = readable.stream().skip(offset).limit(size).toList();
 			long count = readable.size();
-			long lastPage = Math.max(1, (count + size - 1) / size);
-			String next = (offset + size < count)
-					? QueryAnswers.withParameter(request, "page", Long.toString(number + 1L)) : null;
-			String previous = (number > 1)
-					? QueryAnswers.withParameter(request, "page", Long.toString(Math.min(number - 1L, lastPage)))
-					: null;
+			List<ProjectAnswer> results = readable.stream().skip(paged.offset()).limit(paged.size()).toList();
+			String next = paged.next(request, count);
+			String previous = paged.previous(request, count);
 			return new ProjectPage(count, next, previous, results, stood.version());
 		});
 		return QueryAnswers.versioned(answer, answer.version());
@@ -120,9 +110,7 @@ class ProjectQueryController {
 		Instant instant = QueryParameters.instant("as_of", asOf);
 		OneProjectAnswer answer = this.snapshot.read(() -> {
 			Stood stood = stood(organization, instant, context.caller());
-			ProjectRecord project = stood.project(wanted)
-				.filter(stood::callerMayRead)
-				.orElseThrow(() -> Problems.projectNotFound(wanted));
+			ProjectRecord project = stood.readable(wanted);
 			return OneProjectAnswer.of(project, stood.memberCount(wanted), stood.version());
 		});
 		return QueryAnswers.versioned(answer, answer.version());
@@ -143,9 +131,7 @@ class ProjectQueryController {
 		Instant instant = QueryParameters.instant("as_of", asOf);
 		ProjectMembersAnswer answer = this.snapshot.read(() -> {
 			Stood stood = stood(organization, instant, context.caller());
-			ProjectRecord project = stood.project(wanted)
-				.filter(stood::callerMayRead)
-				.orElseThrow(() -> Problems.projectNotFound(wanted));
+			ProjectRecord project = stood.readable(wanted);
 			if (!stood.callerMay(Action.PROJECT_MANAGE, project)) {
 				throw Problems.actionNotPermitted(
 						"Reading this project's members needs " + Action.PROJECT_MANAGE.id() + " in it.");
@@ -230,6 +216,14 @@ class ProjectQueryController {
 
 		Optional<ProjectRecord> project(ProjectId project) {
 			return this.projects.stream().filter((each) -> each.projectId().equals(project)).findFirst();
+		}
+
+		/**
+		 * The project if the caller may read it; 404 otherwise, exactly as for one that
+		 * does not exist.
+		 */
+		ProjectRecord readable(ProjectId wanted) {
+			return project(wanted).filter(this::callerMayRead).orElseThrow(() -> Problems.projectNotFound(wanted));
 		}
 
 		boolean callerMayRead(ProjectRecord project) {
