@@ -15,7 +15,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import tools.jackson.databind.JsonNode;
 
 import io.membership.infra.support.ApiClient.Answer;
 import io.membership.infra.support.PostgresServiceTest;
@@ -122,19 +121,10 @@ class PermissionCheckMatrixTest {
 			.get(this.organization.path() + "/permissions/check?user_id=" + this.members.get(check.role()) + "&action="
 					+ check.action() + workspace + "&min_version=" + this.organization.version());
 
-		assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
-		JsonNode body = answer.json();
-		SeedTable.Expected expected = expected(check);
 		String seedCell = SeedTable.ROLE_CODES.containsValue(check.role())
 				? "seed cell '" + SeedTable.cell(check.role(), check.action()).text() + "'" : "an inactive member";
-		String description = check + " (" + seedCell + "): " + answer.text();
-		assertThat(body.path("allowed").isBoolean()).as(description).isTrue();
-		assertThat(body.path("allowed").asBoolean()).as(description).isEqualTo(expected.allowed());
-		assertThat(body.path("role").asString()).as(description).isEqualTo(check.role());
-		assertThat(textOrNull(body.path("scope"))).as(description).isEqualTo(expected.scope());
-		assertThat(body.path("reason").asString()).as(description).isEqualTo(expected.reason());
-		assertThat(body.path("version").asLong()).as(description).isGreaterThanOrEqualTo(this.organization.version());
-		assertThat(answer.header("ETag")).as(description).isEqualTo("\"" + body.path("version").asLong() + "\"");
+		expected(check).assertAnswered(answer, check.role(), this.organization.version(),
+				check + " (" + seedCell + "): " + answer.text());
 	}
 
 	@Test
@@ -152,10 +142,6 @@ class PermissionCheckMatrixTest {
 			case ANYWHERE -> null;
 		};
 		return SeedTable.expected(check.role(), check.action(), workspace, Set.of(this.assignedWorkspace));
-	}
-
-	private static String textOrNull(JsonNode node) {
-		return (node.isMissingNode() || node.isNull()) ? null : node.asString();
 	}
 
 }

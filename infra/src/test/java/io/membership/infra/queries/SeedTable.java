@@ -1,5 +1,7 @@
 package io.membership.infra.queries;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,6 +14,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import tools.jackson.databind.JsonNode;
+
+import io.membership.infra.support.ApiClient.Answer;
 
 /**
  * Seed 000's permission table read straight out of a verbatim copy of the seed (test
@@ -166,6 +172,25 @@ final class SeedTable {
 	 * A check's expected {@code allowed}, {@code role}, {@code scope} and {@code reason}.
 	 */
 	record Expected(boolean allowed, String role, String scope, String reason) {
+
+		/**
+		 * Asserts that a check's answer is this decision, made as the given role, at the
+		 * organization's version or later, with that version as its ETag.
+		 */
+		void assertAnswered(Answer answer, String answeredRole, long version, String description) {
+			assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+			JsonNode body = answer.json();
+			assertThat(body.path("allowed").isBoolean()).as(description).isTrue();
+			assertThat(body.path("allowed").asBoolean()).as(description).isEqualTo(this.allowed);
+			assertThat(body.path("role").asString()).as(description).isEqualTo(answeredRole);
+			JsonNode scopeNode = body.path("scope");
+			assertThat((scopeNode.isMissingNode() || scopeNode.isNull()) ? null : scopeNode.asString()).as(description)
+				.isEqualTo(this.scope);
+			assertThat(body.path("reason").asString()).as(description).isEqualTo(this.reason);
+			assertThat(body.path("version").asLong()).as(description).isGreaterThanOrEqualTo(version);
+			assertThat(answer.header("ETag")).as(description).isEqualTo("\"" + body.path("version").asLong() + "\"");
+		}
+
 	}
 
 	private static void read(List<String> actions) {
