@@ -7,6 +7,7 @@ import java.time.Clock;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 import io.membership.command.web.InvitationTokens;
@@ -15,6 +16,16 @@ import io.membership.command.web.InvitationTokens;
 @Configuration(proxyBeanMethods = false)
 @EnableScheduling
 class ApplicationConfiguration {
+
+	/**
+	 * Static, as a bean factory post-processor must be: it runs before any other bean is
+	 * made, so before anything opens a file in the data directory (and, for the same
+	 * reason, reads the property from the environment rather than by {@code @Value}).
+	 */
+	@Bean
+	static DataDirectory dataDirectory(Environment environment) {
+		return new DataDirectory(Path.of(environment.getRequiredProperty("membership.data-dir")));
+	}
 
 	@Bean
 	Clock clock() {

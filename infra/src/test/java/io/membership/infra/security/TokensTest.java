@@ -122,6 +122,21 @@ class TokensTest {
 	}
 
 	@Test
+	void a_token_accepted_before_does_not_carry_a_forged_signature_through() {
+		String token = validToken(Long.toString(TestOrganization.newUserId()));
+		Answer accepted = createOrganizationWith(token);
+		assertThat(accepted.status()).as(accepted.toString()).isEqualTo(201);
+		String claims = token.substring(0, token.lastIndexOf('.') + 1);
+		String forged = claims + Base64.getUrlEncoder()
+			.withoutPadding()
+			.encodeToString("not the signature of these claims".getBytes(StandardCharsets.UTF_8));
+
+		assertInvalidToken(createOrganizationWith(forged));
+		Answer again = createOrganizationWith(token);
+		assertThat(again.status()).as(again.toString()).isEqualTo(201);
+	}
+
+	@Test
 	void health_answers_without_a_token_on_the_management_port() {
 		Answer answer = ApiClient.anonymous(this.managementPort).get("/actuator/health");
 
