@@ -893,10 +893,10 @@ public final class Bench {
 		what.put("event_store_events", eventStore);
 		what.put("events_topic_log_bytes", topicLogBytes(data));
 		what.put("rows_per_table", stored);
-		what.put("note",
-				"the synthetic events were written to the topic, not sent as commands: they are on the "
-						+ "topic (the broker's log) and in the query side's tables; this schema's event store holds "
-						+ "only what came through its own commands (none)");
+		what.put("note", "the synthetic events were written to the topic, not sent as commands: they are on the "
+				+ "topic (the broker's log) and in the query side's tables; this schema's event store holds "
+				+ "only what came through its own commands (none); the other phases' records on the topic came through "
+				+ "the first service's commands and are in the first schema's event store");
 		startup.put("loaded_stored", what);
 		if (!answered) {
 			log("Start-up: the view did not answer for the last member within 60 s: " + lastAnswer);
