@@ -3,6 +3,7 @@ package io.membership.bench;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -71,6 +72,10 @@ public final class Bench {
 		if (!Files.isRegularFile(settings.jar())) {
 			throw new IllegalStateException("No service jar at " + settings.jar() + "; build infra first");
 		}
+		if (!Files.isRegularFile(settings.endpointJar())) {
+			throw new IllegalStateException(
+					"No durable endpoint jar at " + settings.endpointJar() + "; build bench-endpoint first");
+		}
 		try {
 			new Bench(settings).run();
 		}
@@ -95,8 +100,16 @@ public final class Bench {
 			String schemaA = database.createSchema();
 			long topicEvents = 0;
 			SyntheticEvents.Written synthetic = null;
+			long launched = System.nanoTime();
 			try (ServiceProcess service = startService("a", schemaA, data, kafkaPort)) {
-				log("Service a started (pid " + service.pid() + ", port " + service.port() + ")");
+				double idleStart = since(launched);
+				log("Service a started (pid " + service.pid() + ", port " + service.port() + ") in "
+						+ Load.round(idleStart) + " s");
+				Map<String, Object> startup = section("startup");
+				startup.put("idle_ready_seconds", Load.round(idleStart));
+				startup.put("idle", "service a's first start: an empty schema (Flyway creates every table), a new data "
+						+ "directory (the embedded broker formats its log); from launching its JVM to readiness UP on "
+						+ "the management port, polled every 250 ms");
 				long[] idle = service.residentKib();
 				section("memory").put("service_a_idle_rss_mb", mb(idle[0]));
 				service.fullGc();
@@ -232,6 +245,9 @@ public final class Bench {
 		log("Commands on one organization: " + one.summary());
 		Load.Outcome jdbc = jdbcBaseline(database, schema, clients);
 		log("Baseline JDBC inserts: " + jdbc.summary());
+		DurableEndpointRun endpoint = durableEndpoint(database, schema, clients);
+		log("Baseline durable endpoint: " + endpoint.outcome().summary() + ", "
+				+ Load.round(endpoint.cpuMillisPerRequest()) + " ms of its CPU each");
 		Map<String, Object> section = section("commands");
 		section.put("clients", clients);
 		section.put("command", "POST /api/organizations/{org}/memberships/{user}/role (AN <-> RE), one event each");
@@ -241,11 +257,88 @@ public final class Bench {
 		section.put("one_organization", one.summary());
 		section.put("baseline_jdbc_inserts", with(jdbc.summary(), "statement",
 				"INSERT of one domainevententry-shaped row, autocommit, one connection per client"));
+		section.put("baseline_durable_endpoint", with(endpoint.outcome().summary(), "request",
+				"POST /api/aggregates/{aggregate}/events/{sequence} to bench-endpoint (a child JVM with the service's "
+						+ "JVM options: Spring Boot, Tomcat, Spring Security's resource server verifying the same HS256 "
+						+ "token, Hikari), which inserts the body (the MemberRoleChanged payload) as one "
+						+ "domainevententry-shaped row in a transaction of its own and answers its id; one aggregate "
+						+ "per client, numbered by the client; the same warm-up and duration as the commands"));
+		section.put("durable_endpoint_cpu_ms_per_request", Load.round(endpoint.cpuMillisPerRequest()));
 		this.results.key("command_throughput_ratio", many.throughput() / jdbc.throughput(),
 				Results.format(many.throughput()) + " commands/s (" + clients + " clients, " + organizations.size()
 						+ " orgs); one org: " + Results.format(one.throughput()) + "/s",
 				Results.format(jdbc.throughput()) + " JDBC inserts/s", 0.5, false);
+		this.results.key("command_ratio_to_durable_endpoint", many.throughput() / endpoint.outcome().throughput(),
+				Results.format(many.throughput()) + " commands/s (" + clients + " clients, " + organizations.size()
+						+ " orgs), " + Results.format(cpuPerCommand) + " ms of service CPU each",
+				Results.format(endpoint.outcome().throughput()) + " requests/s, minimal durable endpoint, "
+						+ Results.format(endpoint.cpuMillisPerRequest()) + " ms of its CPU each",
+				0.5, false);
 		return organizations;
+	}
+
+	/** What the minimal durable endpoint did, and its CPU per request. */
+	private record DurableEndpointRun(Load.Outcome outcome, double cpuMillisPerRequest) {
+	}
+
+	/**
+	 * The fair baseline for a command: bench-endpoint, started as a child JVM with the
+	 * service's JVM options, driven by the same 32 closed-loop clients with the same
+	 * warm-up and duration as the service's commands; each request stores one
+	 * domainevententry-shaped row in a copy of that table (keys and indexes included).
+	 */
+	private DurableEndpointRun durableEndpoint(BenchDatabase database, String schema, int clients) throws Exception {
+		database.execute(schema, "CREATE TABLE bench_endpoint_events (LIKE domainevententry INCLUDING CONSTRAINTS "
+				+ "INCLUDING INDEXES); CREATE SEQUENCE bench_endpoint_events_seq; ALTER TABLE bench_endpoint_events "
+				+ "ALTER COLUMN globalindex SET DEFAULT nextval('bench_endpoint_events_seq')");
+		Path data = this.settings.out().resolve("endpoint-data");
+		try (ServiceProcess endpoint = ServiceProcess.builder("endpoint", this.settings.endpointJar())
+			.jvmArgs(this.settings.serviceJvmArgs())
+			.dataDirectory(data)
+			.log(this.settings.out().resolve("endpoint.log"))
+			.database(BenchDatabase.urlWithSchema(this.settings.dbUrl(), schema), this.settings.dbUser(),
+					this.settings.dbPassword(), schema)
+			.jwtSecret(Tokens.SECRET)
+			.startTimeout(Duration.ofMinutes(3))
+			.build()
+			.start()) {
+			log("Durable endpoint started (pid " + endpoint.pid() + "); warming it up as the service was");
+			Api api = new Api(endpoint.baseUrl());
+			String payload = new String(eventPayload(), StandardCharsets.UTF_8);
+			String[] aggregates = new String[clients];
+			String[] tokens = new String[clients];
+			long[] sequences = new long[clients];
+			for (int client = 0; client < clients; client++) {
+				aggregates[client] = OrganizationId.generate().value();
+				tokens[client] = Tokens.forUser(Api.newUserId());
+			}
+			Load.Task append = (client, sequence) -> {
+				HttpResponse<String> answer = api.post(
+						"/api/aggregates/" + aggregates[client] + "/events/" + sequences[client]++, tokens[client],
+						payload);
+				return answer.statusCode() == 200 && answer.body().startsWith("{\"id\":");
+			};
+			Load.closed(clients, this.settings.initialWarmup(), append);
+			Load.closed(clients, this.settings.warmup(), append);
+			long cpuBefore = endpoint.cpuMillis();
+			Load.Outcome outcome = Load.closed(clients, this.settings.commandRun(), append);
+			double cpuPerRequest = (double) (endpoint.cpuMillis() - cpuBefore) / outcome.ok();
+			return new DurableEndpointRun(outcome, cpuPerRequest);
+		}
+		finally {
+			database.execute(schema, "DROP TABLE bench_endpoint_events; DROP SEQUENCE bench_endpoint_events_seq");
+			deleteRecursively(data);
+		}
+	}
+
+	/**
+	 * A real MemberRoleChanged as the event store holds it: what both command baselines
+	 * store.
+	 */
+	private static byte[] eventPayload() {
+		return MembershipJson.mapper()
+			.writeValueAsBytes(new MemberRoleChanged(OrganizationId.generate(), UserId.of(1_000_001), Role.ANNOTATOR,
+					Role.REVIEWER, null, UserId.of(1_000_000), Instant.now(), UUID.randomUUID().toString()));
 	}
 
 	private Load.Outcome jdbcBaseline(BenchDatabase database, String schema, int clients) throws SQLException {
@@ -256,9 +349,7 @@ public final class Bench {
 		database.execute(schema, "CREATE TABLE bench_jdbc_baseline (LIKE domainevententry INCLUDING CONSTRAINTS "
 				+ "INCLUDING INDEXES); CREATE SEQUENCE bench_jdbc_baseline_seq; ALTER TABLE bench_jdbc_baseline "
 				+ "ALTER COLUMN globalindex SET DEFAULT nextval('bench_jdbc_baseline_seq')");
-		byte[] payload = MembershipJson.mapper()
-			.writeValueAsBytes(new MemberRoleChanged(OrganizationId.generate(), UserId.of(1_000_001), Role.ANNOTATOR,
-					Role.REVIEWER, null, UserId.of(1_000_000), Instant.now(), UUID.randomUUID().toString()));
+		byte[] payload = eventPayload();
 		byte[] metadata = ("{\"correlationId\":\"" + UUID.randomUUID() + "\",\"traceId\":\"" + UUID.randomUUID()
 				+ "\"}")
 			.getBytes();
@@ -314,6 +405,13 @@ public final class Bench {
 			HttpResponse<String> answer = api.get(path, organization.ownerToken());
 			return answer.statusCode() == 200 && answer.body().contains("\"allowed\":true");
 		};
+		// The project's commands reach the permission view through Kafka: warm up and
+		// measure only once the view decides with them, or the first windows count
+		// refusals (seconds of them on a busy machine).
+		long projected = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+		while (!check.run(0, 0) && System.nanoTime() < projected) {
+			ServiceProcess.sleep(Duration.ofMillis(50));
+		}
 		String batchPath = "/api/organizations/" + organization.id() + "/permissions/check-batch";
 		String batch = checkBatch(organization, member);
 		Load.Task batchCheck = (client, sequence) -> {
@@ -321,9 +419,23 @@ public final class Bench {
 			return answer.statusCode() == 200 && answer.body().contains("\"correlation_id\":\"" + (BATCH_SIZE - 1));
 		};
 		Load.Task trivial = (client, sequence) -> management.get(TRIVIAL_PATH, null).statusCode() == 200;
-		int rate = this.settings.checkRate();
-		log("Checks: " + rate + "/s open model, then saturation with " + this.settings.saturationClients()
-				+ " clients");
+		CheckWarmup warm = warmUpChecks(check, trivial);
+		log("Checks warmed up for " + Load.round(warm.seconds()) + " s, " + (warm.stabilized() ? "" : "not ")
+				+ "stable: " + warm.rounds());
+		int rate;
+		String rateRule;
+		if (this.settings.checkRateFollowsLiveness()) {
+			rate = (int) Math.max(1, Math.min(this.settings.checkRate(),
+					Math.round(this.settings.checkRateShare() * warm.livenessPerSecond())));
+			rateRule = this.settings.checkRateShare() + " of the saturated liveness rate at the end of the warm-up ("
+					+ Results.format(warm.livenessPerSecond()) + "/s), at most " + this.settings.checkRate() + "/s";
+		}
+		else {
+			rate = this.settings.checkRate();
+			rateRule = "fixed";
+		}
+		log("Checks: " + rate + "/s open model (" + rateRule + "), then saturation with "
+				+ this.settings.saturationClients() + " clients");
 		Load.open(rate, this.settings.warmup(), 64, check);
 		Load.Outcome checkOpen = Load.open(rate, this.settings.checkRun(), 64, check);
 		log("Check at " + rate + "/s: " + checkOpen.summary());
@@ -355,7 +467,9 @@ public final class Bench {
 				+ " as the Owner (HS256 bearer token)");
 		section.put("baseline_request",
 				"GET " + TRIVIAL_PATH + " on the management port (no token; Spring Boot's liveness probe)");
+		section.put("warmup", warm.summary(this.settings));
 		section.put("open_model_rate_per_second", rate);
+		section.put("open_model_rate_rule", rateRule);
 		section.put("check_open", checkOpen.summary());
 		section.put("baseline_open", trivialOpen.summary());
 		section.put("saturation_clients", this.settings.saturationClients());
@@ -387,6 +501,59 @@ public final class Bench {
 		this.results.key("check_throughput_ratio", checkMax.throughput() / trivialMax.throughput(),
 				Results.format(checkMax.throughput()) + " checks/s saturated",
 				Results.format(trivialMax.throughput()) + " liveness/s saturated", 0.7, false);
+	}
+
+	/**
+	 * How the checks' warm-up went: each round's saturated rates, and whether they
+	 * settled.
+	 */
+	private record CheckWarmup(List<Map<String, Object>> rounds, double seconds, boolean stabilized,
+			double livenessPerSecond) {
+
+		Map<String, Object> summary(BenchSettings settings) {
+			Map<String, Object> summary = new LinkedHashMap<>();
+			summary.put("method", "rounds of " + settings.saturationClients() + " closed-loop clients for "
+					+ BenchSettings.CHECK_WARMUP_WINDOW.toSeconds() + " s on the check, then as long on the liveness "
+					+ "probe, until both saturated rates are within " + Math.round(BenchSettings.STABLE_WITHIN * 100)
+					+ " % of the round before, or " + settings.checkWarmupCap().toSeconds() + " s have passed");
+			summary.put("seconds", Load.round(this.seconds));
+			summary.put("stabilized", this.stabilized);
+			summary.put("rounds", this.rounds);
+			return summary;
+		}
+
+	}
+
+	/**
+	 * Saturates the check and the liveness probe in alternating windows until their rates
+	 * stop rising (JIT, caches and connection pools of both JVMs warm), with a cap.
+	 */
+	private CheckWarmup warmUpChecks(Load.Task check, Load.Task trivial) {
+		long begun = System.nanoTime();
+		long cap = begun + this.settings.checkWarmupCap().toNanos();
+		List<Map<String, Object>> rounds = new ArrayList<>();
+		double lastCheck = 0;
+		double lastTrivial = 0;
+		boolean stabilized = false;
+		while (!stabilized && System.nanoTime() < cap) {
+			double checkRate = Load.closed(this.settings.saturationClients(), BenchSettings.CHECK_WARMUP_WINDOW, check)
+				.throughput();
+			double trivialRate = Load
+				.closed(this.settings.saturationClients(), BenchSettings.CHECK_WARMUP_WINDOW, trivial)
+				.throughput();
+			Map<String, Object> round = new LinkedHashMap<>();
+			round.put("check_per_second", Load.round(checkRate));
+			round.put("liveness_per_second", Load.round(trivialRate));
+			rounds.add(round);
+			stabilized = lastCheck > 0 && within(checkRate, lastCheck) && within(trivialRate, lastTrivial);
+			lastCheck = checkRate;
+			lastTrivial = trivialRate;
+		}
+		return new CheckWarmup(rounds, since(begun), stabilized, lastTrivial);
+	}
+
+	private static boolean within(double rate, double before) {
+		return Math.abs(rate - before) <= BenchSettings.STABLE_WITHIN * before;
 	}
 
 	/**
@@ -543,7 +710,7 @@ public final class Bench {
 		try (ServiceProcess service = startService("b", schema, data, kafkaPort);
 				Connection connection = database.connect(schema)) {
 			log("Service b started (pid " + service.pid() + ") after " + Load.round(since(launched)) + " s");
-			long deadline = this.settings.quick() ? Math.max(this.started + BenchSettings.QUICK_BUDGET.toNanos(),
+			long deadline = this.settings.quick() ? Math.max(this.started + BenchSettings.quickBudget().toNanos(),
 					System.nanoTime() + TimeUnit.SECONDS.toNanos(30)) : launched + TimeUnit.MINUTES.toNanos(40);
 			long applied = 0;
 			while (System.nanoTime() < deadline) {
@@ -569,6 +736,9 @@ public final class Bench {
 			section.put("synthetic_events", synthetic.events());
 			section.put("events_applied", applied);
 			section.put("finished", applied >= topicEvents);
+			if (this.settings.quick()) {
+				section.put("quick_budget_seconds", BenchSettings.quickBudget().toSeconds());
+			}
 			section.put("seconds_from_first_commit", Load.round(seconds));
 			section.put("seconds_from_launch", Load.round((done - launched) / 1e9));
 			section.put("per_second", Load.round(perSecond));
@@ -606,13 +776,160 @@ public final class Bench {
 			this.results.key("replay_ratio", perSecond / plain.perSecond(),
 					Results.format(perSecond) + " events/s rebuilding " + Results.format(applied) + " events",
 					Results.format(plain.perSecond()) + " records/s, plain consumer", 0.3, false);
+			Topics.Read durable = durableConsumer(database, service.kafkaBootstrap(), topicEvents);
+			log("Durable consumer: " + durable.records() + " records in " + Load.round(durable.secondsFromFirstRecord())
+					+ " s = " + Load.round(durable.perSecond()) + "/s");
+			this.results.key("replay_ratio_to_durable_consumer", perSecond / durable.perSecond(),
+					Results.format(perSecond) + " events/s rebuilding " + Results.format(applied) + " events",
+					Results.format(durable.perSecond()) + " records/s, minimal durable projection", 0.5, false);
 			double idleMb = (double) section("memory").get("service_a_idle_rss_mb");
 			this.results.key("memory_rss_mb", mb(loaded[0]),
 					"RSS with " + Results.format(members) + " members loaded (" + Results.format(mb(afterGc[0]))
 							+ " MB after a full GC, of which Java heap in use " + Results.format(mb(heapUsed))
 							+ " MB; peak " + Results.format(mb(loaded[1])) + " MB)",
 					Results.format(idleMb) + " MB idle after start", null, true);
+			if (applied >= topicEvents) {
+				loadedStart(service, database, schema, data, topicEvents, synthetic);
+			}
+			else {
+				section("startup").put("loaded", "not measured: the replay did not get through the topic");
+			}
 			return plain;
+		}
+	}
+
+	/**
+	 * The fair baseline for the rebuild: {@link DurableConsumer} reads the whole topic
+	 * into a table of a schema of its own, while the rebuilt service is idle.
+	 */
+	private Topics.Read durableConsumer(BenchDatabase database, String bootstrapServers, long topicEvents)
+			throws SQLException {
+		String schema = database.createSchema();
+		database.execute(schema, DurableConsumer.CREATE_TABLE);
+		Topics.Read durable;
+		try (Connection connection = database.connect(schema)) {
+			durable = DurableConsumer.readAll(bootstrapServers, connection, topicEvents, Duration.ofMinutes(10));
+		}
+		Map<String, Object> detail = new LinkedHashMap<>();
+		detail.put("records", durable.records());
+		detail.put("bytes", durable.bytes());
+		detail.put("seconds", Load.round(durable.secondsFromFirstRecord()));
+		detail.put("per_second", Load.round(durable.perSecond()));
+		detail.put("rows_written", count(database, schema, "SELECT COUNT(*) FROM " + DurableConsumer.TABLE));
+		detail.put("method", "a plain consumer (no group, every partition from offset 0, 1,000 records a poll) that "
+				+ "inserts one row per record (organization id, ce_orgversion, ce_id, payload; primary key "
+				+ "organization and version, a duplicate skipped) into PostgreSQL, one JDBC batch and one commit per "
+				+ "poll; rate from its first poll to its last commit, while the rebuilt service is idle");
+		section("replay").put("durable_consumer", detail);
+		database.execute(null, "DROP SCHEMA " + schema + " CASCADE");
+		return durable;
+	}
+
+	private static long count(BenchDatabase database, String schema, String sql) throws SQLException {
+		try (Connection connection = database.connect(schema)) {
+			return count(connection, sql);
+		}
+	}
+
+	/**
+	 * Start-up with the query side loaded: the rebuilt service is stopped and started
+	 * again on the same schema and broker log, and timed from launching its JVM until
+	 * readiness is UP and its permission view answers a check on the member the topic
+	 * loaded last, at that organization's last version.
+	 */
+	private void loadedStart(ServiceProcess service, BenchDatabase database, String schema, Path data, long topicEvents,
+			SyntheticEvents.Written synthetic) throws Exception {
+		Map<String, Long> stored = database.rowCounts(schema);
+		long queryRows = stored.entrySet()
+			.stream()
+			.filter((table) -> table.getKey().startsWith("qs_"))
+			.mapToLong(Map.Entry::getValue)
+			.sum();
+		long eventStore = stored.getOrDefault("domainevententry", 0L);
+		long members = stored.getOrDefault("qs_members", 0L);
+		log("Start-up: stopping service b and starting it again on the same schema and broker log");
+		service.stop();
+		long relaunched = System.nanoTime();
+		service.start();
+		double ready = since(relaunched);
+		SyntheticEvents.LastLoaded last = synthetic.lastLoaded();
+		Api api = new Api(service.baseUrl());
+		String path = "/api/organizations/" + last.organizationId() + "/permissions/check?user_id=" + last.memberId()
+				+ "&action=project_read";
+		String token = Tokens.forUser(last.ownerId());
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+		boolean answered = false;
+		String lastAnswer = "";
+		int attempts = 0;
+		while (!answered && System.nanoTime() < deadline) {
+			attempts++;
+			HttpResponse<String> answer = api.get(path, token);
+			lastAnswer = answer.statusCode() + " " + answer.body();
+			answered = answer.statusCode() == 200 && Api.json(answer.body()).path("version").asLong() == last.version();
+			if (!answered) {
+				ServiceProcess.sleep(Duration.ofMillis(20));
+			}
+		}
+		double viewAnswers = since(relaunched);
+		log("Start-up with " + members + " members: ready in " + Load.round(ready) + " s, the view answered at "
+				+ Load.round(viewAnswers) + " s (" + lastAnswer + ")");
+		Map<String, Object> startup = section("startup");
+		startup.put("loaded_ready_seconds", Load.round(ready));
+		startup.put("loaded_view_answers_seconds", Load.round(viewAnswers));
+		startup.put("loaded_view_answered", answered);
+		// 1: the view was loaded when readiness turned UP, and the time after it is the
+		// first request's own.
+		startup.put("loaded_view_check_attempts", attempts);
+		startup.put("loaded", "service b stopped gracefully after its rebuild and started again on the same schema "
+				+ "and broker log; from launching its JVM to readiness UP on the management port (polled every "
+				+ "250 ms), then to its first answer to GET /api/organizations/{last}/permissions/check?user_id={member "
+				+ "who joined last}&action=project_read as that organization's Owner carrying the organization's last "
+				+ "version; {last} is the organization whose event is the topic's last synthetic record");
+		Map<String, Object> what = new LinkedHashMap<>();
+		what.put("members_in_query_side", members);
+		what.put("records_on_topic", topicEvents);
+		what.put("synthetic_records_on_topic", synthetic.events());
+		what.put("query_side_rows", queryRows);
+		what.put("event_store_events", eventStore);
+		what.put("events_topic_log_bytes", topicLogBytes(data));
+		what.put("rows_per_table", stored);
+		what.put("note", "the synthetic events were written to the topic, not sent as commands: they are on the "
+				+ "topic (the broker's log) and in the query side's tables; this schema's event store holds "
+				+ "only what came through its own commands (none); the other phases' records on the topic came through "
+				+ "the first service's commands and are in the first schema's event store");
+		startup.put("loaded_stored", what);
+		if (!answered) {
+			log("Start-up: the view did not answer for the last member within 60 s: " + lastAnswer);
+			return;
+		}
+		double idle = (double) startup.get("idle_ready_seconds");
+		this.results.key("startup_ratio", viewAnswers / idle,
+				"ready and answering in " + Results.format(viewAnswers) + " s (readiness UP at " + Results.format(ready)
+						+ " s) with " + Results.format(members) + " members and " + Results.format(queryRows)
+						+ " rows in the query side's tables, " + Results.format(topicEvents) + " records on the topic, "
+						+ Results.format(eventStore) + " events in the event store",
+				Results.format(idle) + " s, first start on an empty schema", 2.0, true);
+	}
+
+	/**
+	 * The size of the events topic's log segments in the broker's data directory (not its
+	 * index files, which Kafka allocates at full size whatever they hold).
+	 */
+	private static long topicLogBytes(Path directory) throws IOException {
+		try (Stream<Path> paths = Files.walk(directory)) {
+			return paths
+				.filter((file) -> file.getFileName().toString().endsWith(".log")
+						&& file.getParent().getFileName().toString().startsWith(SyntheticEvents.TOPIC + "-"))
+				.mapToLong((file) -> {
+					try {
+						return Files.size(file);
+					}
+					catch (IOException ex) {
+						// A segment the broker deleted meanwhile.
+						return 0;
+					}
+				})
+				.sum();
 		}
 	}
 

@@ -53,8 +53,20 @@ final class SyntheticEvents {
 	private SyntheticEvents() {
 	}
 
-	/** What was written. */
-	record Written(long events, long members, double seconds) {
+	/**
+	 * What was written, and the member to ask about to know that a service holds all of
+	 * it.
+	 */
+	record Written(long events, long members, double seconds, LastLoaded lastLoaded) {
+	}
+
+	/**
+	 * The organization whose last event is the topic's last synthetic record, its Owner,
+	 * the member who joined it last, and its version after that record: a service whose
+	 * permission view answers a check on that member at that version has everything
+	 * before it too.
+	 */
+	record LastLoaded(String organizationId, long ownerId, long memberId, long version) {
 	}
 
 	static Written produce(String bootstrapServers, int organizations, int eventsPerOrganization,
@@ -96,7 +108,8 @@ final class SyntheticEvents {
 			throw new IllegalStateException("Kafka refused a synthetic event", failure.get());
 		}
 		long members = histories.stream().mapToLong((history) -> history.members).sum();
-		return new Written(events, members, (System.nanoTime() - started) / 1e9);
+		History last = histories.get(histories.size() - 1);
+		return new Written(events, members, (System.nanoTime() - started) / 1e9, last.lastLoaded());
 	}
 
 	private static ProducerRecord<String, byte[]> record(MembershipEvent event, long version) {
@@ -197,6 +210,11 @@ final class SyntheticEvents {
 			this.roles.set(index, to);
 			return new MemberRoleChanged(this.organization, member(index), from, to, "synthetic", this.owner, now,
 					correlation);
+		}
+
+		LastLoaded lastLoaded() {
+			UserId member = this.roles.isEmpty() ? this.owner : member(this.roles.size() - 1);
+			return new LastLoaded(this.organization.value(), this.owner.value(), member.value(), this.version);
 		}
 
 		private UserId member(int index) {
