@@ -5,25 +5,52 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.simple.JdbcClient;
+import java.util.Optional;
 
 import io.membership.events.ids.OrganizationId;
 import io.membership.events.ids.UserId;
 import io.membership.events.state.MemberState;
 
 /**
- * The insert-only rows of the events being applied, by statement in first-use order, and
- * the latest member states they record: nothing reads those rows back while projecting,
- * so they are written together at the end, while the states are read back from here
- * meanwhile.
+ * What the events of one poll change, held until they are all applied and then written in
+ * JDBC batches: the organizations' versions ({@link VersionGate}), the rows events change
+ * in place, folded per key ({@link TableChanges}), and the insert-only rows, by statement
+ * in first-use order. It also holds the member states the projection needs: the latest
+ * ones this poll's events made, and those the members had before the poll, read in one
+ * query when it started.
  */
 final class Batch {
+
+	final VersionGate organizations;
+
+	final TableChanges invitations = new TableChanges("qs_invitations", "organization_id", "invitation_id");
+
+	final TableChanges members = new TableChanges("qs_members", "organization_id", "user_id");
+
+	final TableChanges workspaces = new TableChanges("qs_workspaces", "organization_id", "workspace_id");
+
+	final TableChanges memberWorkspaces = new TableChanges("qs_member_workspaces", "organization_id", "user_id",
+			"workspace_id");
+
+	final TableChanges projects = new TableChanges("qs_projects", "organization_id", "project_id");
+
+	final TableChanges projectMembers = new TableChanges("qs_project_members", "organization_id", "project_id",
+			"user_id");
 
 	private final Map<String, List<Object[]>> rows = new LinkedHashMap<>();
 
 	private final Map<OrganizationId, Map<UserId, MemberState>> latest = new HashMap<>();
+
+	private final Map<OrganizationId, Map<UserId, Optional<MemberState>>> before;
+
+	/**
+	 * @param before the latest state of members as the poll found them, empty for those
+	 * who were none; members not in it are read when needed
+	 */
+	Batch(VersionGate organizations, Map<OrganizationId, Map<UserId, Optional<MemberState>>> before) {
+		this.organizations = organizations;
+		this.before = before;
+	}
 
 	void add(String sql, Object... values) {
 		this.rows.computeIfAbsent(sql, (key) -> new ArrayList<>()).add(values);
@@ -39,24 +66,28 @@ final class Batch {
 		return (states != null) ? states.get(user) : null;
 	}
 
+	/**
+	 * The member's latest state before this poll as read when it started (empty if they
+	 * were no member), or null if it was not read.
+	 */
+	Optional<MemberState> before(OrganizationId organization, UserId user) {
+		Map<UserId, Optional<MemberState>> states = this.before.get(organization);
+		return (states != null) ? states.get(user) : null;
+	}
+
 	/** Every member state of the organization this batch changed, by user. */
 	Map<UserId, MemberState> latestOf(OrganizationId organization) {
 		return this.latest.getOrDefault(organization, Map.of());
 	}
 
-	/**
-	 * @param batches writes each statement's rows in one JDBC batch; with null, one
-	 * statement per row
-	 */
-	void flush(JdbcClient jdbc, JdbcTemplate batches) {
-		this.rows.forEach((sql, values) -> {
-			if (batches != null) {
-				batches.batchUpdate(sql, values);
-			}
-			else {
-				values.forEach((row) -> jdbc.sql(sql).params(row).update());
-			}
-		});
+	/** Writes everything the poll's events changed. */
+	void flush(Statements statements) {
+		this.organizations.write(statements);
+		for (TableChanges table : List.of(this.invitations, this.members, this.workspaces, this.memberWorkspaces,
+				this.projects, this.projectMembers)) {
+			table.flush(statements);
+		}
+		this.rows.forEach(statements::run);
 		this.rows.clear();
 	}
 

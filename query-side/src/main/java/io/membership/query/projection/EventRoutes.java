@@ -40,7 +40,7 @@ final class EventRoutes implements MembershipEventVisitor<Void> {
 
 	EventRoutes(JdbcClient jdbc, Applying applying) {
 		this.members = new MembersWriter(jdbc, applying);
-		this.workspaces = new WorkspacesWriter(jdbc, applying);
+		this.workspaces = new WorkspacesWriter(applying);
 		this.projects = new ProjectsWriter(jdbc, applying);
 		this.roleHistory = new RoleHistoryWriter(applying);
 	}

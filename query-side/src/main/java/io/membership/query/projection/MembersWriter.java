@@ -1,8 +1,9 @@
 package io.membership.query.projection;
 
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -40,13 +41,16 @@ final class MembersWriter {
 	}
 
 	void invited(UserInvited invited) {
-		this.jdbc
-			.sql("INSERT INTO qs_invitations (organization_id, invitation_id, email, role, invited_at, invited_by, "
-					+ "expires_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING')")
-			.params(this.applying.organization().value(), invited.invitationId().value(), invited.email(),
-					StoredRole.code(invited.role()), this.applying.at(), invited.actorUserId().value(),
-					Timestamps.utc(invited.expiresAt()))
-			.update();
+		Map<String, Object> row = new LinkedHashMap<>();
+		row.put("organization_id", this.applying.organization().value());
+		row.put("invitation_id", invited.invitationId().value());
+		row.put("email", invited.email());
+		row.put("role", StoredRole.code(invited.role()));
+		row.put("invited_at", this.applying.at());
+		row.put("invited_by", invited.actorUserId().value());
+		row.put("expires_at", Timestamps.utc(invited.expiresAt()));
+		row.put("status", "PENDING");
+		invitations().insert(row);
 	}
 
 	void revoked(InvitationRevoked revoked) {
@@ -57,14 +61,12 @@ final class MembersWriter {
 		OffsetDateTime invitedAt = null;
 		Long invitedBy = null;
 		if (joined.invitationId() != null) {
-			Optional<Object[]> invitation = this.jdbc.sql(
-					"SELECT invited_at, invited_by FROM qs_invitations WHERE organization_id = ? AND invitation_id = ?")
-				.params(this.applying.organization().value(), joined.invitationId().value())
-				.query((row, number) -> new Object[] { row.getObject(1, OffsetDateTime.class), row.getLong(2) })
-				.optional();
+			Optional<Map<String, Object>> invitation = invitations().current(
+					List.of(this.applying.organization().value(), joined.invitationId().value()),
+					this::storedInvitation);
 			if (invitation.isPresent()) {
-				invitedAt = (OffsetDateTime) invitation.get()[0];
-				invitedBy = (Long) invitation.get()[1];
+				invitedAt = (OffsetDateTime) invitation.get().get("invited_at");
+				invitedBy = (Long) invitation.get().get("invited_by");
 			}
 			setInvitationStatus(joined.invitationId().value(), "ACCEPTED");
 		}
@@ -86,41 +88,57 @@ final class MembersWriter {
 	void ownershipTransferred(OwnershipTransferred transferred) {
 		updateRole(transferred.previousOwnerUserId(), Role.ADMINISTRATOR, false);
 		updateRole(transferred.newOwnerUserId(), Role.OWNER, false);
-		this.jdbc.sql("UPDATE qs_organizations SET owner_user_id = ? WHERE organization_id = ?")
-			.params(transferred.newOwnerUserId().value(), this.applying.organization().value())
-			.update();
+		this.applying.batch().organizations.ownerIs(this.applying.organization(), transferred.newOwnerUserId());
 	}
 
 	private void insertMember(UserId user, String email, Role role, OffsetDateTime invitedAt, Long invitedBy) {
 		OffsetDateTime at = this.applying.at();
-		this.jdbc
-			.sql("INSERT INTO qs_members (organization_id, user_id, email, role, invited_at, invited_by, joined_at, "
-					+ "activated_at, role_changed_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)")
-			.params(this.applying.organization().value(), user.value(), email, role.code(), invitedAt, invitedBy, at,
-					role.isActive() ? at : null, this.applying.version())
-			.update();
+		Map<String, Object> row = new LinkedHashMap<>();
+		row.put("organization_id", this.applying.organization().value());
+		row.put("user_id", user.value());
+		row.put("email", email);
+		row.put("role", role.code());
+		row.put("invited_at", invitedAt);
+		row.put("invited_by", invitedBy);
+		row.put("joined_at", at);
+		row.put("activated_at", role.isActive() ? at : null);
+		row.put("role_changed_at", null);
+		row.put("version", this.applying.version());
+		this.applying.batch().members.insert(row);
 	}
 
 	private void updateRole(UserId user, Role role, boolean activation) {
 		OffsetDateTime at = this.applying.at();
-		String activatedAt = activation ? ", activated_at = ?" : "";
-		List<Object> params = new ArrayList<>(List.of(role.code(), at, this.applying.version()));
+		Map<String, Object> columns = new LinkedHashMap<>();
+		columns.put("role", role.code());
+		columns.put("role_changed_at", at);
+		columns.put("version", this.applying.version());
 		if (activation) {
-			params.add(at);
+			columns.put("activated_at", at);
 		}
-		params.add(this.applying.organization().value());
-		params.add(user.value());
-		this.jdbc
-			.sql("UPDATE qs_members SET role = ?, role_changed_at = ?, version = ?" + activatedAt
-					+ " WHERE organization_id = ? AND user_id = ?")
-			.params(params)
-			.update();
+		this.applying.batch().members.update(List.of(this.applying.organization().value(), user.value()), columns);
 	}
 
 	private void setInvitationStatus(String invitation, String status) {
-		this.jdbc.sql("UPDATE qs_invitations SET status = ? WHERE organization_id = ? AND invitation_id = ?")
-			.params(status, this.applying.organization().value(), invitation)
-			.update();
+		invitations().update(List.of(this.applying.organization().value(), invitation), Map.of("status", status));
+	}
+
+	private TableChanges invitations() {
+		return this.applying.batch().invitations;
+	}
+
+	/** An invitation as the table holds it: only what a member joining by it needs. */
+	private Optional<Map<String, Object>> storedInvitation(List<Object> key) {
+		return this.jdbc
+			.sql("SELECT invited_at, invited_by FROM qs_invitations WHERE organization_id = ? AND invitation_id = ?")
+			.params(key)
+			.query((row, number) -> {
+				Map<String, Object> invitation = new LinkedHashMap<>();
+				invitation.put("invited_at", row.getObject(1, OffsetDateTime.class));
+				invitation.put("invited_by", row.getLong(2));
+				return invitation;
+			})
+			.optional();
 	}
 
 }

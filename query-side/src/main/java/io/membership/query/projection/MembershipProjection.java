@@ -5,8 +5,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -14,6 +17,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 import io.membership.events.MembershipEvent;
+import io.membership.events.access.Role;
 import io.membership.events.ids.OrganizationId;
 import io.membership.events.ids.ProjectId;
 import io.membership.events.ids.UserId;
@@ -31,6 +35,13 @@ import io.membership.query.read.Timestamps;
  * event alike directly, the others as {@link EventRoutes} routes each event type. It must
  * run inside the caller's transaction, which also records the consumer's position, so an
  * event is applied exactly once or not at all.
+ *
+ * <p>
+ * A poll is decided in memory: what its events need is read first, in one statement per
+ * table (the versions of its organizations, locked; the latest states of the members its
+ * events name), every event is applied to that in order, and what they changed is written
+ * at the end in JDBC batches, each changed row once, as applying them one by one would
+ * have left it ({@link Batch}). A poll of one event takes the same path.
  */
 @Repository
 public class MembershipProjection {
@@ -40,8 +51,6 @@ public class MembershipProjection {
 	private final JdbcTemplate batches;
 
 	private final Timelines timelines;
-
-	private final VersionGate gate;
 
 	/** Writes every row with its own statement (no JDBC batches). */
 	public MembershipProjection(JdbcClient jdbc) {
@@ -57,7 +66,6 @@ public class MembershipProjection {
 		this.jdbc = jdbc;
 		this.batches = batches;
 		this.timelines = new Timelines(jdbc);
-		this.gate = new VersionGate(jdbc, this.timelines);
 	}
 
 	/** What became of an event. */
@@ -73,23 +81,46 @@ public class MembershipProjection {
 
 	/**
 	 * Applies the events in order, as {@link #apply} would one by one, in the caller's
-	 * transaction. The rows nothing reads back while projecting (timelines, role history,
-	 * activity log) are written together at the end, in one JDBC batch per table, instead
-	 * of one round trip each; the member states they hold are read back from memory
-	 * meanwhile.
+	 * transaction: read what they need, decide each in memory, write what they changed.
 	 */
 	public List<Outcome> applyAll(List<ProjectedEvent> events) {
-		Batch batch = new Batch();
+		if (events.isEmpty()) {
+			return List.of();
+		}
+		Set<OrganizationId> organizations = new LinkedHashSet<>();
+		events.forEach((projected) -> organizations.add(projected.organizationId()));
+		// Locked first, so that the states read next are those the last transaction to
+		// hold the organizations committed.
+		VersionGate gate = VersionGate.lock(this.jdbc, organizations);
+		Batch batch = new Batch(gate, this.timelines.latestStates(membersNamed(events)));
 		List<Outcome> outcomes = new ArrayList<>(events.size());
 		for (ProjectedEvent projected : events) {
 			outcomes.add(apply(projected, batch));
 		}
-		batch.flush(this.jdbc, this.batches);
+		batch.flush(Statements.of(this.jdbc, this.batches));
 		return outcomes;
 	}
 
+	/**
+	 * The members whose states the events change or derive from, by organization, as
+	 * {@link MemberStates} itself names them (given placeholder states, since only the
+	 * names matter here). The members of a removed project are not among them: they are
+	 * read when the removal is applied.
+	 */
+	private static Map<OrganizationId, Set<UserId>> membersNamed(List<ProjectedEvent> events) {
+		Map<OrganizationId, Set<UserId>> named = new HashMap<>();
+		for (ProjectedEvent projected : events) {
+			Set<UserId> users = named.computeIfAbsent(projected.organizationId(), (any) -> new HashSet<>());
+			MemberStates.next(projected.event(), (user) -> {
+				users.add(user);
+				return new MemberState(user, Role.NOT_ACTIVATED, Set.of());
+			}, (project) -> List.of()).forEach((state) -> users.add(state.userId()));
+		}
+		return named;
+	}
+
 	private Outcome apply(ProjectedEvent projected, Batch batch) {
-		Outcome outcome = this.gate.advance(projected);
+		Outcome outcome = batch.organizations.advance(projected);
 		if (outcome != Outcome.APPLIED) {
 			return outcome;
 		}
@@ -142,7 +173,11 @@ public class MembershipProjection {
 
 	private Optional<MemberState> latestState(OrganizationId organization, UserId user, Batch batch) {
 		MemberState pending = batch.latest(organization, user);
-		return (pending != null) ? Optional.of(pending) : this.timelines.latestState(organization, user);
+		if (pending != null) {
+			return Optional.of(pending);
+		}
+		Optional<MemberState> before = batch.before(organization, user);
+		return (before != null) ? before : this.timelines.latestState(organization, user);
 	}
 
 }

@@ -1,5 +1,11 @@
 package io.membership.query.projection;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import io.membership.events.MemberAddedToProject;
@@ -9,6 +15,7 @@ import io.membership.events.ProjectRemoved;
 import io.membership.events.ProjectRoleChanged;
 import io.membership.events.ProjectUpdated;
 import io.membership.events.ids.ProjectId;
+import io.membership.events.ids.UserId;
 import io.membership.events.ids.WorkspaceId;
 
 /**
@@ -28,69 +35,82 @@ final class ProjectsWriter {
 	}
 
 	void registered(ProjectRegistered registered) {
-		this.jdbc
-			.sql("INSERT INTO qs_projects (organization_id, project_id, workspace_id, title, "
-					+ "annotators_view_own_data, registered_at, registered_by) VALUES (?, ?, ?, ?, ?, ?, ?)")
-			.params(this.applying.organization().value(), registered.projectId().value(),
-					registered.workspaceId().value(), registered.title(), registered.annotatorsViewOwnData(),
-					this.applying.at(), registered.actorUserId().value())
-			.update();
+		Map<String, Object> row = new LinkedHashMap<>();
+		row.put("organization_id", this.applying.organization().value());
+		row.put("project_id", registered.projectId().value());
+		row.put("workspace_id", registered.workspaceId().value());
+		row.put("title", registered.title());
+		row.put("annotators_view_own_data", registered.annotatorsViewOwnData());
+		row.put("registered_at", this.applying.at());
+		row.put("registered_by", registered.actorUserId().value());
+		projects().insert(row);
 		recordProject(registered.projectId(), registered.workspaceId(), registered.title(),
 				registered.annotatorsViewOwnData(), false);
 	}
 
 	void updated(ProjectUpdated updated) {
-		this.jdbc
-			.sql("UPDATE qs_projects SET workspace_id = ?, title = ?, annotators_view_own_data = ? "
-					+ "WHERE organization_id = ? AND project_id = ?")
-			.params(updated.workspaceId().value(), updated.title(), updated.annotatorsViewOwnData(),
-					this.applying.organization().value(), updated.projectId().value())
-			.update();
+		Map<String, Object> columns = new LinkedHashMap<>();
+		columns.put("workspace_id", updated.workspaceId().value());
+		columns.put("title", updated.title());
+		columns.put("annotators_view_own_data", updated.annotatorsViewOwnData());
+		projects().update(projectKey(updated.projectId()), columns);
 		recordProject(updated.projectId(), updated.workspaceId(), updated.title(), updated.annotatorsViewOwnData(),
 				false);
 	}
 
 	void removed(ProjectRemoved removed) {
-		String organization = this.applying.organization().value();
-		this.jdbc.sql("UPDATE qs_projects SET removed_at = ? WHERE organization_id = ? AND project_id = ?")
-			.params(this.applying.at(), organization, removed.projectId().value())
-			.update();
-		this.jdbc.sql("DELETE FROM qs_project_members WHERE organization_id = ? AND project_id = ?")
-			.params(organization, removed.projectId().value())
-			.update();
-		this.jdbc
-			.sql("SELECT title, annotators_view_own_data FROM qs_projects WHERE organization_id = ? "
-					+ "AND project_id = ?")
-			.params(organization, removed.projectId().value())
-			.query((row, number) -> {
-				recordProject(removed.projectId(), removed.workspaceId(), row.getString(1), row.getBoolean(2), true);
-				return null;
-			})
-			.list();
+		List<Object> key = projectKey(removed.projectId());
+		projects().update(key, Map.of("removed_at", this.applying.at()));
+		this.applying.batch().projectMembers.deleteGroup(key);
+		projects().current(key, this::storedProject)
+			.ifPresent((project) -> recordProject(removed.projectId(), removed.workspaceId(),
+					(String) project.get("title"), (Boolean) project.get("annotators_view_own_data"), true));
 	}
 
 	void memberAdded(MemberAddedToProject added) {
-		this.jdbc
-			.sql("INSERT INTO qs_project_members (organization_id, project_id, user_id, project_role, added_at) "
-					+ "VALUES (?, ?, ?, ?, ?)")
-			.params(this.applying.organization().value(), added.projectId().value(), added.userId().value(),
-					StoredRole.code(added.projectRole()), this.applying.at())
-			.update();
+		Map<String, Object> row = new LinkedHashMap<>();
+		row.put("organization_id", this.applying.organization().value());
+		row.put("project_id", added.projectId().value());
+		row.put("user_id", added.userId().value());
+		row.put("project_role", StoredRole.code(added.projectRole()));
+		row.put("added_at", this.applying.at());
+		this.applying.batch().projectMembers.insert(row);
 	}
 
 	void projectRoleChanged(ProjectRoleChanged changed) {
-		this.jdbc
-			.sql("UPDATE qs_project_members SET project_role = ? WHERE organization_id = ? AND project_id = ? "
-					+ "AND user_id = ?")
-			.params(StoredRole.code(changed.toRole()), this.applying.organization().value(),
-					changed.projectId().value(), changed.userId().value())
-			.update();
+		this.applying.batch().projectMembers.update(projectMemberKey(changed.projectId(), changed.userId()),
+				Collections.singletonMap("project_role", StoredRole.code(changed.toRole())));
 	}
 
 	void memberRemoved(MemberRemovedFromProject removed) {
-		this.jdbc.sql("DELETE FROM qs_project_members WHERE organization_id = ? AND project_id = ? AND user_id = ?")
-			.params(this.applying.organization().value(), removed.projectId().value(), removed.userId().value())
-			.update();
+		this.applying.batch().projectMembers.delete(projectMemberKey(removed.projectId(), removed.userId()));
+	}
+
+	private TableChanges projects() {
+		return this.applying.batch().projects;
+	}
+
+	private List<Object> projectKey(ProjectId project) {
+		return List.of(this.applying.organization().value(), project.value());
+	}
+
+	private List<Object> projectMemberKey(ProjectId project, UserId user) {
+		return List.of(this.applying.organization().value(), project.value(), user.value());
+	}
+
+	/** A project as the table holds it: only what its removal's timeline row needs. */
+	private Optional<Map<String, Object>> storedProject(List<Object> key) {
+		return this.jdbc
+			.sql("SELECT title, annotators_view_own_data FROM qs_projects WHERE organization_id = ? "
+					+ "AND project_id = ?")
+			.params(key)
+			.query((row, number) -> {
+				Map<String, Object> project = new LinkedHashMap<>();
+				project.put("title", row.getString(1));
+				project.put("annotators_view_own_data", row.getBoolean(2));
+				return project;
+			})
+			.optional();
 	}
 
 	/**

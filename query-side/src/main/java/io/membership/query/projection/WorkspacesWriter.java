@@ -1,6 +1,8 @@
 package io.membership.query.projection;
 
-import org.springframework.jdbc.core.simple.JdbcClient;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 import io.membership.events.MemberAssignedToWorkspace;
 import io.membership.events.MemberJoined;
@@ -15,22 +17,20 @@ import io.membership.events.ids.WorkspaceId;
  */
 final class WorkspacesWriter {
 
-	private final JdbcClient jdbc;
-
 	private final Applying applying;
 
-	WorkspacesWriter(JdbcClient jdbc, Applying applying) {
-		this.jdbc = jdbc;
+	WorkspacesWriter(Applying applying) {
 		this.applying = applying;
 	}
 
 	void created(WorkspaceCreated created) {
-		this.jdbc
-			.sql("INSERT INTO qs_workspaces (organization_id, workspace_id, title, created_at, created_by) "
-					+ "VALUES (?, ?, ?, ?, ?)")
-			.params(this.applying.organization().value(), created.workspaceId().value(), created.title(),
-					this.applying.at(), created.actorUserId().value())
-			.update();
+		Map<String, Object> row = new LinkedHashMap<>();
+		row.put("organization_id", this.applying.organization().value());
+		row.put("workspace_id", created.workspaceId().value());
+		row.put("title", created.title());
+		row.put("created_at", this.applying.at());
+		row.put("created_by", created.actorUserId().value());
+		this.applying.batch().workspaces.insert(row);
 	}
 
 	void joined(MemberJoined joined) {
@@ -44,17 +44,17 @@ final class WorkspacesWriter {
 	}
 
 	void removed(MemberRemovedFromWorkspace removed) {
-		this.jdbc.sql("DELETE FROM qs_member_workspaces WHERE organization_id = ? AND user_id = ? AND workspace_id = ?")
-			.params(this.applying.organization().value(), removed.userId().value(), removed.workspaceId().value())
-			.update();
+		this.applying.batch().memberWorkspaces.delete(
+				List.of(this.applying.organization().value(), removed.userId().value(), removed.workspaceId().value()));
 	}
 
 	private void insertAssignment(UserId user, WorkspaceId workspace) {
-		this.jdbc
-			.sql("INSERT INTO qs_member_workspaces (organization_id, user_id, workspace_id, assigned_at) "
-					+ "VALUES (?, ?, ?, ?)")
-			.params(this.applying.organization().value(), user.value(), workspace.value(), this.applying.at())
-			.update();
+		Map<String, Object> row = new LinkedHashMap<>();
+		row.put("organization_id", this.applying.organization().value());
+		row.put("user_id", user.value());
+		row.put("workspace_id", workspace.value());
+		row.put("assigned_at", this.applying.at());
+		this.applying.batch().memberWorkspaces.insert(row);
 	}
 
 }

@@ -3,6 +3,7 @@ package io.membership.query.read;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,6 +32,9 @@ import io.membership.events.state.MemberState;
  */
 @Repository
 public class Timelines {
+
+	/** Members per statement of {@link #latestStates}, to keep its parameters few. */
+	private static final int STATES_PER_STATEMENT = 500;
 
 	private final JdbcClient jdbc;
 
@@ -64,6 +68,45 @@ public class Timelines {
 	/** A member's latest state on the timeline, which is their current one. */
 	public Optional<MemberState> latestState(OrganizationId organization, UserId user) {
 		return stateAt(organization, user, null);
+	}
+
+	/**
+	 * The latest states of many members at once, for the projection, which needs those of
+	 * every member a poll's events name: one statement (per
+	 * {@value #STATES_PER_STATEMENT} members) instead of one each. Every member asked
+	 * about is in the answer, empty if they have no timeline (are no member).
+	 */
+	public Map<OrganizationId, Map<UserId, Optional<MemberState>>> latestStates(
+			Map<OrganizationId, Set<UserId>> members) {
+		Map<OrganizationId, Map<UserId, Optional<MemberState>>> states = new HashMap<>();
+		List<Object[]> pairs = new ArrayList<>();
+		members.forEach((organization, users) -> users.forEach((user) -> {
+			states.computeIfAbsent(organization, (any) -> new HashMap<>()).put(user, Optional.empty());
+			pairs.add(new Object[] { organization.value(), user.value() });
+		}));
+		for (int from = 0; from < pairs.size(); from += STATES_PER_STATEMENT) {
+			List<Object[]> chunk = pairs.subList(from, Math.min(from + STATES_PER_STATEMENT, pairs.size()));
+			List<Object> params = new ArrayList<>();
+			chunk.forEach((pair) -> params.addAll(List.of(pair)));
+			// A list of keys joined to the table, which both databases look up by its
+			// primary key, one key at a time; the first row's casts type the list's
+			// columns.
+			String keys = "(CAST(? AS VARCHAR(64)), CAST(? AS BIGINT))" + ", (?, ?)".repeat(chunk.size() - 1);
+			this.jdbc
+				.sql("SELECT t.organization_id, t.user_id, t.role, t.workspaces, t.projects FROM qs_member_timeline t "
+						+ "JOIN (VALUES " + keys + ") AS k (organization_id, user_id) "
+						+ "ON t.organization_id = k.organization_id AND t.user_id = k.user_id "
+						+ "WHERE t.version = (SELECT MAX(l.version) FROM qs_member_timeline l "
+						+ "WHERE l.organization_id = k.organization_id AND l.user_id = k.user_id)")
+				.params(params)
+				.query((row) -> {
+					UserId user = UserId.of(row.getLong(2));
+					states.get(new OrganizationId(row.getString(1)))
+						.put(user, Optional.of(new MemberState(user, Role.fromCode(row.getString(3)).orElseThrow(),
+								workspaces(row.getString(4)), projects(row.getString(5)))));
+				});
+		}
+		return states;
 	}
 
 	/**

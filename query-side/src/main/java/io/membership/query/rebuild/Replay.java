@@ -3,11 +3,11 @@ package io.membership.query.rebuild;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
@@ -22,6 +22,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -69,7 +70,8 @@ final class Replay implements AutoCloseable {
 		this.consumer = consumer;
 		this.database = new ScratchDatabase();
 		try {
-			this.projection = new MembershipProjection(JdbcClient.create(this.database.dataSource()));
+			this.projection = new MembershipProjection(JdbcClient.create(this.database.dataSource()),
+					new JdbcTemplate(this.database.dataSource()));
 			this.transactions = new TransactionTemplate(new DataSourceTransactionManager(this.database.dataSource()));
 			// Refusals are counted for the report, not as the service's metrics.
 			this.authenticity = new AuthenticRecords(mac, new SimpleMeterRegistry());
@@ -193,19 +195,22 @@ final class Replay implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Applies a poll's records below the goal as the live consumer does: together, in the
+	 * caller's transaction.
+	 */
 	private void apply(ConsumerRecords<String, byte[]> records, Map<TopicPartition, Long> goal) {
+		List<ProjectedEvent> events = new ArrayList<>();
 		for (ConsumerRecord<String, byte[]> record : records) {
 			TopicPartition partition = new TopicPartition(record.topic(), record.partition());
 			if (record.offset() < this.next.get(partition) || record.offset() >= goal.get(partition)) {
 				continue;
 			}
-			Optional<ProjectedEvent> event = EventRecords.parse(record, this.authenticity);
-			event.ifPresent((projected) -> {
-				this.projection.apply(projected);
-				this.replayed++;
-			});
+			EventRecords.parse(record, this.authenticity).ifPresent(events::add);
 			this.next.put(partition, record.offset() + 1);
 		}
+		this.projection.applyAll(events);
+		this.replayed += events.size();
 	}
 
 	@Override
