@@ -71,9 +71,7 @@ public class HashChainWriter {
 			long version = stored.version();
 			Head before = linked.get(organization);
 			String previous = (before != null) ? before.hash() : headOf(organization, version);
-			JsonNode payload = MembershipJson.mapper().valueToTree(stored.event());
-			String hash = HashChain.hash(previous, HashChain.envelope(organization, version, stored.eventId(),
-					stored.event().typeName(), payload.path("occurred_at").asString(), payload));
+			String hash = hash(previous, stored);
 			this.jdbc
 				.sql("INSERT INTO event_hash_chain (organization_id, version, event_id, prev_hash, hash) "
 						+ "VALUES (?, ?, ?, ?, ?)")
@@ -82,6 +80,16 @@ public class HashChainWriter {
 			linked.put(organization, new Head(version, hash));
 		}
 		rememberOnCommit(linked);
+	}
+
+	/**
+	 * The hash of a stored event that links to {@code previous}, computed from the
+	 * payload as stored: what the audit export carries and every auditor recomputes.
+	 */
+	public static String hash(String previous, StoredEvent stored) {
+		JsonNode payload = MembershipJson.mapper().readTree(stored.payload());
+		return HashChain.hash(previous, HashChain.envelope(stored.organizationId(), stored.version(), stored.eventId(),
+				stored.event().typeName(), payload.path("occurred_at").asString(), payload));
 	}
 
 	/**
@@ -129,8 +137,11 @@ public class HashChainWriter {
 	 *
 	 * @param version the organization's version the event makes (1 for its first)
 	 * @param eventId the event's id, {@code ce_id} on Kafka
+	 * @param payload the event's JSON as the event store wrote it (in the published shape
+	 * of {@link MembershipJson}), which the hash is computed from
 	 */
-	public record StoredEvent(String organizationId, long version, String eventId, MembershipEvent event) {
+	public record StoredEvent(String organizationId, long version, String eventId, MembershipEvent event,
+			byte[] payload) {
 	}
 
 	/** A committed link: the version of an organization's event and its hash. */

@@ -134,7 +134,8 @@ class ChainAcrossInstancesTest {
 			.connectionProvider(new SpringDataSourceConnectionProvider(this.dataSource))
 			.transactionManager(this.axonTransactions)
 			.build();
-		return new HashChainingStorageEngine(engine, new HashChainWriter(this.jdbc, 2048), this.axonTransactions);
+		return new HashChainingStorageEngine(engine, this.eventSerializer, new HashChainWriter(this.jdbc, 2048),
+				this.axonTransactions);
 	}
 
 }
