@@ -114,6 +114,39 @@ class ChainAcrossInstancesTest {
 				.single());
 	}
 
+	/**
+	 * The writer links a command to the hash its predecessor committed with, remembered,
+	 * not to what the table says by then: a chain row rewritten in the database behind
+	 * the service's back does not reach the next link, and the verifier names the row.
+	 */
+	@Test
+	void the_next_link_is_the_hash_the_previous_command_committed_not_one_rewritten_since() {
+		TestOrganization org = TestOrganization.create(this.port);
+		org.createWorkspace("Committed");
+		long version = org.version();
+		String committed = hashAt(org, version);
+		this.jdbc.sql("UPDATE event_hash_chain SET hash = ? WHERE organization_id = ? AND version = ?")
+			.params("f".repeat(64), org.id(), version)
+			.update();
+
+		org.createWorkspace("Linked to the committed hash");
+
+		assertThat(this.jdbc.sql("SELECT prev_hash FROM event_hash_chain WHERE organization_id = ? AND version = ?")
+			.params(org.id(), version + 1)
+			.query(String.class)
+			.single()).isEqualTo(committed);
+		Verdict verdict = verify(download(auditService(this.port), org.id(), this.directory));
+		assertThat(verdict.status()).as(verdict.toString()).isNotZero();
+		assertThat(verdict.out() + verdict.err()).contains("version " + version);
+	}
+
+	private String hashAt(TestOrganization org, long version) {
+		return this.jdbc.sql("SELECT hash FROM event_hash_chain WHERE organization_id = ? AND version = ?")
+			.params(org.id(), version)
+			.query(String.class)
+			.single();
+	}
+
 	/** The event at {@code version}, as the aggregate would have applied it. */
 	private static GenericDomainEventMessage<WorkspaceCreated> workspaceCreated(TestOrganization org, long version,
 			String title) {
