@@ -14,6 +14,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.messaging.Message;
+import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 
@@ -72,7 +74,8 @@ class KafkaEventPublisher {
 	}
 
 	/**
-	 * The batch being processed. The members' states it changed are written, and its
+	 * The batch being processed, with the stored states of the members its events are
+	 * about read in one query. The members' states it changed are written, and its
 	 * acknowledgements awaited, once, just before the batch (and with it the processor's
 	 * token) commits; if it fails instead, nothing of it is written and the producer it
 	 * used is replaced, dropping whatever of the batch it still holds.
@@ -81,6 +84,14 @@ class KafkaEventPublisher {
 		UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get().root();
 		return unitOfWork.getOrComputeResource(BATCH, (key) -> {
 			Batch batch = new Batch(this.producer.instance());
+			if (unitOfWork instanceof BatchingUnitOfWork<?> events) {
+				this.memberRoles.readBefore(events.getMessages()
+					.stream()
+					.map(Message::getPayload)
+					.filter(MembershipEvent.class::isInstance)
+					.map(MembershipEvent.class::cast)
+					.toList(), batch.roleChanges);
+			}
 			unitOfWork.onPrepareCommit((committing) -> {
 				this.memberRoles.store(batch.roleChanges);
 				awaitAll(batch);

@@ -1,11 +1,14 @@
 package io.membership.infra.kafka;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -70,7 +73,11 @@ class MemberRoleStates {
 	List<MemberRoleState> apply(MembershipEvent event, long version, Changes changes) {
 		OrganizationId organization = event.organizationId();
 		List<MemberRoleState> changed = MemberStates
-			.next(event, (user) -> changes.of(organization, user).orElseGet(() -> current(organization, user)).state(),
+			.next(event,
+					(user) -> changes.of(organization, user)
+						.or(() -> changes.readBefore(organization, user))
+						.orElseGet(() -> current(organization, user))
+						.state(),
 					(project) -> projectMembers(organization, project, changes))
 			.stream()
 			.map((state) -> new MemberRoleState(organization, state.userId(), state.role(), state.workspaces(),
@@ -130,18 +137,63 @@ class MemberRoleStates {
 			.toList();
 	}
 
+	/**
+	 * Reads, in one query, the stored states of the members a batch's events are about
+	 * ({@link MembershipEvent#subject()}), before they are applied, so that applying them
+	 * reads no member on its own. Members an event names otherwise (an ownership
+	 * transfer's previous Owner, a removed project's members) are still read when asked
+	 * for.
+	 */
+	void readBefore(Collection<MembershipEvent> events, Changes changes) {
+		Set<String> organizations = new LinkedHashSet<>();
+		Set<Long> users = new LinkedHashSet<>();
+		for (MembershipEvent event : events) {
+			event.subject().ifPresent((user) -> {
+				organizations.add(event.organizationId().value());
+				users.add(user.value());
+			});
+		}
+		if (users.isEmpty()) {
+			return;
+		}
+		// Every pair of these organizations and users: a few more rows than the pairs
+		// named, with SQL both databases run alike.
+		List<Object> parameters = new ArrayList<>(organizations);
+		parameters.addAll(users);
+		this.jdbc
+			.sql("SELECT organization_id, user_id, role, workspaces, projects, version FROM published_member_roles "
+					+ "WHERE organization_id IN (" + placeholders(organizations.size()) + ") AND user_id IN ("
+					+ placeholders(users.size()) + ")")
+			.params(parameters)
+			.query((row, number) -> state(new OrganizationId(row.getString(1)), UserId.of(row.getLong(2)), row, 3))
+			.list()
+			.forEach(changes::read);
+	}
+
+	private static String placeholders(int count) {
+		return String.join(", ", Collections.nCopies(count, "?"));
+	}
+
 	private MemberRoleState current(OrganizationId organization, UserId user) {
 		Optional<MemberRoleState> stored = this.jdbc
 			.sql("SELECT role, workspaces, projects, version FROM published_member_roles "
 					+ "WHERE organization_id = ? AND user_id = ?")
 			.params(organization.value(), user.value())
-			.query((row, number) -> new MemberRoleState(organization, user,
-					Role.fromCode(row.getString(1)).orElseThrow(),
-					JSON.readValue(row.getString(2), new TypeReference<Set<WorkspaceId>>() {
-					}), projects(row.getString(3)), row.getLong(4)))
+			.query((row, number) -> state(organization, user, row, 1))
 			.optional();
 		return stored.orElseThrow(() -> new IllegalStateException(
 				"No published state for member " + user + " of " + organization + "; the event stream has a gap"));
+	}
+
+	/**
+	 * A stored state from its role, workspaces, projects and version, from column
+	 * {@code first} on.
+	 */
+	private static MemberRoleState state(OrganizationId organization, UserId user, ResultSet row, int first)
+			throws SQLException {
+		return new MemberRoleState(organization, user, Role.fromCode(row.getString(first)).orElseThrow(),
+				JSON.readValue(row.getString(first + 1), new TypeReference<Set<WorkspaceId>>() {
+				}), projects(row.getString(first + 2)), row.getLong(first + 3));
 	}
 
 	/** Project memberships as stored: {project_id: project role code or null}. */
@@ -156,11 +208,23 @@ class MemberRoleStates {
 
 	/**
 	 * The states one batch of events has changed so far, the last one of each member, in
-	 * the order the members were first changed.
+	 * the order the members were first changed; and the stored states read for it before
+	 * its events were applied.
 	 */
 	static final class Changes {
 
 		private final Map<OrganizationId, Map<UserId, MemberRoleState>> states = new LinkedHashMap<>();
+
+		private final Map<OrganizationId, Map<UserId, MemberRoleState>> readBefore = new HashMap<>();
+
+		void read(MemberRoleState stored) {
+			this.readBefore.computeIfAbsent(stored.organizationId(), (organization) -> new HashMap<>())
+				.put(stored.userId(), stored);
+		}
+
+		Optional<MemberRoleState> readBefore(OrganizationId organization, UserId user) {
+			return Optional.ofNullable(this.readBefore.getOrDefault(organization, Map.of()).get(user));
+		}
 
 		void record(MemberRoleState state) {
 			this.states.computeIfAbsent(state.organizationId(), (organization) -> new LinkedHashMap<>())

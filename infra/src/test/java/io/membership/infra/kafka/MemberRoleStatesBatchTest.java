@@ -67,7 +67,7 @@ class MemberRoleStatesBatchTest {
 		OrganizationId batched = OrganizationId.generate();
 
 		List<MemberRoleState> published = apply(history(oneByOne), 1);
-		List<MemberRoleState> publishedInOneBatch = apply(history(batched), Integer.MAX_VALUE);
+		List<MemberRoleState> publishedInOneBatch = apply(history(batched), 100);
 
 		assertThat(withoutOrganization(publishedInOneBatch)).isEqualTo(withoutOrganization(published));
 		assertThat(stored(batched)).isEqualTo(stored(oneByOne))
@@ -80,10 +80,10 @@ class MemberRoleStatesBatchTest {
 	void a_batch_published_again_after_a_crash_leaves_the_same_states() {
 		OrganizationId once = OrganizationId.generate();
 		OrganizationId twice = OrganizationId.generate();
-		List<MemberRoleState> published = apply(history(once), Integer.MAX_VALUE);
+		List<MemberRoleState> published = apply(history(once), 100);
 
 		apply(history(twice), 5);
-		List<MemberRoleState> publishedAgain = apply(history(twice), Integer.MAX_VALUE);
+		List<MemberRoleState> publishedAgain = apply(history(twice), 100);
 
 		assertThat(withoutOrganization(publishedAgain)).isEqualTo(withoutOrganization(published));
 		assertThat(stored(twice)).isEqualTo(stored(once));
@@ -109,18 +109,20 @@ class MemberRoleStatesBatchTest {
 	}
 
 	/**
-	 * Applies the events in batches of {@code batchSize}, storing each batch, as the
-	 * publisher does; answers every state published, in order.
+	 * Applies the events in batches of {@code batchSize}, reading the states of the
+	 * members each batch is about first and storing them after it, as the publisher does;
+	 * answers every state published, in order.
 	 */
 	private List<MemberRoleState> apply(List<MembershipEvent> events, int batchSize) {
 		List<MemberRoleState> published = new ArrayList<>();
-		Changes batch = new Changes();
-		for (int i = 0; i < events.size(); i++) {
-			published.addAll(this.states.apply(events.get(i), i + 1, batch));
-			if ((i + 1) % batchSize == 0 || i + 1 == events.size()) {
-				this.states.store(batch);
-				batch = new Changes();
+		for (int first = 0; first < events.size(); first += batchSize) {
+			List<MembershipEvent> batchOfEvents = events.subList(first, Math.min(events.size(), first + batchSize));
+			Changes batch = new Changes();
+			this.states.readBefore(batchOfEvents, batch);
+			for (int i = 0; i < batchOfEvents.size(); i++) {
+				published.addAll(this.states.apply(batchOfEvents.get(i), first + i + 1, batch));
 			}
+			this.states.store(batch);
 		}
 		return published;
 	}
