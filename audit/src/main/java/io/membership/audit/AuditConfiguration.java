@@ -12,9 +12,14 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 @Configuration(proxyBeanMethods = false)
 class AuditConfiguration {
 
+	/**
+	 * Remembers the chain head of as many organizations as the command side keeps in its
+	 * cache: those are the ones its commands append to.
+	 */
 	@Bean
-	HashChainWriter hashChainWriter(JdbcClient jdbc) {
-		return new HashChainWriter(jdbc);
+	HashChainWriter hashChainWriter(JdbcClient jdbc,
+			@Value("${membership.organization-cache.size:2048}") long rememberedHeads) {
+		return new HashChainWriter(jdbc, rememberedHeads);
 	}
 
 	@Bean

@@ -46,9 +46,15 @@ public final class HashChain {
 
 	/** The hash of an event whose envelope (with or without its hash fields) is given. */
 	public static String hash(String previousHash, JsonNode envelope) {
-		ObjectNode hashed = (ObjectNode) envelope.deepCopy();
-		hashed.remove("prev_hash");
-		hashed.remove("hash");
+		JsonNode hashed = envelope;
+		// An export line carries its hash fields, which are not hashed; an envelope being
+		// linked has none, and needs no copy.
+		if (envelope.has("prev_hash") || envelope.has("hash")) {
+			ObjectNode withoutHashes = (ObjectNode) envelope.deepCopy();
+			withoutHashes.remove("prev_hash");
+			withoutHashes.remove("hash");
+			hashed = withoutHashes;
+		}
 		try {
 			MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
 			sha256.update(previousHash.getBytes(StandardCharsets.UTF_8));

@@ -82,7 +82,7 @@ public class AxonConfiguration {
 			.connectionProvider(connectionProvider)
 			.transactionManager(transactionManager)
 			.build();
-		return new HashChainingStorageEngine(engine, chain, transactionManager);
+		return new HashChainingStorageEngine(engine, eventSerializer, chain, transactionManager);
 	}
 
 	@Bean

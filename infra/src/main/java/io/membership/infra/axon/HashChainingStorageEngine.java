@@ -12,6 +12,7 @@ import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventsourcing.eventstore.DomainEventStream;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.serialization.Serializer;
 
 import io.membership.audit.HashChainWriter;
 import io.membership.audit.HashChainWriter.StoredEvent;
@@ -22,18 +23,30 @@ import io.membership.events.MembershipEvent;
  * chain ({@link HashChainWriter}) in the same transaction: an event is never stored
  * without its {@code prev_hash} and {@code hash}, and a chain row never without its
  * event. Everything else is the wrapped engine's.
+ *
+ * <p>
+ * The chain is hashed from the payload bytes the wrapped engine stored: Axon keeps the
+ * serialized form of a message once it has serialized it (per serializer), so asking the
+ * message for it with the event serializer after the append hands back those bytes rather
+ * than serializing the event again.
  */
 public class HashChainingStorageEngine implements EventStorageEngine {
 
 	private final EventStorageEngine delegate;
 
+	private final Serializer eventSerializer;
+
 	private final HashChainWriter chain;
 
 	private final TransactionManager transactionManager;
 
-	public HashChainingStorageEngine(EventStorageEngine delegate, HashChainWriter chain,
+	/**
+	 * @param eventSerializer the serializer {@code delegate} stores event payloads with
+	 */
+	public HashChainingStorageEngine(EventStorageEngine delegate, Serializer eventSerializer, HashChainWriter chain,
 			TransactionManager transactionManager) {
 		this.delegate = delegate;
+		this.eventSerializer = eventSerializer;
 		this.chain = chain;
 		this.transactionManager = transactionManager;
 	}
@@ -47,16 +60,17 @@ public class HashChainingStorageEngine implements EventStorageEngine {
 	}
 
 	/**
-	 * The organizations' events among those appended, each with the version it makes: one
-	 * more than its sequence number.
+	 * The organizations' events among those appended, each with the version it makes (one
+	 * more than its sequence number) and its payload as stored.
 	 */
-	private static List<StoredEvent> stored(List<? extends EventMessage<?>> events) {
+	private List<StoredEvent> stored(List<? extends EventMessage<?>> events) {
 		return events.stream()
 			.filter((message) -> message instanceof DomainEventMessage<?>
 					&& message.getPayload() instanceof MembershipEvent)
 			.map((message) -> (DomainEventMessage<?>) message)
 			.map((domain) -> new StoredEvent(domain.getAggregateIdentifier(), domain.getSequenceNumber() + 1,
-					domain.getIdentifier(), (MembershipEvent) domain.getPayload()))
+					domain.getIdentifier(), (MembershipEvent) domain.getPayload(),
+					domain.serializePayload(this.eventSerializer, byte[].class).getData()))
 			.toList();
 	}
 

@@ -14,6 +14,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.messaging.Message;
+import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 
@@ -67,19 +69,33 @@ class KafkaEventPublisher {
 		long version = message.getSequenceNumber() + 1;
 		batch.send(this.mac.sign(CloudEventRecords.traced(CloudEventRecords.of(event, message.getIdentifier(), version),
 				message.getMetaData().get(TracingConfiguration.TRACEPARENT))));
-		this.memberRoles.apply(event, version).forEach((state) -> batch.send(this.mac.sign(state.toRecord())));
+		this.memberRoles.apply(event, version, batch.roleChanges)
+			.forEach((state) -> batch.send(this.mac.sign(state.toRecord())));
 	}
 
 	/**
-	 * The batch being processed. Its acknowledgements are awaited once, just before the
-	 * batch (and with it the processor's token) commits; if it fails instead, the
-	 * producer it used is replaced, dropping whatever of the batch it still holds.
+	 * The batch being processed, with the stored states of the members its events are
+	 * about read in one query. The members' states it changed are written, and its
+	 * acknowledgements awaited, once, just before the batch (and with it the processor's
+	 * token) commits; if it fails instead, nothing of it is written and the producer it
+	 * used is replaced, dropping whatever of the batch it still holds.
 	 */
 	private Batch batch() {
 		UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get().root();
 		return unitOfWork.getOrComputeResource(BATCH, (key) -> {
 			Batch batch = new Batch(this.producer.instance());
-			unitOfWork.onPrepareCommit((committing) -> awaitAll(batch));
+			if (unitOfWork instanceof BatchingUnitOfWork<?> events) {
+				this.memberRoles.readBefore(events.getMessages()
+					.stream()
+					.map(Message::getPayload)
+					.filter(MembershipEvent.class::isInstance)
+					.map(MembershipEvent.class::cast)
+					.toList(), batch.roleChanges);
+			}
+			unitOfWork.onPrepareCommit((committing) -> {
+				this.memberRoles.store(batch.roleChanges);
+				awaitAll(batch);
+			});
 			unitOfWork.onRollback((failed) -> this.producer.reset(batch.producer));
 			return batch;
 		});
@@ -115,6 +131,9 @@ class KafkaEventPublisher {
 		private final List<Future<RecordMetadata>> acks = new ArrayList<>();
 
 		private final AtomicReference<Exception> failure = new AtomicReference<>();
+
+		/** The members' states the batch's events changed, written when it commits. */
+		private final MemberRoleStates.Changes roleChanges = new MemberRoleStates.Changes();
 
 		Batch(Producer<String, byte[]> producer) {
 			this.producer = producer;
