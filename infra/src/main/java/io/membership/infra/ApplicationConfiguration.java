@@ -27,6 +27,12 @@ class ApplicationConfiguration {
 		return new DataDirectory(Path.of(environment.getRequiredProperty("membership.data-dir")));
 	}
 
+	/** Static, as a bean post-processor should be, so it sees the data source made. */
+	@Bean
+	static LazyConnections lazyConnections() {
+		return new LazyConnections();
+	}
+
 	@Bean
 	Clock clock() {
 		return Clock.systemUTC();
