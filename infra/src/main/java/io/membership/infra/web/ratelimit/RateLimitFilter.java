@@ -87,7 +87,7 @@ class RateLimitFilter extends OncePerRequestFilter {
 						+ " from this caller; nothing was done. Send it again after Retry-After seconds.");
 	}
 
-	static Kind kindOf(HttpServletRequest request) {
+	private static Kind kindOf(HttpServletRequest request) {
 		String method = request.getMethod();
 		if (HttpMethod.GET.matches(method) || HttpMethod.HEAD.matches(method)
 				|| (HttpMethod.POST.matches(method) && request.getRequestURI().endsWith(CHECK_BATCH))) {

@@ -20,7 +20,7 @@ import io.github.bucket4j.TimeMeter;
  * caller who comes back after that starts with a full bucket, which is what the bucket
  * would hold by then anyway.
  */
-public final class RateLimits {
+final class RateLimits {
 
 	private static final Duration IDLE_CALLER_FORGOTTEN_AFTER = Duration.ofMinutes(10);
 
@@ -40,7 +40,7 @@ public final class RateLimits {
 	 * @param commandsPerSecond each caller's budget for commands; 0 for none
 	 * @param queriesPerSecond each caller's budget for queries; 0 for none
 	 */
-	public RateLimits(long commandsPerSecond, long queriesPerSecond) {
+	RateLimits(long commandsPerSecond, long queriesPerSecond) {
 		this(commandsPerSecond, queriesPerSecond, TimeMeter.SYSTEM_NANOTIME);
 	}
 
@@ -55,7 +55,7 @@ public final class RateLimits {
 	}
 
 	/** Whether the request is a command or a query, as its budget goes. */
-	public enum Kind {
+	enum Kind {
 
 		COMMAND, QUERY
 
@@ -66,7 +66,7 @@ public final class RateLimits {
 	 * @return how long the caller must wait before the next request of that kind would be
 	 * taken; zero if this one was
 	 */
-	public Duration take(String caller, Kind kind) {
+	Duration take(String caller, Kind kind) {
 		long perSecond = (kind == Kind.COMMAND) ? this.commandsPerSecond : this.queriesPerSecond;
 		if (perSecond == 0) {
 			return Duration.ZERO;
