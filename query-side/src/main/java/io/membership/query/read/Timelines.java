@@ -1,10 +1,12 @@
 package io.membership.query.read;
 
+import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -37,6 +39,9 @@ public class Timelines {
 	private static final int STATES_PER_STATEMENT = 500;
 
 	private final JdbcClient jdbc;
+
+	/** Whether the database is PostgreSQL, asked once, on first need. */
+	private volatile Boolean postgres;
 
 	public Timelines(JdbcClient jdbc) {
 		this.jdbc = jdbc;
@@ -88,25 +93,55 @@ public class Timelines {
 			List<Object[]> chunk = pairs.subList(from, Math.min(from + STATES_PER_STATEMENT, pairs.size()));
 			List<Object> params = new ArrayList<>();
 			chunk.forEach((pair) -> params.addAll(List.of(pair)));
-			// A list of keys joined to the table, which both databases look up by its
-			// primary key, one key at a time; the first row's casts type the list's
-			// columns.
-			String keys = "(CAST(? AS VARCHAR(64)), CAST(? AS BIGINT))" + ", (?, ?)".repeat(chunk.size() - 1);
-			this.jdbc
-				.sql("SELECT t.organization_id, t.user_id, t.role, t.workspaces, t.projects FROM qs_member_timeline t "
-						+ "JOIN (VALUES " + keys + ") AS k (organization_id, user_id) "
-						+ "ON t.organization_id = k.organization_id AND t.user_id = k.user_id "
-						+ "WHERE t.version = (SELECT MAX(l.version) FROM qs_member_timeline l "
-						+ "WHERE l.organization_id = k.organization_id AND l.user_id = k.user_id)")
-				.params(params)
-				.query((row) -> {
-					UserId user = UserId.of(row.getLong(2));
-					states.get(new OrganizationId(row.getString(1)))
-						.put(user, Optional.of(new MemberState(user, Role.fromCode(row.getString(3)).orElseThrow(),
-								workspaces(row.getString(4)), projects(row.getString(5)))));
-				});
+			this.jdbc.sql(latestStatesSql(chunk.size())).params(params).query((row) -> {
+				UserId user = UserId.of(row.getLong(2));
+				states.get(new OrganizationId(row.getString(1)))
+					.put(user, Optional.of(new MemberState(user, Role.fromCode(row.getString(3)).orElseThrow(),
+							workspaces(row.getString(4)), projects(row.getString(5)))));
+			});
 		}
 		return states;
+	}
+
+	/**
+	 * The statement of {@link #latestStates} for so many members: a list of keys, each
+	 * looked up by the primary key, newest version first. On PostgreSQL a lateral join
+	 * says so outright: a join to a correlated {@code MAX(version)}, planned while the
+	 * table was empty (as at the start of a rebuild), became a hash join over a
+	 * sequential scan, and PostgreSQL kept that generic plan for the reused statement
+	 * while the table grew to millions of rows. H2 has no lateral joins; it looks up the
+	 * join's keys by the primary key, one at a time, whatever the table's size. The first
+	 * row's casts type the list's columns.
+	 */
+	private String latestStatesSql(int members) {
+		String keys = "(CAST(? AS VARCHAR(64)), CAST(? AS BIGINT))" + ", (?, ?)".repeat(members - 1);
+		if (isPostgres()) {
+			return "SELECT t.organization_id, t.user_id, t.role, t.workspaces, t.projects FROM (VALUES " + keys
+					+ ") AS k (organization_id, user_id) CROSS JOIN LATERAL (SELECT l.organization_id, l.user_id, "
+					+ "l.role, l.workspaces, l.projects FROM qs_member_timeline l "
+					+ "WHERE l.organization_id = k.organization_id AND l.user_id = k.user_id "
+					+ "ORDER BY l.version DESC LIMIT 1) AS t";
+		}
+		return "SELECT t.organization_id, t.user_id, t.role, t.workspaces, t.projects FROM qs_member_timeline t "
+				+ "JOIN (VALUES " + keys + ") AS k (organization_id, user_id) "
+				+ "ON t.organization_id = k.organization_id AND t.user_id = k.user_id "
+				+ "WHERE t.version = (SELECT MAX(l.version) FROM qs_member_timeline l "
+				+ "WHERE l.organization_id = k.organization_id AND l.user_id = k.user_id)";
+	}
+
+	private boolean isPostgres() {
+		Boolean postgres = this.postgres;
+		if (postgres == null) {
+			postgres = this.jdbc.sql("SELECT 1")
+				.query((ResultSet rows) -> rows.getStatement()
+					.getConnection()
+					.getMetaData()
+					.getDatabaseProductName()
+					.toLowerCase(Locale.ROOT)
+					.contains("postgres"));
+			this.postgres = postgres;
+		}
+		return postgres;
 	}
 
 	/**
