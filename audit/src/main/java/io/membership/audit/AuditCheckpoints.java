@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,6 +98,20 @@ public class AuditCheckpoints {
 			.param(organizationId)
 			.query(AuditCheckpoints::checkpointOf)
 			.list();
+	}
+
+	/**
+	 * Every stored checkpoint, by organization and version, for a command that restores
+	 * the checkpoints topic from the database.
+	 */
+	public static void forEachStored(JdbcClient jdbc, Consumer<Checkpoint> action) {
+		try (Stream<Checkpoint> stored = jdbc
+			.sql("SELECT organization_id, version, hash, signed_at, key_id, signature FROM audit_checkpoints "
+					+ "ORDER BY organization_id, version")
+			.query(AuditCheckpoints::checkpointOf)
+			.stream()) {
+			stored.forEach(action);
+		}
 	}
 
 	/**

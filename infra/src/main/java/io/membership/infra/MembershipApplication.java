@@ -9,6 +9,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 import io.membership.audit.verify.AuditVerifier;
 import io.membership.events.text.TextRules;
+import io.membership.infra.kafka.RepublishCommand;
 import io.membership.infra.query.ProjectionRebuildCommand;
 
 /**
@@ -20,13 +21,15 @@ import io.membership.infra.query.ProjectionRebuildCommand;
 @ConfigurationPropertiesScan("io.membership")
 public class MembershipApplication {
 
-	/** What {@code --help} prints: the service and its two commands. */
+	/** What {@code --help} prints: the service and its commands. */
 	static final String USAGE = String.join(System.lineSeparator(),
 			"usage: java -jar membership.jar [--spring.property=value ...]      run the service",
 			"       java -jar membership.jar verify --events EXPORT.ndjson [--checkpoints CHECKPOINTS.json --public-key KEY]",
 			"                                                                   verify an audit export offline",
 			"       java -jar membership.jar rebuild-projections [--verify-only] [--spring.property=value ...]",
 			"                                                                   rebuild (or compare) the query side's tables",
+			"       java -jar membership.jar republish [--spring.property=value ...]",
+			"                                                                   write the Kafka topics anew from the database",
 			"       java -jar membership.jar --help | <command> --help",
 			"Configuration: environment variables, see the README (\"Production configuration\").");
 
@@ -34,7 +37,8 @@ public class MembershipApplication {
 	 * Runs the service; {@code verify ...} instead runs the offline audit verifier, which
 	 * needs no database, broker or configuration, and
 	 * {@code rebuild-projections [--verify-only]} rebuilds (or checks) the query side's
-	 * projections from the events topic, with the service's configuration. {@code --help}
+	 * projections from the events topic, with the service's configuration, and
+	 * {@code republish} writes the Kafka topics anew from the database. {@code --help}
 	 * prints the usage; a word that is no command is refused (exit status 2) rather than
 	 * taken for a start of the service.
 	 */
@@ -66,6 +70,9 @@ public class MembershipApplication {
 		}
 		if (first.equals("rebuild-projections")) {
 			return ProjectionRebuildCommand.run(rest, out, err);
+		}
+		if (first.equals("republish")) {
+			return RepublishCommand.run(rest, out, err);
 		}
 		for (String arg : args) {
 			if (!arg.startsWith("--") || arg.equals("--help")) {

@@ -38,7 +38,10 @@ class CommandLineTest {
 	@Test
 	void help_prints_the_usage_of_the_service_and_its_commands_and_exits_0() {
 		assertThat(run("--help")).isZero();
-		assertThat(out()).contains("verify --events").contains("rebuild-projections").contains("--help");
+		assertThat(out()).contains("verify --events")
+			.contains("rebuild-projections")
+			.contains("republish")
+			.contains("--help");
 	}
 
 	@Test
@@ -47,6 +50,8 @@ class CommandLineTest {
 		assertThat(out()).startsWith("usage: verify");
 		assertThat(run("rebuild-projections", "--help")).isZero();
 		assertThat(out()).contains("usage: rebuild-projections");
+		assertThat(run("republish", "--help")).isZero();
+		assertThat(out()).contains("usage: republish");
 	}
 
 	@Test

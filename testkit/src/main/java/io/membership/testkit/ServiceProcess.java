@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -139,6 +140,52 @@ public final class ServiceProcess implements AutoCloseable {
 		LIVE.add(this.process);
 		awaitHealthy();
 		return this;
+	}
+
+	/**
+	 * Runs one of the jar's commands ({@code java -jar membership.jar <arguments>}) with
+	 * the service's JVM options, environment and working directory, as an operator runs
+	 * it beside a stopped service; answers its exit status and what it printed.
+	 */
+	public CommandResult runCommand(List<String> arguments, Duration timeout) {
+		List<String> command = new ArrayList<>(this.command);
+		command.addAll(arguments);
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+		if (this.workingDirectory != null) {
+			builder.directory(this.workingDirectory.toFile());
+		}
+		builder.environment().putAll(this.environment);
+		try {
+			Process process = builder.start();
+			LIVE.add(process);
+			try {
+				// Read while it runs, so a chatty command never blocks on a full pipe.
+				CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
+					try {
+						return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+					}
+					catch (IOException ex) {
+						throw new UncheckedIOException(ex);
+					}
+				});
+				if (!waitFor(process, timeout)) {
+					process.destroyForcibly();
+					throw new IllegalStateException(this.name + ": " + arguments + " did not end within " + timeout
+							+ "; it printed:\n" + output.getNow("(nothing yet)"));
+				}
+				return new CommandResult(process.exitValue(), output.join());
+			}
+			finally {
+				LIVE.remove(process);
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot run " + command, ex);
+		}
+	}
+
+	/** A command's exit status and output (stdout and stderr together). */
+	public record CommandResult(int exitStatus, String output) {
 	}
 
 	/** SIGKILL: no shutdown hook, no graceful shutdown, nothing flushed. */

@@ -117,6 +117,14 @@ public class AxonConfiguration {
 	@Bean
 	@Qualifier("eventSerializer")
 	Serializer eventSerializer() {
+		return storedEventSerializer();
+	}
+
+	/**
+	 * The serializer of stored events, for whatever reads the event store outside the
+	 * service (the {@code republish} command) as the service does.
+	 */
+	public static Serializer storedEventSerializer() {
 		return Jackson3Serializer.builder().jsonMapperBuilderCustomizer(MembershipJson::configure).build();
 	}
 

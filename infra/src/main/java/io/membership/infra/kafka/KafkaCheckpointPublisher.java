@@ -27,13 +27,16 @@ class KafkaCheckpointPublisher implements CheckpointPublisher {
 		this.producer = producer;
 	}
 
+	/** A checkpoint's record, keyed by its organization. */
+	static ProducerRecord<String, byte[]> record(Checkpoint checkpoint) {
+		return new ProducerRecord<>(MembershipTopics.CHECKPOINTS, checkpoint.organizationId(),
+				MembershipJson.mapper().writeValueAsBytes(checkpoint));
+	}
+
 	@Override
 	public void publish(Checkpoint checkpoint) {
 		try {
-			this.producer
-				.send(new ProducerRecord<>(MembershipTopics.CHECKPOINTS, checkpoint.organizationId(),
-						MembershipJson.mapper().writeValueAsBytes(checkpoint)))
-				.get(30, TimeUnit.SECONDS);
+			this.producer.send(record(checkpoint)).get(30, TimeUnit.SECONDS);
 		}
 		catch (ExecutionException | TimeoutException ex) {
 			// Stored and served over REST already; Kafka gets the next one.

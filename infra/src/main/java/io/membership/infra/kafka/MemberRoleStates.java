@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -168,6 +170,20 @@ class MemberRoleStates {
 			.query((row, number) -> state(new OrganizationId(row.getString(1)), UserId.of(row.getLong(2)), row, 3))
 			.list()
 			.forEach(changes::read);
+	}
+
+	/**
+	 * Every member's stored state, by organization and member, as the roles topic last
+	 * carried it: what restores that topic.
+	 */
+	void forEachStored(Consumer<MemberRoleState> action) {
+		try (Stream<MemberRoleState> stored = this.jdbc
+			.sql("SELECT organization_id, user_id, role, workspaces, projects, version FROM published_member_roles "
+					+ "ORDER BY organization_id, user_id")
+			.query((row, number) -> state(new OrganizationId(row.getString(1)), UserId.of(row.getLong(2)), row, 3))
+			.stream()) {
+			stored.forEach(action);
+		}
 	}
 
 	private static String placeholders(int count) {

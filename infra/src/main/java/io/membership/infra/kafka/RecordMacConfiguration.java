@@ -109,7 +109,7 @@ public class RecordMacConfiguration {
 		return offsets;
 	}
 
-	private static void writeOffsets(Path file, Map<Integer, Long> offsets) {
+	static void writeOffsets(Path file, Map<Integer, Long> offsets) {
 		List<String> lines = new ArrayList<>();
 		lines.add("# Records of " + MembershipTopics.EVENTS + " below these offsets (partition:offset) were written");
 		lines.add("# before the service signed its records, and are accepted without a MAC.");

@@ -41,6 +41,15 @@ final class ConsumerPositions {
 		return stored;
 	}
 
+	/**
+	 * Forgets every consumer's position in the events topic, so that each reads it again
+	 * from the start: for a topic written anew, whose offsets no longer mean what the
+	 * stored ones meant. What the views already hold is skipped as duplicates.
+	 */
+	static int forgetEveryConsumer(JdbcClient jdbc) {
+		return jdbc.sql("DELETE FROM qs_consumer_positions WHERE topic = ?").param(MembershipTopics.EVENTS).update();
+	}
+
 	/** Records the offset of the next record to apply, in the caller's transaction. */
 	void store(TopicPartition partition, long nextOffset) {
 		int updated = this.jdbc

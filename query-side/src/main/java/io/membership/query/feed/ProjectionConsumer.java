@@ -106,6 +106,10 @@ public class ProjectionConsumer implements SmartLifecycle {
 		this.properties.putAll(kafkaClient);
 		this.properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
 		this.properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
+		// A position that falls out of range while following (the topic deleted and
+		// written anew under a running service) goes back to the start, where what the
+		// views hold is skipped as duplicates, never to the end, which would skip events.
+		this.properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
 		this.properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "membership-query-" + consumerName);
 		// Partitions are assigned by hand, so the group never rebalances; it only holds
 		// the committed offsets that Kafka's tools read.
@@ -238,17 +242,43 @@ public class ProjectionConsumer implements SmartLifecycle {
 		return "membership-query-" + consumerName;
 	}
 
+	/**
+	 * Seeks each partition to the stored position, or to its start for a new consumer. A
+	 * stored position past the end of the partition means the topic was written anew (the
+	 * {@code republish} command after Kafka's log was lost, or a move to another
+	 * cluster): the partition is read again from its start, and whatever the views
+	 * already hold is skipped as duplicates by each organization's version, so no gap is
+	 * reported for the offsets that no longer exist.
+	 */
 	private void seekToStoredPositions(Consumer<String, byte[]> kafka, List<TopicPartition> partitions) {
 		Map<Integer, Long> stored = this.positions.stored();
+		Map<TopicPartition, Long> ends = stored.isEmpty() ? Map.of() : kafka.endOffsets(partitions);
 		for (TopicPartition partition : partitions) {
 			Long offset = stored.get(partition.partition());
-			if (offset != null) {
+			Long end = ends.get(partition);
+			if (offset != null && end != null && offset > end) {
+				logger.warn(
+						"The stored position {} in {} is past the partition's end, {}: the topic was written anew; "
+								+ "reading the partition again from its start, skipping what the views hold",
+						offset, partition, end);
+				kafka.seekToBeginning(List.of(partition));
+			}
+			else if (offset != null) {
 				kafka.seek(partition, offset);
 			}
 			else {
 				kafka.seekToBeginning(List.of(partition));
 			}
 		}
+	}
+
+	/**
+	 * Makes every consumer sharing this database read the events topic again from its
+	 * start, as after the topic was written anew; answers how many positions were
+	 * forgotten. Running consumers notice at their next start.
+	 */
+	public static int forgetPositions(JdbcClient jdbc) {
+		return ConsumerPositions.forgetEveryConsumer(jdbc);
 	}
 
 	private void pause() {
