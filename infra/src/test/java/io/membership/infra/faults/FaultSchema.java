@@ -18,26 +18,38 @@ import io.membership.infra.support.TestDatabase;
 
 /**
  * A PostgreSQL schema of its own for one fault scenario, on the tests' database server
- * ({@link TestDatabase}): the services under test create their tables in it with Flyway,
- * and the test reads the event store straight from it. Dropped on close.
+ * ({@link TestDatabase}) or one the scenario runs itself: the services under test create
+ * their tables in it with Flyway, and the test reads the event store straight from it.
+ * Dropped on close.
  */
 final class FaultSchema implements AutoCloseable {
 
 	private static final Pattern SERVER = Pattern.compile("jdbc:postgresql://([^:/?]+)(?::(\\d+))?(/.*)");
 
-	private final TestDatabase database;
+	private final String serverUrl;
+
+	private final String username;
+
+	private final String password;
 
 	private final String name;
 
-	private FaultSchema(TestDatabase database, String name) {
-		this.database = database;
+	private FaultSchema(String serverUrl, String username, String password, String name) {
+		this.serverUrl = serverUrl;
+		this.username = username;
+		this.password = password;
 		this.name = name;
 	}
 
 	static FaultSchema create(String scenario) {
 		TestDatabase database = TestDatabase.get();
+		return create(scenario, database.serverUrl(), database.username(), database.password());
+	}
+
+	/** A schema on another server, such as a cluster the scenario runs itself. */
+	static FaultSchema create(String scenario, String serverUrl, String username, String password) {
 		String name = "fault_" + scenario + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
-		FaultSchema schema = new FaultSchema(database, name);
+		FaultSchema schema = new FaultSchema(serverUrl, username, password, name);
 		schema.execute("CREATE SCHEMA " + name);
 		return schema;
 	}
@@ -47,15 +59,15 @@ final class FaultSchema implements AutoCloseable {
 	}
 
 	String username() {
-		return this.database.username();
+		return this.username;
 	}
 
 	String password() {
-		return this.database.password();
+		return this.password;
 	}
 
 	String jdbcUrl() {
-		String server = this.database.serverUrl();
+		String server = this.serverUrl;
 		return server + (server.contains("?") ? "&" : "?") + "currentSchema=" + this.name;
 	}
 
@@ -70,18 +82,18 @@ final class FaultSchema implements AutoCloseable {
 
 	/** The database server's host. */
 	String serverHost() {
-		Matcher url = SERVER.matcher(this.database.serverUrl());
+		Matcher url = SERVER.matcher(this.serverUrl);
 		if (!url.matches()) {
-			throw new IllegalStateException("Not a PostgreSQL JDBC URL: " + this.database.serverUrl());
+			throw new IllegalStateException("Not a PostgreSQL JDBC URL: " + this.serverUrl);
 		}
 		return url.group(1);
 	}
 
 	/** The database server's port. */
 	int serverPort() {
-		Matcher url = SERVER.matcher(this.database.serverUrl());
+		Matcher url = SERVER.matcher(this.serverUrl);
 		if (!url.matches()) {
-			throw new IllegalStateException("Not a PostgreSQL JDBC URL: " + this.database.serverUrl());
+			throw new IllegalStateException("Not a PostgreSQL JDBC URL: " + this.serverUrl);
 		}
 		return (url.group(2) != null) ? Integer.parseInt(url.group(2)) : 5432;
 	}
@@ -147,7 +159,7 @@ final class FaultSchema implements AutoCloseable {
 	}
 
 	private void execute(String sql) {
-		try (Connection connection = DriverManager.getConnection(this.database.serverUrl(), username(), password());
+		try (Connection connection = DriverManager.getConnection(this.serverUrl, username(), password());
 				Statement statement = connection.createStatement()) {
 			statement.execute(sql);
 		}
