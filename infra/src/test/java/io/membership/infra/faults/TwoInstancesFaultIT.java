@@ -2,7 +2,14 @@ package io.membership.infra.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -34,6 +41,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
+import io.membership.audit.verify.AuditVerifier;
 import io.membership.infra.concurrency.ConcurrentCommandsTest.InvariantChecker;
 import io.membership.infra.faults.CommandLoad.Sent;
 import io.membership.infra.faults.FaultChecks.Delivery;
@@ -221,6 +229,7 @@ class TwoInstancesFaultIT {
 
 		Duration convergedA = FaultChecks.assertViewsConverge(this.a, this.schema, store, Duration.ofSeconds(60));
 		Duration convergedB = FaultChecks.assertViewsConverge(this.b, this.schema, store, Duration.ofSeconds(60));
+		String verified = assertChainVerifies(org);
 
 		String scenario = "conflicting clients";
 		FaultReport.record(scenario,
@@ -231,6 +240,34 @@ class TwoInstancesFaultIT {
 				"the history replayed through the rules with exactly one Owner after each of "
 						+ "its %d events (last Owner %s); views of both instances equal to the store (%s, %s)",
 				store.size(), checker.owner(), FaultChecks.millis(convergedA), FaultChecks.millis(convergedB));
+		FaultReport.record(scenario, "the audit chain both instances appended to, exported and verified offline: %s",
+				verified);
+	}
+
+	/**
+	 * Both instances appended to the organization's hash chain, each from its own cached
+	 * head: its audit export, taken from either instance, must verify offline.
+	 */
+	private String assertChainVerifies(TestOrganization org) throws IOException {
+		List<String> results = new ArrayList<>();
+		for (ServiceProcess instance : List.of(this.a, this.b)) {
+			Answer export = ApiClient.anonymous(instance.port())
+				.withToken(ApiClient.token("900001", "membership:audit", Instant.now().plusSeconds(600),
+						ApiClient.TEST_SECRET))
+				.get(org.path() + "/audit/events");
+			assertThat(export.status()).as(export.toString()).isEqualTo(200);
+			Path file = FaultServices.directory().resolve("two-instances-export-" + instance.name() + ".ndjson");
+			Files.writeString(file, export.text(), StandardCharsets.UTF_8);
+			ByteArrayOutputStream out = new ByteArrayOutputStream();
+			int status = AuditVerifier.run(new String[] { "--events", file.toString() },
+					new PrintStream(out, true, StandardCharsets.UTF_8),
+					new PrintStream(out, true, StandardCharsets.UTF_8));
+			assertThat(status)
+				.as("the verifier on %s's export: %s", instance.name(), out.toString(StandardCharsets.UTF_8))
+				.isZero();
+			results.add(instance.name() + ": " + export.text().lines().count() + " events, exit 0");
+		}
+		return String.join(", ", results);
 	}
 
 	private static Outcome sendOne(Random random, ServiceProcess instance, TestOrganization org, List<Long> owners,
