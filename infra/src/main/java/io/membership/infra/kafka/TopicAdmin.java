@@ -3,7 +3,9 @@ package io.membership.infra.kafka;
 import static io.membership.topics.MembershipTopics.CHECKPOINTS;
 import static io.membership.topics.MembershipTopics.EVENTS;
 import static io.membership.topics.MembershipTopics.ROLES;
+import static io.membership.topics.MembershipTopics.SECURITY;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +32,8 @@ import io.membership.topics.MembershipTopics;
 /**
  * The service's topics ({@link MembershipTopics}) as Kafka's admin client sees them:
  * created at start-up when missing, with {@value MembershipTopics#EVENTS} and the audit
- * checkpoints kept forever and the roles compacted; and how far the events topic is
- * written.
+ * checkpoints kept forever, the roles compacted and the security events kept as long as
+ * the service keeps them; and how far the events topic is written.
  */
 final class TopicAdmin {
 
@@ -40,7 +42,12 @@ final class TopicAdmin {
 	private TopicAdmin() {
 	}
 
-	static void createMissing(KafkaBootstrapServers bootstrapServers, KafkaSettings settings) {
+	/**
+	 * @param securityEventsRetention how long the service keeps security events in its
+	 * table, and so on {@value MembershipTopics#SECURITY}
+	 */
+	static void createMissing(KafkaBootstrapServers bootstrapServers, KafkaSettings settings,
+			Duration securityEventsRetention) {
 		Properties properties = new Properties();
 		properties.putAll(settings.clientProperties());
 		properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers.value());
@@ -65,6 +72,12 @@ final class TopicAdmin {
 					.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
 							TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.RETENTION_BYTES_CONFIG, "-1",
 							TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInsync)));
+			}
+			if (!existing.contains(SECURITY)) {
+				missing.add(new NewTopic(SECURITY, topics.partitions(), topics.replicationFactor()).configs(Map.of(
+						TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+						TopicConfig.RETENTION_MS_CONFIG, Long.toString(securityEventsRetention.toMillis()),
+						TopicConfig.RETENTION_BYTES_CONFIG, "-1", TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInsync)));
 			}
 			if (missing.isEmpty()) {
 				return;
