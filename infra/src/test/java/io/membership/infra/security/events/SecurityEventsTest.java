@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -45,6 +48,8 @@ class SecurityEventsTest {
 	private static final String OTHER_SECRET = "a-key-this-service-does-not-trust-0123456789";
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final SchemaRegistry SCHEMAS = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
 
 	@LocalServerPort
 	int port;
@@ -313,6 +318,8 @@ class SecurityEventsTest {
 			.reduce((first, second) -> second)
 			.orElseThrow();
 		assertThat(value(record)).isEqualTo(event);
+		assertThat(SCHEMAS.getSchema(SchemaLocation.of("classpath:schemas/SecurityEvent.v1.schema.json"))
+			.validate(value(record))).as("the body validates against its published schema").isEmpty();
 		Map<String, String> headers = TopicReader.headers(record);
 		assertThat(headers).containsEntry("ce_specversion", "1.0")
 			.containsEntry("ce_type", "membership.SecurityEvent.v1")
