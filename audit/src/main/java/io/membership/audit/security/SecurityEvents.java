@@ -67,18 +67,27 @@ public class SecurityEvents implements DisposableBean {
 
 	private final Duration retention;
 
+	private final int mostFoldsHeld;
+
 	private final Map<SecurityEventKind, Counter> recorded = new EnumMap<>(SecurityEventKind.class);
 
 	private final Counter unrecorded;
 
 	SecurityEvents(SecurityEventStore store, SecurityEventPublisher publisher, Clock clock, Duration retention,
 			MeterRegistry meters) {
+		this(store, publisher, clock, retention, meters, MOST_FOLDS_HELD);
+	}
+
+	/** With another bound on the folds held, which tests reach. */
+	SecurityEvents(SecurityEventStore store, SecurityEventPublisher publisher, Clock clock, Duration retention,
+			MeterRegistry meters, int mostFoldsHeld) {
 		if (retention.isNegative() || retention.isZero()) {
 			throw new IllegalStateException(
 					"membership.security-events.retention (MEMBERSHIP_SECURITY_EVENTS_RETENTION) must be positive");
 		}
 		this.store = store;
 		this.publisher = publisher;
+		this.mostFoldsHeld = mostFoldsHeld;
 		this.clock = clock;
 		this.retention = retention;
 		for (SecurityEventKind kind : SecurityEventKind.values()) {
@@ -105,7 +114,7 @@ public class SecurityEvents implements DisposableBean {
 	public void record(SecurityEventKind kind, SecurityEvent.Request request) {
 		this.recorded.get(kind).increment();
 		SecurityEvent event = SecurityEvent.occurred(this.clock.instant(), kind, request);
-		if (this.folds.size() >= MOST_FOLDS_HELD && !this.folds.containsKey(event.eventId())) {
+		if (this.folds.size() >= this.mostFoldsHeld && !this.folds.containsKey(event.eventId())) {
 			try {
 				this.store.add(event, 1);
 			}

@@ -193,6 +193,20 @@ class SecurityEventsTest {
 	}
 
 	@Test
+	void an_answered_check_records_nothing_even_when_it_denies() {
+		TestOrganization organization = TestOrganization.create(this.port);
+		Member annotator = organization.join("AN");
+
+		Answer denied = annotator.client()
+			.get(organization.path() + "/permissions/check?user_id=" + annotator.userId() + "&action=invite_users");
+		assertThat(denied.status()).as(denied.toString()).isEqualTo(200);
+		assertThat(denied.json().path("allowed").asBoolean()).isFalse();
+		this.securityEvents.flush();
+
+		assertThat(entries(organization.owner().get(organization.path() + "/security-events"))).isEmpty();
+	}
+
+	@Test
 	void everyones_events_need_the_audit_scope() {
 		TestOrganization organization = TestOrganization.create(this.port);
 
