@@ -96,16 +96,29 @@ public class RefusedRequests {
 		String action = null;
 		// Only a GET's parameters: reading those of a POST could consume a form body.
 		if (HttpMethod.GET.matches(request.getMethod())) {
-			String named = request.getParameter("action");
+			String named = parameter(request, "action");
 			action = (named != null) ? Action.fromId(named).map(Action::id).orElse(null) : null;
 			if (subject == null) {
-				subject = userId(request.getParameter("user_id"));
+				subject = userId(parameter(request, "user_id"));
 			}
 		}
 		this.events.record(kind,
 				new SecurityEvent.Request(organization, caller, request.getMethod(),
 						(route != null) ? route.template() : SecurityEvent.Request.NO_ROUTE, action, subject, code,
 						correlationId(request), request.getRemoteAddr()));
+	}
+
+	/**
+	 * A query parameter, or null when the query string cannot be decoded (Tomcat says so
+	 * when a parameter is first read): the event is recorded without it.
+	 */
+	private static String parameter(HttpServletRequest request, String name) {
+		try {
+			return request.getParameter(name);
+		}
+		catch (RuntimeException undecodable) {
+			return null;
+		}
 	}
 
 	private static boolean isOrganizationId(String value) {
