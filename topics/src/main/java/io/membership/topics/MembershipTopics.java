@@ -15,6 +15,12 @@ public final class MembershipTopics {
 
 	public static final String CHECKPOINTS = "membership.audit-checkpoints.v1";
 
+	/**
+	 * The security events (API.md, "Security events"), keyed by organization id or
+	 * {@code -}, kept as long as the service keeps them in its table.
+	 */
+	public static final String SECURITY = "membership.security.v1";
+
 	private MembershipTopics() {
 	}
 

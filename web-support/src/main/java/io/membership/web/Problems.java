@@ -24,6 +24,13 @@ public final class Problems {
 	 */
 	public static final String REQUEST_REJECTED_DETAIL = "The request has a header or path the service does not accept.";
 
+	/**
+	 * The request attribute holding the {@code code} of the problem a request was
+	 * answered with, for the filters that look at the answer once it is made (the
+	 * security events).
+	 */
+	public static final String CODE_ATTRIBUTE = Problems.class.getName() + ".code";
+
 	private static final String TYPE_PREFIX = "urn:membership:problem:";
 
 	private static final URI ABOUT_BLANK = URI.create("about:blank");

@@ -64,6 +64,7 @@ class AsyncApiDocumentTest {
 			.valueStream()
 			.map(JsonNode::asString))
 			.containsExactlyInAnyOrder("organization_id", "version", "hash", "signed_at", "key_id", "signature");
+		assertThat(channel("securityEvents").path("address").asString()).isEqualTo("membership.security.v1");
 		assertThat(channel("memberRoles").at("/bindings/kafka/topicConfiguration/cleanup.policy")
 			.valueStream()
 			.map(JsonNode::asString)).containsExactly("compact");
@@ -121,7 +122,9 @@ class AsyncApiDocumentTest {
 		}
 
 		assertThat(referenced).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(files);
-		assertThat(files).hasSize(MembershipEvent.class.getPermittedSubclasses().length + 1);
+		// Every event's, the roles topic's MemberRoleState and the security topic's
+		// SecurityEvent.
+		assertThat(files).hasSize(MembershipEvent.class.getPermittedSubclasses().length + 2);
 	}
 
 	@Test

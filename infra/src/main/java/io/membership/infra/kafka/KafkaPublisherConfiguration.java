@@ -1,16 +1,19 @@
 package io.membership.infra.kafka;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.serialization.Serializer;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import io.membership.audit.security.SecurityEvents;
 import io.membership.topics.RecordMac;
 
 /**
@@ -22,8 +25,9 @@ class KafkaPublisherConfiguration {
 
 	@Bean(destroyMethod = "close")
 	PublishingProducer publishingProducer(KafkaBootstrapServers bootstrapServers, KafkaSettings settings,
-			MeterRegistry meters) {
-		TopicAdmin.createMissing(bootstrapServers, settings);
+			MeterRegistry meters, @Value("${membership.security-events.retention:" + SecurityEvents.DEFAULT_RETENTION
+					+ "}") Duration securityEventsRetention) {
+		TopicAdmin.createMissing(bootstrapServers, settings, securityEventsRetention);
 		return new PublishingProducer(bootstrapServers, settings, meters);
 	}
 
@@ -49,6 +53,13 @@ class KafkaPublisherConfiguration {
 	@Bean
 	KafkaCheckpointPublisher checkpointPublisher(PublishingProducer producer) {
 		return new KafkaCheckpointPublisher(producer);
+	}
+
+	/** The security events go out through the same producer, signed like the events. */
+	@Bean
+	KafkaSecurityEventPublisher securityEventPublisher(PublishingProducer producer, RecordMac recordMac,
+			MeterRegistry meters) {
+		return new KafkaSecurityEventPublisher(producer, recordMac, meters);
 	}
 
 	/**

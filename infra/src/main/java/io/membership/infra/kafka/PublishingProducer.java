@@ -6,6 +6,7 @@ import java.util.concurrent.Future;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -60,6 +61,11 @@ public class PublishingProducer implements AutoCloseable {
 
 	public Future<RecordMetadata> send(ProducerRecord<String, byte[]> record) {
 		return this.producer.send(record);
+	}
+
+	/** Sends without waiting; the callback hears how it went. */
+	void send(ProducerRecord<String, byte[]> record, Callback callback) {
+		this.producer.send(record, callback);
 	}
 
 	/** The producer in use now; a batch sends all its records through one. */

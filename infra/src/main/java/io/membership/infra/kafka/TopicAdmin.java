@@ -3,7 +3,9 @@ package io.membership.infra.kafka;
 import static io.membership.topics.MembershipTopics.CHECKPOINTS;
 import static io.membership.topics.MembershipTopics.EVENTS;
 import static io.membership.topics.MembershipTopics.ROLES;
+import static io.membership.topics.MembershipTopics.SECURITY;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,14 +26,16 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.convert.DurationStyle;
 
+import io.membership.audit.security.SecurityEvents;
 import io.membership.topics.MembershipTopics;
 
 /**
  * The service's topics ({@link MembershipTopics}) as Kafka's admin client sees them:
  * created at start-up when missing, with {@value MembershipTopics#EVENTS} and the audit
- * checkpoints kept forever and the roles compacted; and how far the events topic is
- * written.
+ * checkpoints kept forever, the roles compacted and the security events kept as long as
+ * the service keeps them; and how far the events topic is written.
  */
 final class TopicAdmin {
 
@@ -40,7 +44,22 @@ final class TopicAdmin {
 	private TopicAdmin() {
 	}
 
+	/**
+	 * As {@link #createMissing(KafkaBootstrapServers, KafkaSettings, Duration)}, with the
+	 * security events' topic kept for their default retention
+	 * ({@value SecurityEvents#DEFAULT_RETENTION}); the service passes the one it is
+	 * configured with.
+	 */
 	static void createMissing(KafkaBootstrapServers bootstrapServers, KafkaSettings settings) {
+		createMissing(bootstrapServers, settings, DurationStyle.detectAndParse(SecurityEvents.DEFAULT_RETENTION));
+	}
+
+	/**
+	 * @param securityEventsRetention how long the service keeps security events in its
+	 * table, and so on {@value MembershipTopics#SECURITY}
+	 */
+	static void createMissing(KafkaBootstrapServers bootstrapServers, KafkaSettings settings,
+			Duration securityEventsRetention) {
 		Properties properties = new Properties();
 		properties.putAll(settings.clientProperties());
 		properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers.value());
@@ -65,6 +84,12 @@ final class TopicAdmin {
 					.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
 							TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.RETENTION_BYTES_CONFIG, "-1",
 							TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInsync)));
+			}
+			if (!existing.contains(SECURITY)) {
+				missing.add(new NewTopic(SECURITY, topics.partitions(), topics.replicationFactor()).configs(Map.of(
+						TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+						TopicConfig.RETENTION_MS_CONFIG, Long.toString(securityEventsRetention.toMillis()),
+						TopicConfig.RETENTION_BYTES_CONFIG, "-1", TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInsync)));
 			}
 			if (missing.isEmpty()) {
 				return;

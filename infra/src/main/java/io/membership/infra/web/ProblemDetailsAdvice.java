@@ -22,6 +22,8 @@ import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
@@ -226,6 +228,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 		Object problem = (body == null && failure instanceof ErrorResponse error) ? error.getBody() : body;
 		if (problem instanceof ProblemDetail detail) {
 			problem = Problems.coded(detail, status);
+			remember(detail);
 		}
 		return super.handleExceptionInternal(failure, problem, headers, status, request);
 	}
@@ -237,7 +240,21 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 	}
 
 	private static ResponseEntity<ProblemDetail> answer(ProblemDetail problem) {
+		remember(problem);
 		return ResponseEntity.status(problem.getStatus()).body(problem);
+	}
+
+	/**
+	 * Leaves the problem's code on the request for the filters that look at the answer
+	 * once it is made: the security events record the code of a 403, 409 or 412.
+	 */
+	private static void remember(ProblemDetail problem) {
+		Map<String, Object> properties = problem.getProperties();
+		Object code = (properties != null) ? properties.get("code") : null;
+		RequestAttributes request = RequestContextHolder.getRequestAttributes();
+		if (code != null && request != null) {
+			request.setAttribute(Problems.CODE_ATTRIBUTE, code.toString(), RequestAttributes.SCOPE_REQUEST);
+		}
 	}
 
 	private static <T extends Throwable> T causeOf(Throwable failure, Class<T> type) {

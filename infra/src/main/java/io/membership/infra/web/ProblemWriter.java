@@ -2,6 +2,7 @@ package io.membership.infra.web;
 
 import java.io.IOException;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.http.HttpStatus;
@@ -22,6 +23,17 @@ public class ProblemWriter {
 
 	ProblemWriter(JsonMapper json) {
 		this.json = json;
+	}
+
+	/**
+	 * As {@link #write(HttpServletResponse, HttpStatus, String, String)}, and leaves the
+	 * code on the request ({@link Problems#CODE_ATTRIBUTE}) for the filters that look at
+	 * the answer once it is made.
+	 */
+	public void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String code,
+			String detail) throws IOException {
+		request.setAttribute(Problems.CODE_ATTRIBUTE, code);
+		write(response, status, code, detail);
 	}
 
 	public void write(HttpServletResponse response, HttpStatus status, String code, String detail) throws IOException {

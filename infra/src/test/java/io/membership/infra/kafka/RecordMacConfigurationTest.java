@@ -101,7 +101,8 @@ class RecordMacConfigurationTest {
 			.run((context) -> {
 				KafkaBootstrapServers servers = context.getBean(KafkaBootstrapServers.class);
 				TopicAdmin.createMissing(servers,
-						new KafkaSettings(Map.of(), new KafkaSettings.Topics(6, (short) 1, 1), Duration.ofSeconds(30)));
+						new KafkaSettings(Map.of(), new KafkaSettings.Topics(6, (short) 1, 1), Duration.ofSeconds(30)),
+						Duration.ofDays(400));
 				write(servers.value(), 2);
 			});
 

@@ -135,7 +135,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 			return;
 		}
 		if (earlier.isPresent()) {
-			answerAgain(earlier.get(), fingerprint, response);
+			answerAgain(earlier.get(), fingerprint, request, response);
 			return;
 		}
 		ContentCachingResponseWrapper recorded = new ContentCachingResponseWrapper(response);
@@ -194,8 +194,8 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 		}
 	}
 
-	private void answerAgain(IdempotencyStore.Earlier earlier, String fingerprint, HttpServletResponse response)
-			throws IOException {
+	private void answerAgain(IdempotencyStore.Earlier earlier, String fingerprint, HttpServletRequest request,
+			HttpServletResponse response) throws IOException {
 		if (!earlier.fingerprint().equals(fingerprint)) {
 			this.problems.write(response, HttpStatus.UNPROCESSABLE_CONTENT, "idempotency_key_reused",
 					"This Idempotency-Key was used for a different request.");
@@ -203,7 +203,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 		}
 		if (earlier.inProgress()) {
 			response.setHeader(HttpHeaders.RETRY_AFTER, "1");
-			this.problems.write(response, HttpStatus.CONFLICT, "idempotency_key_in_progress",
+			this.problems.write(request, response, HttpStatus.CONFLICT, "idempotency_key_in_progress",
 					"A request with this Idempotency-Key is still being processed.");
 			return;
 		}

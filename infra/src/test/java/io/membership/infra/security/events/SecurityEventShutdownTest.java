@@ -1,0 +1,69 @@
+package io.membership.infra.security.events;
+
+import static io.membership.infra.support.ProblemAssert.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import io.membership.infra.MembershipApplication;
+import io.membership.infra.support.ApiClient;
+import io.membership.infra.support.ApiClient.Answer;
+import io.membership.infra.support.TestOrganization;
+import io.membership.infra.support.TestOrganization.Member;
+
+/**
+ * Security events folded in memory when the service stops are stored before it does: with
+ * a flush schedule far longer than the test, only the flush at shutdown can have stored
+ * them. On the embedded default, restarted on the same data directory.
+ */
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class SecurityEventShutdownTest {
+
+	@TempDir
+	Path dataDirectory;
+
+	private ConfigurableApplicationContext start() {
+		return new SpringApplicationBuilder(MembershipApplication.class).run("--server.port=0",
+				"--management.server.port=0", "--membership.data-dir=" + this.dataDirectory,
+				"--membership.jwt.secret=" + ApiClient.TEST_SECRET, "--membership.kafka.embedded.port=0",
+				"--membership.security-events.flush-every=1h", "--spring.main.banner-mode=off");
+	}
+
+	private static int port(ConfigurableApplicationContext application) {
+		return application.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+	}
+
+	@Test
+	void the_events_folded_when_the_service_stops_are_stored_before_it_stops() {
+		TestOrganization organization;
+		Member annotator;
+		try (ConfigurableApplicationContext first = start()) {
+			organization = TestOrganization.create(port(first));
+			annotator = organization.join("AN");
+			for (int i = 0; i < 3; i++) {
+				assertProblem(annotator.client().get(organization.path() + "/activity-log"), 403,
+						"action_not_permitted");
+			}
+			Answer before = organization.owner().get(organization.path() + "/security-events");
+			assertThat(before.json().path("entries").size()).as("nothing flushed yet: " + before).isZero();
+		}
+
+		try (ConfigurableApplicationContext second = start()) {
+			Answer after = ApiClient.as(port(second), organization.ownerId())
+				.get(organization.path() + "/security-events");
+			assertThat(after.status()).as(after.toString()).isEqualTo(200);
+			assertThat(after.json().path("entries").size()).as(after.toString()).isEqualTo(1);
+			assertThat(after.json().path("entries").get(0).path("caller").asString())
+				.isEqualTo(Long.toString(annotator.userId()));
+			assertThat(after.json().path("entries").get(0).path("count").asLong()).isEqualTo(3);
+		}
+	}
+
+}
