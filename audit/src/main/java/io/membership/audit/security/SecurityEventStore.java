@@ -8,6 +8,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -120,6 +122,15 @@ class SecurityEventStore {
 		sql.append(" ORDER BY seq DESC LIMIT ?");
 		params.add(limit);
 		return this.jdbc.sql(sql.toString()).params(params).query(SecurityEventStore::stored).list();
+	}
+
+	/** Every stored event, in the order they were first stored. */
+	void forEach(Consumer<SecurityEvent> action) {
+		try (Stream<Stored> stored = this.jdbc.sql("SELECT " + COLUMNS + " FROM security_events ORDER BY seq")
+			.query(SecurityEventStore::stored)
+			.stream()) {
+			stored.forEach((event) -> action.accept(event.event()));
+		}
 	}
 
 	/** Deletes the events that occurred before the time; how many it deleted. */

@@ -10,12 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 
 /**
@@ -133,6 +135,14 @@ public class SecurityEvents implements DisposableBean {
 			fold.pending++;
 			return fold;
 		});
+	}
+
+	/**
+	 * Every stored event with its count, for a command that restores the security events'
+	 * topic from the database.
+	 */
+	public static void forEachStored(JdbcClient jdbc, Consumer<SecurityEvent> action) {
+		new SecurityEventStore(jdbc).forEach(action);
 	}
 
 	/**

@@ -22,14 +22,16 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
+import io.membership.audit.security.SecurityEvents;
 import io.membership.topics.MembershipTopics;
 import io.membership.topics.RecordMac;
 
 /**
  * {@code java -jar membership.jar republish}: writes {@value MembershipTopics#EVENTS},
- * {@value MembershipTopics#ROLES} and {@value MembershipTopics#CHECKPOINTS} anew from the
- * database ({@link TopicRepublisher}), after Kafka lost its log or to move to a new
- * cluster. Every instance of the service must be stopped.
+ * {@value MembershipTopics#ROLES}, {@value MembershipTopics#CHECKPOINTS} and
+ * {@value MembershipTopics#SECURITY} anew from the database ({@link TopicRepublisher}),
+ * after Kafka lost its log or to move to a new cluster. Every instance of the service
+ * must be stopped.
  *
  * <p>
  * Like {@code rebuild-projections} it starts only what it needs, with the service's
@@ -69,10 +71,11 @@ public final class RepublishCommand {
 			TopicRepublisher.Report report = context.getBean(TopicRepublisher.class).republish(out);
 			signedFromTheStart(context, out);
 			out.printf(
-					"republished %,d events of %,d organizations to %s, %,d member states to %s and %,d checkpoints "
-							+ "to %s%n",
+					"republished %,d events of %,d organizations to %s, %,d member states to %s, %,d checkpoints "
+							+ "to %s and %,d security events to %s%n",
 					report.events(), report.organizations(), MembershipTopics.EVENTS, report.memberStates(),
-					MembershipTopics.ROLES, report.checkpoints(), MembershipTopics.CHECKPOINTS);
+					MembershipTopics.ROLES, report.checkpoints(), MembershipTopics.CHECKPOINTS, report.securityEvents(),
+					MembershipTopics.SECURITY);
 			out.printf("the query side forgot %d stored positions: it reads the new topic from its start at its next "
 					+ "start, skipping what its views hold%n", report.forgottenPositions());
 			return 0;
@@ -124,8 +127,11 @@ public final class RepublishCommand {
 		@Bean
 		TopicRepublisher topicRepublisher(DataSource dataSource, KafkaBootstrapServers bootstrapServers,
 				KafkaSettings settings, PublishingProducer producer, RecordMac recordMac,
-				@Value("${membership.processors.claim-timeout:10s}") Duration claimTimeout) {
-			return new TopicRepublisher(dataSource, bootstrapServers, settings, producer, recordMac, claimTimeout);
+				@Value("${membership.processors.claim-timeout:10s}") Duration claimTimeout,
+				@Value("${membership.security-events.retention:" + SecurityEvents.DEFAULT_RETENTION
+						+ "}") Duration securityEventsRetention) {
+			return new TopicRepublisher(dataSource, bootstrapServers, settings, producer, recordMac, claimTimeout,
+					securityEventsRetention);
 		}
 
 	}

@@ -26,9 +26,7 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.convert.DurationStyle;
 
-import io.membership.audit.security.SecurityEvents;
 import io.membership.topics.MembershipTopics;
 
 /**
@@ -42,16 +40,6 @@ final class TopicAdmin {
 	private static final Logger logger = LoggerFactory.getLogger(TopicAdmin.class);
 
 	private TopicAdmin() {
-	}
-
-	/**
-	 * As {@link #createMissing(KafkaBootstrapServers, KafkaSettings, Duration)}, with the
-	 * security events' topic kept for their default retention
-	 * ({@value SecurityEvents#DEFAULT_RETENTION}); the service passes the one it is
-	 * configured with.
-	 */
-	static void createMissing(KafkaBootstrapServers bootstrapServers, KafkaSettings settings) {
-		createMissing(bootstrapServers, settings, DurationStyle.detectAndParse(SecurityEvents.DEFAULT_RETENTION));
 	}
 
 	/**

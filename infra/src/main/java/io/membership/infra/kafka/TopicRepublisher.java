@@ -25,6 +25,7 @@ import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import io.membership.audit.AuditCheckpoints;
+import io.membership.audit.security.SecurityEvents;
 import io.membership.events.MembershipEvent;
 import io.membership.infra.axon.AxonConfiguration;
 import io.membership.infra.tracing.TracingConfiguration;
@@ -69,8 +70,10 @@ final class TopicRepublisher {
 
 	private final Duration claimTimeout;
 
+	private final Duration securityEventsRetention;
+
 	TopicRepublisher(DataSource dataSource, KafkaBootstrapServers bootstrapServers, KafkaSettings settings,
-			PublishingProducer producer, RecordMac mac, Duration claimTimeout) {
+			PublishingProducer producer, RecordMac mac, Duration claimTimeout, Duration securityEventsRetention) {
 		this.dataSource = dataSource;
 		this.jdbc = JdbcClient.create(dataSource);
 		this.bootstrapServers = bootstrapServers;
@@ -79,10 +82,12 @@ final class TopicRepublisher {
 		this.memberRoles = new MemberRoleStates(this.jdbc, null);
 		this.mac = mac;
 		this.claimTimeout = claimTimeout;
+		this.securityEventsRetention = securityEventsRetention;
 	}
 
 	/** What was written, as the command reports it. */
-	record Report(long events, int organizations, long memberStates, long checkpoints, int forgottenPositions) {
+	record Report(long events, int organizations, long memberStates, long checkpoints, long securityEvents,
+			int forgottenPositions) {
 	}
 
 	/**
@@ -91,7 +96,7 @@ final class TopicRepublisher {
 	 */
 	Report republish(PrintStream out) {
 		refuseWhilePublisherClaimed();
-		TopicAdmin.createMissing(this.bootstrapServers, this.settings);
+		TopicAdmin.createMissing(this.bootstrapServers, this.settings, this.securityEventsRetention);
 		long existing = TopicAdmin.eventsEndOffsets(this.bootstrapServers, this.settings)
 			.values()
 			.stream()
@@ -132,9 +137,15 @@ final class TopicRepublisher {
 			sends.send(KafkaCheckpointPublisher.record(checkpoint));
 			checkpoints.incrementAndGet();
 		});
+		AtomicLong securityEvents = new AtomicLong();
+		SecurityEvents.forEachStored(this.jdbc, (event) -> {
+			sends.send(this.mac.sign(KafkaSecurityEventPublisher.recordOf(event)));
+			securityEvents.incrementAndGet();
+		});
 		sends.awaitAll();
 		int forgotten = ProjectionConsumer.forgetPositions(this.jdbc);
-		return new Report(events, organizations.size(), memberStates.get(), checkpoints.get(), forgotten);
+		return new Report(events, organizations.size(), memberStates.get(), checkpoints.get(), securityEvents.get(),
+				forgotten);
 	}
 
 	/**

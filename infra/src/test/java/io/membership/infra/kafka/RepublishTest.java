@@ -94,6 +94,9 @@ class RepublishTest {
 				.isEqualTo(200);
 			Answer changed = owner.post(path + "/memberships/" + memberId + "/role", "{\"role\":\"RE\"}");
 			assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
+			Answer refused = ApiClient.as(port(first), memberId)
+				.post(path + "/invitations", "{\"email\":\"not-allowed@republish.test\",\"role\":\"AN\"}");
+			assertThat(refused.status()).as("a security event: " + refused).isEqualTo(403);
 			Answer checkpoint = owner.post(path + "/audit/checkpoints", "{}");
 			assertThat(checkpoint.status()).as(checkpoint.toString()).isBetween(200, 201);
 			Answer members = owner.get(path + "/memberships?min_version=6");
@@ -115,7 +118,8 @@ class RepublishTest {
 		String printed = out.toString(StandardCharsets.UTF_8);
 		assertThat(status).as(printed + err.toString(StandardCharsets.UTF_8)).isZero();
 		assertThat(printed).contains("republished 6 events of 1 organizations to membership.events.v1")
-			.contains("2 member states to membership.roles.v1")
+			.contains("2 member states to membership.roles.v1, 1 checkpoints to membership.audit-checkpoints.v1")
+			.contains("1 security events to membership.security.v1")
 			.containsPattern("the query side forgot [1-9][0-9]* stored positions");
 
 		// A query side that was not told (its database was not the one republish ran on)
@@ -140,6 +144,10 @@ class RepublishTest {
 				.as("every member's latest state")
 				.isEqualTo(rolesBefore);
 			assertThat(values(read(bootstrap(second), MembershipTopics.CHECKPOINTS, 1))).isEqualTo(checkpointsBefore);
+			assertThat(values(read(bootstrap(second), MembershipTopics.SECURITY, 1))).singleElement()
+				.asString()
+				.contains("\"kind\":\"forbidden\"")
+				.contains("\"count\":1");
 
 			ApiClient owner = ApiClient.as(port(second), ownerId);
 			String path = "/api/organizations/" + organization;
