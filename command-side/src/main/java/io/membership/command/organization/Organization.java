@@ -33,6 +33,7 @@ import io.membership.events.MemberAddedToProject;
 import io.membership.events.MemberAssignedToWorkspace;
 import io.membership.events.MemberDeactivated;
 import io.membership.events.MemberJoined;
+import io.membership.events.MemberRemoved;
 import io.membership.events.MemberRemovedFromProject;
 import io.membership.events.MemberRemovedFromWorkspace;
 import io.membership.events.MemberRoleChanged;
@@ -285,6 +286,29 @@ public class Organization {
 		Member member = requireMember(command.userId());
 		actor.mayChange(member);
 		deactivate(member, command.reason(), command);
+		return currentVersion();
+	}
+
+	/**
+	 * The member leaves with every workspace and project membership (the event says only
+	 * that; the state drops them whole). Decided as the other changes of a membership
+	 * are: by whoever may assign roles, never about the Owner (another member is refused
+	 * as for any change of the Owner's membership; the Owner themself, since ownership
+	 * moves only by transfer). A Deactivated or Not Activated member is removed alike; a
+	 * user who is no member is 404, also the second time.
+	 */
+	@CommandHandler
+	public long handle(RemoveMemberCommand command) {
+		Actor actor = checkVersionAndActor(command);
+		actor.mayDo(Action.ASSIGN_USER_ROLES, null);
+		Member member = requireMember(command.userId());
+		actor.mayChange(member);
+		if (member.role() == Role.OWNER) {
+			throw new CommandRefusedException(Refusal.OWNER_ROLE_IMMUTABLE,
+					"The Owner cannot be removed; transfer ownership first.");
+		}
+		emit(new MemberRemoved(this.organizationId, member.userId(), member.role(), command.actorUserId(), now(),
+				command.correlationId()));
 		return currentVersion();
 	}
 
@@ -932,6 +956,15 @@ public class Organization {
 	@EventSourcingHandler
 	void on(MemberRemovedFromProject event) {
 		this.members.update(event.userId(), (member) -> member.withoutProject(event.projectId()));
+	}
+
+	/**
+	 * Their workspaces and projects go with them; their accepted invitation stays
+	 * accepted, and a new one is needed to come back.
+	 */
+	@EventSourcingHandler
+	void on(MemberRemoved event) {
+		this.members.remove(event.userId());
 	}
 
 }
