@@ -9,6 +9,7 @@ import io.membership.events.MemberAddedToProject;
 import io.membership.events.MemberAssignedToWorkspace;
 import io.membership.events.MemberDeactivated;
 import io.membership.events.MemberJoined;
+import io.membership.events.MemberRemoved;
 import io.membership.events.MemberRemovedFromProject;
 import io.membership.events.MemberRemovedFromWorkspace;
 import io.membership.events.MemberRoleChanged;
@@ -21,6 +22,7 @@ import io.membership.events.ProjectRoleChanged;
 import io.membership.events.ProjectUpdated;
 import io.membership.events.UserInvited;
 import io.membership.events.WorkspaceCreated;
+import io.membership.events.state.MemberState;
 
 /**
  * Which views each event type changes, in one place: it hands the event to the writer of
@@ -38,7 +40,10 @@ final class EventRoutes implements MembershipEventVisitor<Void> {
 
 	private final RoleHistoryWriter roleHistory;
 
+	private final Applying applying;
+
 	EventRoutes(JdbcClient jdbc, Applying applying) {
+		this.applying = applying;
 		this.members = new MembersWriter(jdbc, applying);
 		this.workspaces = new WorkspacesWriter(applying);
 		this.projects = new ProjectsWriter(jdbc, applying);
@@ -159,6 +164,21 @@ final class EventRoutes implements MembershipEventVisitor<Void> {
 	public Void on(MemberRemovedFromProject removed) {
 		this.projects.memberRemoved(removed);
 		this.roleHistory.projectRoleChanged(removed.userId(), removed.projectId(), removed.projectRole(), null);
+		return null;
+	}
+
+	/**
+	 * The member leaves every view of members now, with their workspaces and projects;
+	 * the timeline and the role history (organization-level, written for every event) say
+	 * the membership ended, and the activity log keeps the event. The project memberships
+	 * they leave are not entries of their own: the removal's entry says it.
+	 */
+	@Override
+	public Void on(MemberRemoved removed) {
+		MemberState before = this.applying.stateBeforeRemoval(removed.userId());
+		this.members.removed(removed);
+		this.workspaces.memberRemoved(removed);
+		this.projects.memberRemovedFromAll(removed.userId(), before.projects().keySet());
 		return null;
 	}
 

@@ -1,5 +1,6 @@
 package io.membership.query.projection;
 
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -84,6 +85,13 @@ final class ProjectsWriter {
 
 	void memberRemoved(MemberRemovedFromProject removed) {
 		this.applying.batch().projectMembers.delete(projectMemberKey(removed.projectId(), removed.userId()));
+	}
+
+	/** A removed member leaves every project they were in. */
+	void memberRemovedFromAll(UserId user, Collection<ProjectId> projects) {
+		for (ProjectId project : projects) {
+			this.applying.batch().projectMembers.delete(projectMemberKey(project, user));
+		}
 	}
 
 	private TableChanges projects() {

@@ -97,7 +97,7 @@ public class Timelines {
 						+ "JOIN (VALUES " + keys + ") AS k (organization_id, user_id) "
 						+ "ON t.organization_id = k.organization_id AND t.user_id = k.user_id "
 						+ "WHERE t.version = (SELECT MAX(l.version) FROM qs_member_timeline l "
-						+ "WHERE l.organization_id = k.organization_id AND l.user_id = k.user_id)")
+						+ "WHERE l.organization_id = k.organization_id AND l.user_id = k.user_id) AND NOT t.removed")
 				.params(params)
 				.query((row) -> {
 					UserId user = UserId.of(row.getLong(2));
@@ -111,7 +111,7 @@ public class Timelines {
 
 	/**
 	 * A member's state as it stood at an instant (or now, for null): the last timeline
-	 * row at or before it. Empty if they were not a member then.
+	 * row at or before it. Empty if they were not a member then (not yet, or removed).
 	 */
 	public Optional<MemberState> stateAt(OrganizationId organization, UserId user, Instant instant) {
 		String upTo = (instant != null) ? " AND occurred_at <= ?" : "";
@@ -120,17 +120,20 @@ public class Timelines {
 			params.add(Timestamps.utc(instant));
 		}
 		return this.jdbc
-			.sql("SELECT role, workspaces, projects FROM qs_member_timeline WHERE organization_id = ? AND user_id = ?"
-					+ upTo + " ORDER BY version DESC LIMIT 1")
+			.sql("SELECT role, workspaces, projects, removed FROM qs_member_timeline WHERE organization_id = ? "
+					+ "AND user_id = ?" + upTo + " ORDER BY version DESC LIMIT 1")
 			.params(params)
-			.query((row, number) -> new MemberState(user, Role.fromCode(row.getString(1)).orElseThrow(),
-					workspaces(row.getString(2)), projects(row.getString(3))))
-			.optional();
+			.query((row, number) -> row.getBoolean(4) ? Optional.<MemberState>empty()
+					: Optional.of(new MemberState(user, Role.fromCode(row.getString(1)).orElseThrow(),
+							workspaces(row.getString(2)), projects(row.getString(3)))))
+			.optional()
+			.flatMap((stood) -> stood);
 	}
 
 	/**
 	 * Every member's state as it stood at an instant (or now, for null): each one's last
-	 * timeline row at or before it. Those who were not members then are absent.
+	 * timeline row at or before it. Those who were not members then (not yet, or removed)
+	 * are absent.
 	 */
 	public Map<UserId, MemberState> statesAt(OrganizationId organization, Instant instant) {
 		String upTo = (instant != null) ? " AND l.occurred_at <= ?" : "";
@@ -142,7 +145,8 @@ public class Timelines {
 		this.jdbc
 			.sql("SELECT t.user_id, t.role, t.workspaces, t.projects FROM qs_member_timeline t "
 					+ "WHERE t.organization_id = ? AND t.version = (SELECT MAX(l.version) FROM qs_member_timeline l "
-					+ "WHERE l.organization_id = t.organization_id AND l.user_id = t.user_id" + upTo + ")")
+					+ "WHERE l.organization_id = t.organization_id AND l.user_id = t.user_id" + upTo + ") "
+					+ "AND NOT t.removed")
 			.params(params)
 			.query((row) -> {
 				UserId user = UserId.of(row.getLong(1));
