@@ -181,15 +181,6 @@ public class MemberReads {
 			.list();
 	}
 
-	public boolean isMember(OrganizationId organization, UserId user) {
-		return this.jdbc
-			.sql("SELECT COUNT(*) FROM qs_members WHERE organization_id = :organization AND user_id = :user")
-			.param("organization", organization.value())
-			.param("user", user.value())
-			.query(Integer.class)
-			.single() > 0;
-	}
-
 	/**
 	 * When the latest change of role that meets the condition, up to the instant and
 	 * since the membership then began ({@code joined}), occurred.

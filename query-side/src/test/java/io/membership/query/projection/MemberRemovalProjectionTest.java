@@ -82,7 +82,6 @@ class MemberRemovalProjectionTest {
 		this.tables.given(acme);
 
 		assertThat(this.tables.members().current(acme.id(), ANN)).isEmpty();
-		assertThat(this.tables.members().isMember(acme.id(), ANN)).isFalse();
 		assertThat(this.tables.members().page(acme.id(), new MemberFilter(Set.of(), null, null), 0, 10))
 			.extracting(MemberRecord::userId)
 			.containsExactly(OrganizationHistory.OWNER.value());
