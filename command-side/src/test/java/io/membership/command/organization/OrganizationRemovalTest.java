@@ -6,6 +6,7 @@ import static io.membership.command.organization.OrganizationFixture.BEFORE;
 import static io.membership.command.organization.OrganizationFixture.CAST_VERSION;
 import static io.membership.command.organization.OrganizationFixture.CORRELATION;
 import static io.membership.command.organization.OrganizationFixture.DEACTIVATED;
+import static io.membership.command.organization.OrganizationFixture.LINK;
 import static io.membership.command.organization.OrganizationFixture.MANAGED_WS;
 import static io.membership.command.organization.OrganizationFixture.MANAGER;
 import static io.membership.command.organization.OrganizationFixture.NOW;
@@ -217,6 +218,19 @@ class OrganizationRemovalTest {
 				.when(new AcceptInvitationCommand(ORG, NEW_INVITATION, null, ANNOTATOR, email(ANNOTATOR), ANNOTATOR,
 						null, false, CORRELATION, null))
 				.expectEvents(rejoined(ANNOTATOR, Role.NOT_ACTIVATED));
+		}
+
+		/**
+		 * The organization-wide link admits anyone as Not Activated, a removed member
+		 * too: they are granted nothing until activated.
+		 */
+		@Test
+		void may_join_again_by_the_invite_link_as_not_activated() {
+			givenCast(removed(ANNOTATOR, Role.ANNOTATOR, ADMIN))
+				.when(new AcceptInvitationCommand(ORG, null, LINK, ANNOTATOR, email(ANNOTATOR), ANNOTATOR,
+						email(ANNOTATOR), false, CORRELATION, null))
+				.expectEvents(new MemberJoined(ORG, ANNOTATOR, email(ANNOTATOR), Role.NOT_ACTIVATED, null, Set.of(),
+						ANNOTATOR, NOW, CORRELATION));
 		}
 
 		@Test

@@ -74,7 +74,8 @@ public class Timelines {
 	 * The latest states of many members at once, for the projection, which needs those of
 	 * every member a poll's events name: one statement (per
 	 * {@value #STATES_PER_STATEMENT} members) instead of one each. Every member asked
-	 * about is in the answer, empty if they have no timeline (are no member).
+	 * about is in the answer, empty if they are no member (no timeline, or one that ends
+	 * with their removal).
 	 */
 	public Map<OrganizationId, Map<UserId, Optional<MemberState>>> latestStates(
 			Map<OrganizationId, Set<UserId>> members) {
