@@ -22,7 +22,6 @@ import io.membership.events.ProjectRoleChanged;
 import io.membership.events.ProjectUpdated;
 import io.membership.events.UserInvited;
 import io.membership.events.WorkspaceCreated;
-import io.membership.events.state.MemberState;
 
 /**
  * Which views each event type changes, in one place: it hands the event to the writer of
@@ -40,10 +39,7 @@ final class EventRoutes implements MembershipEventVisitor<Void> {
 
 	private final RoleHistoryWriter roleHistory;
 
-	private final Applying applying;
-
 	EventRoutes(JdbcClient jdbc, Applying applying) {
-		this.applying = applying;
 		this.members = new MembersWriter(jdbc, applying);
 		this.workspaces = new WorkspacesWriter(applying);
 		this.projects = new ProjectsWriter(jdbc, applying);
@@ -175,10 +171,9 @@ final class EventRoutes implements MembershipEventVisitor<Void> {
 	 */
 	@Override
 	public Void on(MemberRemoved removed) {
-		MemberState before = this.applying.stateBeforeRemoval(removed.userId());
 		this.members.removed(removed);
 		this.workspaces.memberRemoved(removed);
-		this.projects.memberRemovedFromAll(removed.userId(), before.projects().keySet());
+		this.projects.memberRemoved(removed);
 		return null;
 	}
 

@@ -1,6 +1,5 @@
 package io.membership.query.projection;
 
-import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +9,7 @@ import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import io.membership.events.MemberAddedToProject;
+import io.membership.events.MemberRemoved;
 import io.membership.events.MemberRemovedFromProject;
 import io.membership.events.ProjectRegistered;
 import io.membership.events.ProjectRemoved;
@@ -88,9 +88,9 @@ final class ProjectsWriter {
 	}
 
 	/** A removed member leaves every project they were in. */
-	void memberRemovedFromAll(UserId user, Collection<ProjectId> projects) {
-		for (ProjectId project : projects) {
-			this.applying.batch().projectMembers.delete(projectMemberKey(project, user));
+	void memberRemoved(MemberRemoved removed) {
+		for (ProjectId project : this.applying.stateBeforeRemoval(removed.userId()).projects().keySet()) {
+			this.applying.batch().projectMembers.delete(projectMemberKey(project, removed.userId()));
 		}
 	}
 
