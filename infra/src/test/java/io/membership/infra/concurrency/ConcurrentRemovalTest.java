@@ -3,6 +3,7 @@ package io.membership.infra.concurrency;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -20,14 +21,29 @@ import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.jpa.SQLStateResolver;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.membership.audit.HashChainWriter;
+import io.membership.events.MemberRemoved;
+import io.membership.events.MemberRoleChanged;
+import io.membership.events.access.Role;
+import io.membership.events.ids.OrganizationId;
+import io.membership.events.ids.UserId;
+import io.membership.infra.axon.HashChainingStorageEngine;
 import io.membership.infra.kafka.EmbeddedKafkaBroker;
 import io.membership.infra.support.ApiClient;
 import io.membership.infra.support.ApiClient.Answer;
@@ -44,7 +60,9 @@ import io.membership.topics.MembershipTopics;
  * the roles topic agree: the removal is the member's last event, every command about them
  * that was accepted was decided before it and every one after it was refused as about a
  * non-member, storing nothing; the views and the topic show no removed member with a
- * role, a workspace or a project.
+ * role, a workspace or a project. Two more tests decide a command here after another
+ * instance (its own event store engine and chain writer on the same database) stored the
+ * conflicting one, while this instance still holds the organization as it was.
  */
 @PostgresServiceTest
 class ConcurrentRemovalTest {
@@ -61,6 +79,16 @@ class ConcurrentRemovalTest {
 
 	@Autowired
 	DataSource dataSource;
+
+	@Autowired
+	TransactionManager axonTransactions;
+
+	@Autowired
+	Serializer serializer;
+
+	@Autowired
+	@Qualifier("eventSerializer")
+	Serializer eventSerializer;
 
 	/** One concurrent request: who sends what. */
 	record Request(String description, ApiClient client, String method, String path, String body) {
@@ -142,6 +170,81 @@ class ConcurrentRemovalTest {
 		assertTheRunWasContended(outcomes);
 		assertTheRolesTopicEndsEachRemovedMemberWithATombstone(org, removed);
 		assertTheViewsShowNoRemovedMember(org, removed, lastVersion);
+	}
+
+	/**
+	 * Another instance removes the member first; this one still holds the organization as
+	 * it was before (cached) when it is asked to change the member's role. The event
+	 * store's unique key refuses its write, it decides again on the stored history, and
+	 * the member it would change is no member: 404, nothing stored.
+	 */
+	@Test
+	void a_role_change_decided_here_after_another_instance_removed_the_member_is_refused() {
+		TestOrganization org = TestOrganization.create(this.port);
+		Member anna = org.join("AN");
+		long removal = org.version() + 1;
+
+		anotherInstance().appendEvents(List.of(onAnotherInstance(org, removal,
+				new MemberRemoved(new OrganizationId(org.id()), UserId.of(anna.userId()), Role.ANNOTATOR,
+						UserId.of(org.ownerId()), Instant.now(), "removed-elsewhere"))));
+		Answer changed = org.owner().post(org.path() + "/memberships/" + anna.userId() + "/role", "{\"role\":\"RE\"}");
+
+		assertThat(changed.status()).as(changed.toString()).isEqualTo(404);
+		assertThat(changed.code()).isEqualTo("member_not_found");
+		List<Stored> history = auditExport(org);
+		assertThat(history).hasSize((int) removal);
+		assertThat(history.get(history.size() - 1).type()).isEqualTo("MemberRemoved");
+		assertTheRolesTopicEndsEachRemovedMemberWithATombstone(org, List.of(anna));
+		assertTheViewsShowNoRemovedMember(org, List.of(anna), removal);
+	}
+
+	/**
+	 * Another instance changes the member's role first; the removal decided here after it
+	 * records the role the member had by then, and is their last event.
+	 */
+	@Test
+	void a_removal_decided_here_after_another_instance_changed_the_role_removes_the_member_with_that_role() {
+		TestOrganization org = TestOrganization.create(this.port);
+		Member anna = org.join("AN");
+		long change = org.version() + 1;
+
+		anotherInstance().appendEvents(List.of(onAnotherInstance(org, change,
+				new MemberRoleChanged(new OrganizationId(org.id()), UserId.of(anna.userId()), Role.ANNOTATOR,
+						Role.REVIEWER, null, UserId.of(org.ownerId()), Instant.now(), "changed-elsewhere"))));
+		Answer removed = org.owner().delete(org.path() + "/memberships/" + anna.userId());
+
+		assertThat(removed.status()).as(removed.toString()).isEqualTo(200);
+		assertThat(removed.json().path("version").asLong()).isEqualTo(change + 1);
+		List<Stored> history = auditExport(org);
+		Stored last = history.get(history.size() - 1);
+		assertThat(last.type()).isEqualTo("MemberRemoved");
+		assertThat(last.payload().path("from_role").asString()).isEqualTo("RE");
+		assertTheRolesTopicEndsEachRemovedMemberWithATombstone(org, List.of(anna));
+		assertTheViewsShowNoRemovedMember(org, List.of(anna), change + 1);
+	}
+
+	/**
+	 * An event at {@code version} as the other instance's aggregate would have applied
+	 * it.
+	 */
+	private static <T> GenericDomainEventMessage<T> onAnotherInstance(TestOrganization org, long version, T event) {
+		return new GenericDomainEventMessage<>("Organization", org.id(), version - 1, event);
+	}
+
+	/**
+	 * The event store of a second instance on the same database, as
+	 * ChainAcrossInstancesTest builds it: its own engine and chain writer.
+	 */
+	private EventStorageEngine anotherInstance() {
+		JdbcEventStorageEngine engine = JdbcEventStorageEngine.builder()
+			.snapshotSerializer(this.serializer)
+			.eventSerializer(this.eventSerializer)
+			.persistenceExceptionResolver(new SQLStateResolver("23505"))
+			.connectionProvider(new SpringDataSourceConnectionProvider(this.dataSource))
+			.transactionManager(this.axonTransactions)
+			.build();
+		return new HashChainingStorageEngine(engine, this.eventSerializer,
+				new HashChainWriter(JdbcClient.create(this.dataSource), 2048), this.axonTransactions);
 	}
 
 	private static Answer send(ApiClient client, String method, String path, String body, String correlationId) {
