@@ -16,6 +16,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 import io.membership.events.MemberJoined;
+import io.membership.events.OrganizationCreated;
 import io.membership.events.access.Role;
 import io.membership.events.ids.OrganizationId;
 import io.membership.events.ids.UserId;
@@ -97,7 +98,7 @@ public class MemberReads {
 		Instant activatedAt = latestRoleChange(params,
 				"to_role NOT IN ('NO', 'DI') AND (from_role IS NULL OR from_role IN ('NO', 'DI'))");
 		Instant roleChangedAt = latestRoleChange(params, "from_role IS NOT NULL");
-		Optional<MemberRow> row = removedSince(params) ? earlierMembership(organization, params)
+		Optional<MemberRow> row = removedSince(params) ? earlierMembership(organization, user, params)
 				: this.jdbc
 					.sql("SELECT " + COLUMNS
 							+ " FROM qs_members m WHERE m.organization_id = :organization AND m.user_id = :user")
@@ -137,31 +138,36 @@ public class MemberReads {
 
 	/**
 	 * A membership that a removal ended, whose row {@code qs_members} no longer has: who
-	 * the member was then, from the event they joined by (as the activity log keeps it)
-	 * and the invitation they accepted.
+	 * the member was then, from the event that began it (as the activity log keeps it:
+	 * their joining, or the organization's creation for a first Owner who handed on
+	 * ownership and was removed since) and the invitation they accepted.
 	 */
-	private Optional<MemberRow> earlierMembership(OrganizationId organization, Map<String, Object> params) {
+	private Optional<MemberRow> earlierMembership(OrganizationId organization, UserId user,
+			Map<String, Object> params) {
 		return this.jdbc
-			.sql("SELECT occurred_at, details FROM qs_activity_log WHERE organization_id = :organization "
+			.sql("SELECT occurred_at, details, type FROM qs_activity_log WHERE organization_id = :organization "
 					+ "AND version = :joined")
 			.params(params)
 			.query((row, number) -> {
-				MemberJoined joined = MembershipJson.mapper().readValue(row.getString(2), MemberJoined.class);
-				Instant invitedAt = null;
-				Long invitedBy = null;
-				if (joined.invitationId() != null) {
-					Optional<Map<String, Object>> invitation = this.jdbc
-						.sql("SELECT invited_at, invited_by FROM qs_invitations WHERE organization_id = ? "
-								+ "AND invitation_id = ?")
-						.params(organization.value(), joined.invitationId().value())
-						.query((stored, at) -> Map.<String, Object>of("invited_at", Timestamps.instant(stored, 1),
-								"invited_by", stored.getLong(2)))
-						.optional();
-					invitedAt = invitation.map((stored) -> (Instant) stored.get("invited_at")).orElse(null);
-					invitedBy = invitation.map((stored) -> (Long) stored.get("invited_by")).orElse(null);
+				Instant joinedAt = Timestamps.instant(row, 1);
+				if ("OrganizationCreated".equals(row.getString(3))) {
+					OrganizationCreated created = MembershipJson.mapper()
+						.readValue(row.getString(2), OrganizationCreated.class);
+					return new MemberRow(user.value(), created.ownerEmail(), Role.OWNER, null, null, joinedAt, null,
+							null);
 				}
-				return new MemberRow(joined.userId().value(), joined.email(), joined.role(), invitedAt, invitedBy,
-						Timestamps.instant(row, 1), null, null);
+				MemberJoined joined = MembershipJson.mapper().readValue(row.getString(2), MemberJoined.class);
+				Optional<Map<String, Object>> invitation = (joined.invitationId() == null) ? Optional.empty()
+						: this.jdbc
+							.sql("SELECT invited_at, invited_by FROM qs_invitations WHERE organization_id = ? "
+									+ "AND invitation_id = ?")
+							.params(organization.value(), joined.invitationId().value())
+							.query((stored, at) -> Map.<String, Object>of("invited_at", Timestamps.instant(stored, 1),
+									"invited_by", stored.getLong(2)))
+							.optional();
+				return new MemberRow(user.value(), joined.email(), joined.role(),
+						invitation.map((stored) -> (Instant) stored.get("invited_at")).orElse(null),
+						invitation.map((stored) -> (Long) stored.get("invited_by")).orElse(null), joinedAt, null, null);
 			})
 			.optional();
 	}

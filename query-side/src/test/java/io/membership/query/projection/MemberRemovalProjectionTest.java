@@ -170,6 +170,30 @@ class MemberRemovalProjectionTest {
 					tuple(11L, "MemberActivated", null, Role.NOT_ACTIVATED, Role.REVIEWER));
 	}
 
+	/**
+	 * The organization's first Owner hands ownership on (v3) and is removed as an
+	 * Administrator (v4): as of before, they are who the organization's creation says.
+	 */
+	@Test
+	void a_first_owner_removed_after_handing_on_ownership_is_as_of_before_who_created_the_organization() {
+		UserId owner = OrganizationHistory.OWNER;
+		OrganizationHistory acme = OrganizationHistory.created("Acme")
+			.joined(ANN.value(), Role.ADMINISTRATOR)
+			.ownershipTransferred(ANN.value(), Role.ADMINISTRATOR)
+			.removed(owner.value(), Role.ADMINISTRATOR);
+		this.tables.given(acme);
+
+		assertThat(this.tables.members().current(acme.id(), owner)).isEmpty();
+		assertThat(this.tables.members().asOf(acme.id(), owner, acme.occurredAt(3))).hasValueSatisfying((then) -> {
+			assertThat(then.email()).isEqualTo("owner@acme.test");
+			assertThat(then.role()).isEqualTo(Role.ADMINISTRATOR);
+			assertThat(then.joinedAt()).isEqualTo(acme.occurredAt(1));
+			assertThat(then.invitedAt()).isNull();
+			assertThat(then.roleChangedAt()).isEqualTo(acme.occurredAt(3));
+		});
+		assertThat(this.tables.members().asOf(acme.id(), owner, acme.occurredAt(4))).isEmpty();
+	}
+
 	@Test
 	void as_of_the_earlier_membership_the_member_is_who_they_were_then() {
 		OrganizationHistory acme = annBack();
