@@ -24,10 +24,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
-import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
-import org.axonframework.eventsourcing.eventstore.jpa.SQLStateResolver;
 import org.axonframework.serialization.Serializer;
-import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -37,14 +34,13 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import io.membership.audit.HashChainWriter;
 import io.membership.events.MemberRemoved;
 import io.membership.events.MemberRoleChanged;
 import io.membership.events.access.Role;
 import io.membership.events.ids.OrganizationId;
 import io.membership.events.ids.UserId;
-import io.membership.infra.axon.HashChainingStorageEngine;
 import io.membership.infra.kafka.EmbeddedKafkaBroker;
+import io.membership.infra.support.AnotherInstance;
 import io.membership.infra.support.ApiClient;
 import io.membership.infra.support.ApiClient.Answer;
 import io.membership.infra.support.PostgresServiceTest;
@@ -231,20 +227,9 @@ class ConcurrentRemovalTest {
 		return new GenericDomainEventMessage<>("Organization", org.id(), version - 1, event);
 	}
 
-	/**
-	 * The event store of a second instance on the same database, as
-	 * ChainAcrossInstancesTest builds it: its own engine and chain writer.
-	 */
 	private EventStorageEngine anotherInstance() {
-		JdbcEventStorageEngine engine = JdbcEventStorageEngine.builder()
-			.snapshotSerializer(this.serializer)
-			.eventSerializer(this.eventSerializer)
-			.persistenceExceptionResolver(new SQLStateResolver("23505"))
-			.connectionProvider(new SpringDataSourceConnectionProvider(this.dataSource))
-			.transactionManager(this.axonTransactions)
-			.build();
-		return new HashChainingStorageEngine(engine, this.eventSerializer,
-				new HashChainWriter(JdbcClient.create(this.dataSource), 2048), this.axonTransactions);
+		return AnotherInstance.eventStore(this.dataSource, this.serializer, this.eventSerializer,
+				this.axonTransactions);
 	}
 
 	private static Answer send(ApiClient client, String method, String path, String body, String correlationId) {
