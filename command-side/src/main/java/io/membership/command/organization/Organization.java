@@ -231,10 +231,7 @@ public class Organization {
 
 	@CommandHandler
 	public long handle(SetMemberRoleCommand command) {
-		Actor actor = checkVersionAndActor(command);
-		actor.mayDo(Action.ASSIGN_USER_ROLES, null);
-		Member member = requireMember(command.userId());
-		actor.mayChange(member);
+		Member member = memberToChange(command, command.userId());
 		requireNotOwnerRole(command.role());
 		if (command.role() == member.role()) {
 			return currentVersion();
@@ -253,10 +250,7 @@ public class Organization {
 
 	@CommandHandler
 	public long handle(ActivateMemberCommand command) {
-		Actor actor = checkVersionAndActor(command);
-		actor.mayDo(Action.ASSIGN_USER_ROLES, null);
-		Member member = requireMember(command.userId());
-		actor.mayChange(member);
+		Member member = memberToChange(command, command.userId());
 		if (member.role().isActive() && member.role() != command.role()) {
 			throw new CommandRefusedException(Refusal.MEMBER_ALREADY_ACTIVE,
 					"Member " + member.userId() + " is already active as " + member.role().code() + ".");
@@ -267,10 +261,7 @@ public class Organization {
 
 	@CommandHandler
 	public long handle(ChangeRoleCommand command) {
-		Actor actor = checkVersionAndActor(command);
-		actor.mayDo(Action.ASSIGN_USER_ROLES, null);
-		Member member = requireMember(command.userId());
-		actor.mayChange(member);
+		Member member = memberToChange(command, command.userId());
 		if (!member.role().isActive()) {
 			throw new CommandRefusedException(Refusal.MEMBER_NOT_ACTIVE, "Member " + member.userId() + " is "
 					+ member.role().label() + "; activate them with a role instead.");
@@ -281,10 +272,7 @@ public class Organization {
 
 	@CommandHandler
 	public long handle(DeactivateMemberCommand command) {
-		Actor actor = checkVersionAndActor(command);
-		actor.mayDo(Action.ASSIGN_USER_ROLES, null);
-		Member member = requireMember(command.userId());
-		actor.mayChange(member);
+		Member member = memberToChange(command, command.userId());
 		deactivate(member, command.reason(), command);
 		return currentVersion();
 	}
@@ -299,10 +287,7 @@ public class Organization {
 	 */
 	@CommandHandler
 	public long handle(RemoveMemberCommand command) {
-		Actor actor = checkVersionAndActor(command);
-		actor.mayDo(Action.ASSIGN_USER_ROLES, null);
-		Member member = requireMember(command.userId());
-		actor.mayChange(member);
+		Member member = memberToChange(command, command.userId());
 		if (member.role() == Role.OWNER) {
 			throw new CommandRefusedException(Refusal.OWNER_ROLE_IMMUTABLE,
 					"The Owner cannot be removed; transfer ownership first.");
@@ -684,6 +669,18 @@ public class Organization {
 		}
 		emit(new MemberDeactivated(this.organizationId, member.userId(), member.role(), reason, command.actorUserId(),
 				now(), command.correlationId()));
+	}
+
+	/**
+	 * The member a change of their membership (role, status, removal) is about, once the
+	 * actor is found to be one who may assign roles and may change this member.
+	 */
+	private Member memberToChange(OrganizationCommand command, UserId userId) {
+		Actor actor = checkVersionAndActor(command);
+		actor.mayDo(Action.ASSIGN_USER_ROLES, null);
+		Member member = requireMember(userId);
+		actor.mayChange(member);
+		return member;
 	}
 
 	/**
