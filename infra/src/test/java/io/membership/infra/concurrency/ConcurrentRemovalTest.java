@@ -1,5 +1,7 @@
 package io.membership.infra.concurrency;
 
+import static io.membership.infra.concurrency.Races.auditExport;
+import static io.membership.infra.concurrency.Races.race;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -11,10 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -31,17 +31,17 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import io.membership.events.MemberRemoved;
 import io.membership.events.MemberRoleChanged;
 import io.membership.events.access.Role;
 import io.membership.events.ids.OrganizationId;
 import io.membership.events.ids.UserId;
+import io.membership.infra.concurrency.Races.Outcome;
+import io.membership.infra.concurrency.Races.Request;
+import io.membership.infra.concurrency.Races.Stored;
 import io.membership.infra.kafka.EmbeddedKafkaBroker;
 import io.membership.infra.support.AnotherInstance;
-import io.membership.infra.support.ApiClient;
 import io.membership.infra.support.ApiClient.Answer;
 import io.membership.infra.support.PostgresServiceTest;
 import io.membership.infra.support.TestOrganization;
@@ -65,8 +65,6 @@ class ConcurrentRemovalTest {
 
 	private static final int ROUNDS = 16;
 
-	private static final JsonMapper JSON = JsonMapper.builder().build();
-
 	@LocalServerPort
 	int port;
 
@@ -85,32 +83,6 @@ class ConcurrentRemovalTest {
 	@Autowired
 	@Qualifier("eventSerializer")
 	Serializer eventSerializer;
-
-	/** One concurrent request: who sends what. */
-	record Request(String description, ApiClient client, String method, String path, String body) {
-	}
-
-	/** What one request was about and what it was answered. */
-	record Outcome(String description, long subject, String correlationId, int status, String code, Long version) {
-
-		boolean accepted() {
-			return this.status >= 200 && this.status < 300;
-		}
-
-	}
-
-	/** One event of the audit export. */
-	record Stored(long version, String type, JsonNode payload) {
-
-		long userId() {
-			return this.payload.path("user_id").asLong();
-		}
-
-		String correlationId() {
-			return this.payload.path("correlation_id").asString();
-		}
-
-	}
 
 	@Test
 	@Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -151,7 +123,7 @@ class ConcurrentRemovalTest {
 								org.path() + "/workspaces/" + other + "/memberships",
 								"{\"user_id\":" + victim.userId() + "}")));
 				Collections.shuffle(requests, random);
-				outcomes.addAll(race(pool, requests, round, victim.userId()));
+				outcomes.addAll(race(pool, requests, round));
 			}
 		}
 		finally {
@@ -232,56 +204,6 @@ class ConcurrentRemovalTest {
 				this.axonTransactions);
 	}
 
-	private static Answer send(ApiClient client, String method, String path, String body, String correlationId) {
-		return client.withHeader("X-Correlation-Id", correlationId).send(method, path, body);
-	}
-
-	/** Sends the requests at once, one thread each, and collects their answers. */
-	private static List<Outcome> race(ExecutorService pool, List<Request> requests, int round, long subject)
-			throws Exception {
-		CountDownLatch ready = new CountDownLatch(requests.size());
-		CountDownLatch start = new CountDownLatch(1);
-		List<Future<Outcome>> futures = new ArrayList<>();
-		for (int i = 0; i < requests.size(); i++) {
-			Request request = requests.get(i);
-			String correlationId = "removal-race-" + round + "-" + i;
-			futures.add(pool.submit(() -> {
-				ready.countDown();
-				start.await();
-				Answer answer = send(request.client(), request.method(), request.path(), request.body(), correlationId);
-				boolean accepted = answer.status() >= 200 && answer.status() < 300;
-				return new Outcome(request.description(), subject, correlationId, answer.status(),
-						accepted ? null : answer.json().path("code").asString(),
-						accepted ? answer.json().get("version").asLong() : null);
-			}));
-		}
-		assertThat(ready.await(10, TimeUnit.SECONDS)).as("every sender is ready").isTrue();
-		start.countDown();
-		List<Outcome> outcomes = new ArrayList<>();
-		for (Future<Outcome> future : futures) {
-			outcomes.add(future.get(30, TimeUnit.SECONDS));
-		}
-		return outcomes;
-	}
-
-	/** The organization's events as the audit export serves them, gapless from 1. */
-	private static List<Stored> auditExport(TestOrganization org) {
-		Answer export = org.owner().get(org.path() + "/audit/events");
-		assertThat(export.status()).as(export.toString()).isEqualTo(200);
-		List<Stored> history = new ArrayList<>();
-		for (String line : export.text().split("\n")) {
-			if (!line.isBlank()) {
-				JsonNode envelope = JSON.readTree(line);
-				history.add(new Stored(envelope.path("version").asLong(), envelope.path("type").asString(),
-						envelope.path("payload")));
-			}
-		}
-		for (int i = 0; i < history.size(); i++) {
-			assertThat(history.get(i).version()).as("version of exported event #" + i).isEqualTo(i + 1);
-		}
-		return history;
-	}
-
 	/**
 	 * Every removal was accepted; every other request was accepted or refused as about a
 	 * user who is no member (404 {@code member_not_found}); an accepted request stored
@@ -311,7 +233,9 @@ class ConcurrentRemovalTest {
 	/** Nothing about a removed member was stored after their removal. */
 	private static void assertTheRemovalIsEachMembersLastEvent(List<Member> removed, List<Stored> history) {
 		for (Member member : removed) {
-			List<Stored> about = history.stream().filter((stored) -> stored.userId() == member.userId()).toList();
+			List<Stored> about = history.stream()
+				.filter((stored) -> stored.payload().path("user_id").asLong() == member.userId())
+				.toList();
 			assertThat(about).as("events about " + member.userId()).isNotEmpty();
 			assertThat(about.get(about.size() - 1).type()).as("the last event about " + member.userId() + ": " + about)
 				.isEqualTo("MemberRemoved");
