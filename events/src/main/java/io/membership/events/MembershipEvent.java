@@ -17,7 +17,7 @@ import io.membership.events.ids.WorkspaceId;
 public sealed interface MembershipEvent permits OrganizationCreated, UserInvited, InvitationRevoked, InviteLinkReset,
 		MemberJoined, MemberActivated, MemberRoleChanged, MemberDeactivated, OwnershipTransferred, WorkspaceCreated,
 		MemberAssignedToWorkspace, MemberRemovedFromWorkspace, ProjectRegistered, ProjectUpdated, ProjectRemoved,
-		MemberAddedToProject, ProjectRoleChanged, MemberRemovedFromProject {
+		MemberAddedToProject, ProjectRoleChanged, MemberRemovedFromProject, MemberRemoved {
 
 	OrganizationId organizationId();
 

@@ -47,4 +47,6 @@ public interface MembershipEventVisitor<R> {
 
 	R on(MemberRemovedFromProject event);
 
+	R on(MemberRemoved event);
+
 }

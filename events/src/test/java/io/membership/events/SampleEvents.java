@@ -59,7 +59,8 @@ public final class SampleEvents {
 						CORRELATION),
 				new ProjectRoleChanged(ORG, PROJECT, MEMBER, Role.REVIEWER, null, null, OWNER, AT, CORRELATION),
 				new MemberRemovedFromProject(ORG, PROJECT, MEMBER, null, OWNER, AT, CORRELATION),
-				new ProjectRemoved(ORG, PROJECT, new WorkspaceId("ws_a"), OWNER, AT, CORRELATION));
+				new ProjectRemoved(ORG, PROJECT, new WorkspaceId("ws_a"), OWNER, AT, CORRELATION),
+				new MemberRemoved(ORG, MEMBER, Role.REVIEWER, OWNER, AT, CORRELATION));
 	}
 
 }

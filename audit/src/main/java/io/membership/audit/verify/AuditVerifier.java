@@ -474,6 +474,13 @@ public final class AuditVerifier {
 			}
 		}
 
+		private void addStep(UserId user, String step, MembershipEvent body, long version) {
+			String reason = body.givenReason().orElse(null);
+			this.histories.computeIfAbsent(user, (any) -> new ArrayList<>())
+				.add(step + " (v" + version + ", " + body.occurredAt() + ", by " + body.actorUserId()
+						+ ((reason != null) ? ", \"" + shown(reason) + "\"" : "") + ")");
+		}
+
 		private void recordRoleChanges(JsonNode event, long version, String where) {
 			String type = event.path("type").asString();
 			Class<? extends MembershipEvent> eventClass = MembershipEvent.typeNamed(type)
@@ -490,13 +497,17 @@ public final class AuditVerifier {
 					MemberState before = this.members.put(state.userId(), state);
 					Role from = (before != null) ? before.role() : null;
 					if (from != state.role()) {
-						String reason = body.givenReason().orElse(null);
-						this.histories.computeIfAbsent(state.userId(), (user) -> new ArrayList<>())
-							.add(state.role().code() + " (v" + version + ", " + body.occurredAt() + ", by "
-									+ body.actorUserId() + ((reason != null) ? ", \"" + shown(reason) + "\"" : "")
-									+ ")");
+						addStep(state.userId(), state.role().code(), body, version);
 					}
 				}
+				// A removed member is no member until they join again, which starts from
+				// nothing like any joining.
+				MemberStates.removed(body).ifPresent((user) -> {
+					if (this.members.remove(user) == null) {
+						throw new IllegalStateException("user " + user + " is not a member before it");
+					}
+					addStep(user, "removed", body, version);
+				});
 			}
 			catch (RuntimeException ex) {
 				throw new Failure(where + "it is not a valid " + type + " in this history: " + ex.getMessage());

@@ -36,6 +36,7 @@ import io.membership.audit.chain.HashChain;
 import io.membership.events.MemberActivated;
 import io.membership.events.MemberDeactivated;
 import io.membership.events.MemberJoined;
+import io.membership.events.MemberRemoved;
 import io.membership.events.MemberRoleChanged;
 import io.membership.events.MembershipEvent;
 import io.membership.events.OrganizationCreated;
@@ -256,6 +257,43 @@ class AuditVerifierTest {
 
 			assertThat(result.status()).as(result.toString()).isZero();
 			assertThat(result.out()).contains("anchored by a signed checkpoint at version 8");
+		}
+
+		/**
+		 * Anna removed (v9) and back by a new invitation (v10, v11): the chain and the
+		 * checkpoint hold, and her history says the membership ended and began again.
+		 */
+		@Test
+		void with_a_member_removed_and_back_verifies_and_prints_the_removal_in_her_history() throws IOException {
+			List<MembershipEvent> events = new ArrayList<>(history(ORG));
+			events.add(new MemberRemoved(ORG, ANNA, Role.REVIEWER, ADMIN, T.plusSeconds(480), "c9"));
+			events.add(new MemberJoined(ORG, ANNA, "anna@acme.test", Role.NOT_ACTIVATED, new InvitationId("inv_2"),
+					Set.of(), ANNA, T.plusSeconds(540), "c10"));
+			events.add(new MemberActivated(ORG, ANNA, Role.NOT_ACTIVATED, Role.ANNOTATOR, null, ADMIN,
+					T.plusSeconds(600), "c11"));
+			List<ObjectNode> removedAndBack = chain(events);
+
+			Result result = verify(export(removedAndBack),
+					checkpoints(List.of(checkpoint(AuditVerifierTest.this.auditKey, removedAndBack.get(10)))));
+
+			assertThat(result.status()).as(result.toString()).isZero();
+			assertThat(result.out()).contains("OK: 11 events of 1 organization(s), every hash verified")
+				.contains("OK: org_acme anchored by a signed checkpoint at version 11")
+				.contains("-> RE (v7, 2026-11-23T10:06:00Z, by 2) -> removed (v9, 2026-11-23T10:08:00Z, by 2) "
+						+ "-> NO (v10, 2026-11-23T10:09:00Z, by 3) -> AN (v11, 2026-11-23T10:10:00Z, by 2)");
+		}
+
+		@Test
+		void a_removal_of_someone_who_is_no_member_is_not_a_valid_history() throws IOException {
+			List<MembershipEvent> events = new ArrayList<>(history(ORG));
+			events.add(new MemberRemoved(ORG, ANNA, Role.REVIEWER, ADMIN, T.plusSeconds(480), "c9"));
+			events.add(new MemberRemoved(ORG, ANNA, Role.REVIEWER, OWNER, T.plusSeconds(540), "c10"));
+
+			Result result = verify("--events", export(chain(events)).toString());
+
+			assertThat(result.status()).as(result.toString()).isEqualTo(1);
+			assertThat(result.out() + result.err()).contains("version 10")
+				.contains("it is not a valid MemberRemoved in this history: user 3 is not a member before it");
 		}
 
 		@Test

@@ -77,6 +77,17 @@ final class Members {
 	}
 
 	/**
+	 * Takes a member out, and their address out of the index: the address is free to be
+	 * invited again.
+	 */
+	void remove(UserId userId) {
+		Member member = this.byId.remove(userId);
+		if (member != null && member.email() != null) {
+			this.idsByEmailSkeleton.remove(EmailAddress.of(member.email()).skeleton(), userId);
+		}
+	}
+
+	/**
 	 * Replaces a member with what {@code change} makes of them (their role, their
 	 * workspaces); who they are and their address stay, so the index stays right.
 	 */

@@ -33,6 +33,7 @@ import io.membership.events.MemberAddedToProject;
 import io.membership.events.MemberAssignedToWorkspace;
 import io.membership.events.MemberDeactivated;
 import io.membership.events.MemberJoined;
+import io.membership.events.MemberRemoved;
 import io.membership.events.MemberRemovedFromProject;
 import io.membership.events.MemberRemovedFromWorkspace;
 import io.membership.events.MemberRoleChanged;
@@ -230,10 +231,7 @@ public class Organization {
 
 	@CommandHandler
 	public long handle(SetMemberRoleCommand command) {
-		Actor actor = checkVersionAndActor(command);
-		actor.mayDo(Action.ASSIGN_USER_ROLES, null);
-		Member member = requireMember(command.userId());
-		actor.mayChange(member);
+		Member member = memberToChange(command, command.userId());
 		requireNotOwnerRole(command.role());
 		if (command.role() == member.role()) {
 			return currentVersion();
@@ -252,10 +250,7 @@ public class Organization {
 
 	@CommandHandler
 	public long handle(ActivateMemberCommand command) {
-		Actor actor = checkVersionAndActor(command);
-		actor.mayDo(Action.ASSIGN_USER_ROLES, null);
-		Member member = requireMember(command.userId());
-		actor.mayChange(member);
+		Member member = memberToChange(command, command.userId());
 		if (member.role().isActive() && member.role() != command.role()) {
 			throw new CommandRefusedException(Refusal.MEMBER_ALREADY_ACTIVE,
 					"Member " + member.userId() + " is already active as " + member.role().code() + ".");
@@ -266,10 +261,7 @@ public class Organization {
 
 	@CommandHandler
 	public long handle(ChangeRoleCommand command) {
-		Actor actor = checkVersionAndActor(command);
-		actor.mayDo(Action.ASSIGN_USER_ROLES, null);
-		Member member = requireMember(command.userId());
-		actor.mayChange(member);
+		Member member = memberToChange(command, command.userId());
 		if (!member.role().isActive()) {
 			throw new CommandRefusedException(Refusal.MEMBER_NOT_ACTIVE, "Member " + member.userId() + " is "
 					+ member.role().label() + "; activate them with a role instead.");
@@ -280,11 +272,28 @@ public class Organization {
 
 	@CommandHandler
 	public long handle(DeactivateMemberCommand command) {
-		Actor actor = checkVersionAndActor(command);
-		actor.mayDo(Action.ASSIGN_USER_ROLES, null);
-		Member member = requireMember(command.userId());
-		actor.mayChange(member);
+		Member member = memberToChange(command, command.userId());
 		deactivate(member, command.reason(), command);
+		return currentVersion();
+	}
+
+	/**
+	 * The member leaves with every workspace and project membership (the event says only
+	 * that; the state drops them whole). Decided as the other changes of a membership
+	 * are: by whoever may assign roles, never about the Owner (another member is refused
+	 * as for any change of the Owner's membership; the Owner themself, since ownership
+	 * moves only by transfer). A Deactivated or Not Activated member is removed alike; a
+	 * user who is no member is 404, also the second time.
+	 */
+	@CommandHandler
+	public long handle(RemoveMemberCommand command) {
+		Member member = memberToChange(command, command.userId());
+		if (member.role() == Role.OWNER) {
+			throw new CommandRefusedException(Refusal.OWNER_ROLE_IMMUTABLE,
+					"The Owner cannot be removed; transfer ownership first.");
+		}
+		emit(new MemberRemoved(this.organizationId, member.userId(), member.role(), command.actorUserId(), now(),
+				command.correlationId()));
 		return currentVersion();
 	}
 
@@ -663,6 +672,18 @@ public class Organization {
 	}
 
 	/**
+	 * The member a change of their membership (role, status, removal) is about, once the
+	 * actor is found to be one who may assign roles and may change this member.
+	 */
+	private Member memberToChange(OrganizationCommand command, UserId userId) {
+		Actor actor = checkVersionAndActor(command);
+		actor.mayDo(Action.ASSIGN_USER_ROLES, null);
+		Member member = requireMember(userId);
+		actor.mayChange(member);
+		return member;
+	}
+
+	/**
 	 * Ownership moves only by transfer, so the Owner's own role is fixed, even for the
 	 * Owner.
 	 */
@@ -932,6 +953,15 @@ public class Organization {
 	@EventSourcingHandler
 	void on(MemberRemovedFromProject event) {
 		this.members.update(event.userId(), (member) -> member.withoutProject(event.projectId()));
+	}
+
+	/**
+	 * Their workspaces and projects go with them; their accepted invitation stays
+	 * accepted, and a new one is needed to come back.
+	 */
+	@EventSourcingHandler
+	void on(MemberRemoved event) {
+		this.members.remove(event.userId());
 	}
 
 }

@@ -27,7 +27,7 @@ public enum Refusal {
 
 	// Domain rules.
 	OWNER_ROLE_IMMUTABLE("owner_role_immutable", Kind.CONFLICT,
-			"The Owner cannot be demoted or deactivated; transfer ownership first."),
+			"The Owner cannot be demoted, deactivated or removed; transfer ownership first."),
 	OWNERSHIP_TRANSFER_REQUIRED("ownership_transfer_required", Kind.CONFLICT,
 			"The Owner role is never assigned; it moves only by ownership transfer."),
 	ROLE_NOT_ASSIGNABLE("role_not_assignable", Kind.CONFLICT,

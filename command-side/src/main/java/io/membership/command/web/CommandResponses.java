@@ -31,6 +31,9 @@ final class CommandResponses {
 	record Membership(long userId, Role role, long version) {
 	}
 
+	record MemberRemoved(long userId, boolean removed, long version) {
+	}
+
 	record Ownership(long ownerUserId, long previousOwnerUserId, long version) {
 	}
 

@@ -45,6 +45,7 @@ import io.membership.command.organization.InviteUserCommand;
 import io.membership.command.organization.Refusal;
 import io.membership.command.organization.RegisterProjectCommand;
 import io.membership.command.organization.RemoveFromWorkspaceCommand;
+import io.membership.command.organization.RemoveMemberCommand;
 import io.membership.command.organization.RemoveProjectCommand;
 import io.membership.command.organization.RemoveProjectMemberCommand;
 import io.membership.command.organization.ResetInviteLinkCommand;
@@ -349,6 +350,19 @@ class OrganizationCommandController {
 		long version = this.commands.sendAndWait(new DeactivateMemberCommand(organization(organizationId), member,
 				reason, context.actor(), context.correlationId(), context.expectedVersion()));
 		return membershipAnswer(member, Role.DEACTIVATED, version);
+	}
+
+	/**
+	 * The member leaves the organization with all their workspace and project
+	 * memberships; the history stays.
+	 */
+	@DeleteMapping("/organizations/{organizationId}/memberships/{userId}")
+	ResponseEntity<CommandResponses.MemberRemoved> removeMember(@PathVariable String organizationId,
+			@PathVariable long userId, CommandContext context) {
+		UserId member = userId(userId);
+		long version = this.commands.sendAndWait(new RemoveMemberCommand(organization(organizationId), member,
+				context.actor(), context.correlationId(), context.expectedVersion()));
+		return answer(HttpStatus.OK, version, new CommandResponses.MemberRemoved(member.value(), true, version));
 	}
 
 	@PostMapping(path = "/organizations/{organizationId}/ownership", consumes = MediaType.APPLICATION_JSON_VALUE)

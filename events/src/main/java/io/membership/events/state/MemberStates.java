@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -14,6 +15,7 @@ import io.membership.events.MemberAddedToProject;
 import io.membership.events.MemberAssignedToWorkspace;
 import io.membership.events.MemberDeactivated;
 import io.membership.events.MemberJoined;
+import io.membership.events.MemberRemoved;
 import io.membership.events.MemberRemovedFromProject;
 import io.membership.events.MemberRemovedFromWorkspace;
 import io.membership.events.MemberRoleChanged;
@@ -44,7 +46,8 @@ public final class MemberStates {
 	/**
 	 * The changed states, in the order they change; empty for events about no member's
 	 * role, workspaces or projects (invitations, workspace creation, the invite link,
-	 * registering or changing a project).
+	 * registering or changing a project), and for a member's removal, after which they
+	 * have no state at all ({@link #removed}).
 	 * @param current a member's state before the event; only asked for members the event
 	 * names, and for the members of a removed project
 	 * @param projectMembers the members of a project before the event; only asked when a
@@ -53,6 +56,17 @@ public final class MemberStates {
 	public static List<MemberState> next(MembershipEvent event, Function<UserId, MemberState> current,
 			Function<ProjectId, Collection<UserId>> projectMembers) {
 		return event.accept(new NextStates(current, projectMembers));
+	}
+
+	/**
+	 * The member whose membership the event ends (a {@link MemberRemoved}): from then on
+	 * they have no state, no role, workspace or project, until they join again. Every
+	 * reader drops their state; {@link #next} gives none for them.
+	 */
+	public static Optional<UserId> removed(MembershipEvent event) {
+		// One question about one type, asked by every reader beside next(); a visitor
+		// over every event type would say nothing more.
+		return (event instanceof MemberRemoved removal) ? Optional.of(removal.userId()) : Optional.empty();
 	}
 
 	/**
@@ -165,6 +179,12 @@ public final class MemberStates {
 		@Override
 		public List<MemberState> on(MemberRemovedFromProject removed) {
 			return List.of(this.current.apply(removed.userId()).withoutProject(removed.projectId()));
+		}
+
+		/** The member has no state after it: see {@link MemberStates#removed}. */
+		@Override
+		public List<MemberState> on(MemberRemoved removed) {
+			return List.of();
 		}
 
 	}

@@ -17,6 +17,7 @@ import io.membership.events.InviteLinkReset;
 import io.membership.events.MemberAddedToProject;
 import io.membership.events.MemberAssignedToWorkspace;
 import io.membership.events.MemberDeactivated;
+import io.membership.events.MemberRemoved;
 import io.membership.events.MemberRemovedFromProject;
 import io.membership.events.MembershipEvent;
 import io.membership.events.OwnershipTransferred;
@@ -64,6 +65,21 @@ class MemberStatesTest {
 
 		assertThat(MemberStates.next(deactivated, this.members::get, NO_PROJECT_MEMBERS))
 			.containsExactly(new MemberState(MEMBER, Role.DEACTIVATED, Set.of(WS)));
+	}
+
+	@Test
+	void a_removed_member_has_no_state_after_the_removal() {
+		MembershipEvent removed = new MemberRemoved(ORG, MEMBER, Role.MANAGER, OWNER, AT, "c");
+
+		assertThat(MemberStates.next(removed, this.members::get, NO_PROJECT_MEMBERS)).isEmpty();
+		assertThat(MemberStates.removed(removed)).contains(MEMBER);
+	}
+
+	@Test
+	void no_other_event_ends_a_membership() {
+		MembershipEvent deactivated = new MemberDeactivated(ORG, MEMBER, Role.MANAGER, null, OWNER, AT, "c");
+
+		assertThat(MemberStates.removed(deactivated)).isEmpty();
 	}
 
 	@Test

@@ -19,7 +19,7 @@ public sealed interface Outcome {
 	 * @param userId the member
 	 * @param from the role before, or null when the member had none (they just joined, or
 	 * created the organization)
-	 * @param to the role now
+	 * @param to the role now, or null when the member was removed from the organization
 	 * @param version the organization's version the change happened at
 	 * ({@code ce_orgversion})
 	 * @param actorUserId who decided it
@@ -32,7 +32,8 @@ public sealed interface Outcome {
 		@Override
 		public String describe() {
 			return "%s user %d: %s -> %s (v%d, by %d)".formatted(this.organizationId, this.userId,
-					(this.from != null) ? this.from.code() : "--", this.to.code(), this.version, this.actorUserId);
+					(this.from != null) ? this.from.code() : "--", (this.to != null) ? this.to.code() : "--",
+					this.version, this.actorUserId);
 		}
 
 	}

@@ -23,6 +23,7 @@ import io.membership.events.MemberAddedToProject;
 import io.membership.events.MemberAssignedToWorkspace;
 import io.membership.events.MemberDeactivated;
 import io.membership.events.MemberJoined;
+import io.membership.events.MemberRemoved;
 import io.membership.events.MemberRemovedFromProject;
 import io.membership.events.MemberRemovedFromWorkspace;
 import io.membership.events.MemberRoleChanged;
@@ -326,6 +327,12 @@ public final class RoleChangeFollower {
 		@Override
 		public List<Outcome.RoleChange> on(MemberRemovedFromProject removed) {
 			return List.of();
+		}
+
+		/** The member has no role any more: a cache drops them. */
+		@Override
+		public List<Outcome.RoleChange> on(MemberRemoved removed) {
+			return List.of(change(removed.userId(), removed.fromRole(), null));
 		}
 
 	}

@@ -8,6 +8,7 @@ import io.membership.events.MemberActivated;
 import io.membership.events.MemberAddedToProject;
 import io.membership.events.MemberDeactivated;
 import io.membership.events.MemberJoined;
+import io.membership.events.MemberRemoved;
 import io.membership.events.MemberRoleChanged;
 import io.membership.events.MembershipEvent;
 import io.membership.events.OrganizationCreated;
@@ -54,6 +55,10 @@ final class Events {
 
 	static MembershipEvent deactivated(String org, Role from) {
 		return new MemberDeactivated(new OrganizationId(org), ANNA, from, null, OWNER, AT, "corr-5");
+	}
+
+	static MembershipEvent removed(String org, Role from) {
+		return new MemberRemoved(new OrganizationId(org), ANNA, from, OWNER, AT, "corr-7");
 	}
 
 	static MembershipEvent ownershipTransferred(String org, Role newOwnerRole) {

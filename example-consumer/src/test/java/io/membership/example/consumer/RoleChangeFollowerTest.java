@@ -90,6 +90,20 @@ class RoleChangeFollowerTest {
 	}
 
 	@Test
+	void a_removed_member_is_followed_to_no_role_and_back_when_they_join_again() {
+		feed(Events.created(ORG), 1);
+		feed(Events.joined(ORG, Role.ANNOTATOR), 2);
+
+		List<Outcome> removed = feed(Events.removed(ORG, Role.ANNOTATOR), 3);
+		List<Outcome> back = feed(Events.joined(ORG, Role.NOT_ACTIVATED), 4);
+
+		assertThat(removed).containsExactly(
+				new Outcome.RoleChange(ORG, 42, Role.ANNOTATOR, null, 3, 1, "MemberRemoved", "evt-" + ORG + "-3"));
+		assertThat(removed.get(0).describe()).isEqualTo("org_x user 42: AN -> -- (v3, by 1)");
+		assertThat(back).singleElement().extracting((outcome) -> ((Outcome.RoleChange) outcome).from()).isNull();
+	}
+
+	@Test
 	void a_gap_is_reported_and_the_record_after_it_still_processed() {
 		feed(Events.created(ORG), 1);
 		feed(Events.joined(ORG, Role.ANNOTATOR), 2);

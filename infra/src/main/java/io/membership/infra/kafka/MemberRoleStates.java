@@ -70,11 +70,12 @@ class MemberRoleStates {
 	/**
 	 * Applies one event (at the organization's {@code version}) on top of the states the
 	 * batch has changed so far, records the changed states in {@code changes} and returns
-	 * them. Nothing is written until {@link #store(Changes)}.
+	 * them; a member the event removes is returned as {@linkplain MemberRoleState#removed
+	 * removed}. Nothing is written until {@link #store(Changes)}.
 	 */
 	List<MemberRoleState> apply(MembershipEvent event, long version, Changes changes) {
 		OrganizationId organization = event.organizationId();
-		List<MemberRoleState> changed = MemberStates
+		List<MemberRoleState> changed = new ArrayList<>(MemberStates
 			.next(event,
 					(user) -> changes.of(organization, user)
 						.or(() -> changes.readBefore(organization, user))
@@ -84,17 +85,33 @@ class MemberRoleStates {
 			.stream()
 			.map((state) -> new MemberRoleState(organization, state.userId(), state.role(), state.workspaces(),
 					state.projects(), version))
-			.toList();
+			.toList());
+		MemberStates.removed(event)
+			.ifPresent((user) -> changed.add(MemberRoleState.removed(organization, user, version)));
 		changed.forEach(changes::record);
 		return changed;
 	}
 
 	/**
 	 * Writes the last state of each member a batch changed: one batch of updates, and one
-	 * of inserts for the members who had no row yet, in the caller's transaction.
+	 * of inserts for the members who had no row yet, in the caller's transaction; the row
+	 * of a member whose last change was their removal is deleted.
 	 */
 	void store(Changes changes) {
-		List<Object[]> rows = changes.states().stream().map(MemberRoleStates::row).toList();
+		List<Object[]> removed = changes.states()
+			.stream()
+			.filter(MemberRoleState::isRemoved)
+			.map((state) -> new Object[] { state.organizationId().value(), state.userId().value() })
+			.toList();
+		if (!removed.isEmpty()) {
+			this.batches.batchUpdate("DELETE FROM published_member_roles WHERE organization_id = ? AND user_id = ?",
+					removed);
+		}
+		List<Object[]> rows = changes.states()
+			.stream()
+			.filter((state) -> !state.isRemoved())
+			.map(MemberRoleStates::row)
+			.toList();
 		if (rows.isEmpty()) {
 			return;
 		}
@@ -131,7 +148,14 @@ class MemberRoleStates {
 			.query((row, number) -> Map.entry(UserId.of(row.getLong(1)), projects(row.getString(2))))
 			.list()
 			.forEach((stored) -> projectsOf.put(stored.getKey(), stored.getValue()));
-		changes.of(organization).forEach((state) -> projectsOf.put(state.userId(), state.projects()));
+		changes.of(organization).forEach((state) -> {
+			if (state.isRemoved()) {
+				projectsOf.remove(state.userId());
+			}
+			else {
+				projectsOf.put(state.userId(), state.projects());
+			}
+		});
 		return projectsOf.entrySet()
 			.stream()
 			.filter((member) -> member.getValue().containsKey(project))
@@ -264,7 +288,8 @@ class MemberRoleStates {
 	/**
 	 * One member's state as the roles topic carries it; {@code projects} maps every
 	 * project the member belongs to to their project role (null: Inherit), in project id
-	 * order.
+	 * order. A removed member has no role: they are no member, and the topic gets a
+	 * tombstone for them.
 	 */
 	record MemberRoleState(OrganizationId organizationId, UserId userId, Role role, Set<WorkspaceId> workspaces,
 			Map<ProjectId, Role> projects, long version) {
@@ -274,13 +299,31 @@ class MemberRoleStates {
 			projects = Collections.unmodifiableSortedMap(new TreeMap<>(projects));
 		}
 
+		/** The member was removed at this version: no state, no row, a tombstone. */
+		static MemberRoleState removed(OrganizationId organization, UserId user, long version) {
+			return new MemberRoleState(organization, user, null, Set.of(), Map.of(), version);
+		}
+
+		boolean isRemoved() {
+			return this.role == null;
+		}
+
 		MemberState state() {
+			if (isRemoved()) {
+				throw new IllegalStateException("Member " + this.userId + " of " + this.organizationId
+						+ " was removed at version " + this.version + "; the event stream names them after it");
+			}
 			return new MemberState(this.userId, this.role, this.workspaces, this.projects);
 		}
 
+		/**
+		 * The member's current state on the compacted topic, or a tombstone (a null
+		 * value) once they were removed: compaction then drops the key, and a cache
+		 * deletes it.
+		 */
 		ProducerRecord<String, byte[]> toRecord() {
-			return new ProducerRecord<>(MembershipTopics.ROLES, this.organizationId + ":" + this.userId,
-					JSON.writeValueAsString(this).getBytes(StandardCharsets.UTF_8));
+			byte[] value = isRemoved() ? null : JSON.writeValueAsString(this).getBytes(StandardCharsets.UTF_8);
+			return new ProducerRecord<>(MembershipTopics.ROLES, this.organizationId + ":" + this.userId, value);
 		}
 
 	}

@@ -14,10 +14,7 @@ import javax.sql.DataSource;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
-import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
-import org.axonframework.eventsourcing.eventstore.jpa.SQLStateResolver;
 import org.axonframework.serialization.Serializer;
-import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -27,13 +24,12 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import io.membership.audit.HashChainWriter;
 import io.membership.events.WorkspaceCreated;
 import io.membership.events.ids.OrganizationId;
 import io.membership.events.ids.UserId;
 import io.membership.events.ids.WorkspaceId;
 import io.membership.infra.audit.AuditTrail.Verdict;
-import io.membership.infra.axon.HashChainingStorageEngine;
+import io.membership.infra.support.AnotherInstance;
 import io.membership.infra.support.ApiClient.Answer;
 import io.membership.infra.support.PostgresServiceTest;
 import io.membership.infra.support.TestOrganization;
@@ -160,14 +156,7 @@ class ChainAcrossInstancesTest {
 	 * own chain writer, with nothing remembered.
 	 */
 	private EventStorageEngine anotherInstance() {
-		JdbcEventStorageEngine engine = JdbcEventStorageEngine.builder()
-			.snapshotSerializer(this.serializer)
-			.eventSerializer(this.eventSerializer)
-			.persistenceExceptionResolver(new SQLStateResolver("23505"))
-			.connectionProvider(new SpringDataSourceConnectionProvider(this.dataSource))
-			.transactionManager(this.axonTransactions)
-			.build();
-		return new HashChainingStorageEngine(engine, this.eventSerializer, new HashChainWriter(this.jdbc, 2048),
+		return AnotherInstance.eventStore(this.dataSource, this.serializer, this.eventSerializer,
 				this.axonTransactions);
 	}
 

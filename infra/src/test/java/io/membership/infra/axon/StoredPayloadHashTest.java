@@ -22,6 +22,7 @@ import io.membership.events.MemberAddedToProject;
 import io.membership.events.MemberAssignedToWorkspace;
 import io.membership.events.MemberDeactivated;
 import io.membership.events.MemberJoined;
+import io.membership.events.MemberRemoved;
 import io.membership.events.MemberRemovedFromProject;
 import io.membership.events.MemberRemovedFromWorkspace;
 import io.membership.events.MemberRoleChanged;
@@ -125,7 +126,8 @@ class StoredPayloadHashTest {
 				new MemberAddedToProject(ORG, PROJECT, MEMBER, Role.REVIEWER, REASON, OWNER, AT, "corr-15"),
 				new ProjectRoleChanged(ORG, PROJECT, MEMBER, Role.REVIEWER, null, null, OWNER, AT, "corr-16"),
 				new MemberRemovedFromProject(ORG, PROJECT, MEMBER, null, OWNER, AT, "corr-17"),
-				new ProjectRemoved(ORG, PROJECT, new WorkspaceId("ws_a"), OWNER, AT, "corr-18"));
+				new ProjectRemoved(ORG, PROJECT, new WorkspaceId("ws_a"), OWNER, AT, "corr-18"),
+				new MemberRemoved(ORG, MEMBER, Role.MANAGER, OWNER, AT, "corr-19"));
 	}
 
 }

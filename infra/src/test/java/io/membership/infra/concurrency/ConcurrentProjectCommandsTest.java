@@ -1,5 +1,8 @@
 package io.membership.infra.concurrency;
 
+import static io.membership.infra.concurrency.Races.auditExport;
+import static io.membership.infra.concurrency.Races.race;
+import static io.membership.infra.concurrency.Races.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.fail;
@@ -13,10 +16,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -27,7 +28,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-import io.membership.infra.support.ApiClient;
+import io.membership.infra.concurrency.Races.Outcome;
+import io.membership.infra.concurrency.Races.Request;
+import io.membership.infra.concurrency.Races.Stored;
 import io.membership.infra.support.ApiClient.Answer;
 import io.membership.infra.support.PostgresServiceTest;
 import io.membership.infra.support.TestOrganization;
@@ -53,29 +56,6 @@ class ConcurrentProjectCommandsTest {
 
 	@LocalServerPort
 	int port;
-
-	/** One concurrent request: who sends what. */
-	record Request(String description, ApiClient client, String method, String path, String body) {
-	}
-
-	/** What one request was and what it was answered. */
-	record Outcome(String description, String correlationId, int status, String code, Long version) {
-
-		boolean accepted() {
-			return this.status >= 200 && this.status < 300;
-		}
-
-	}
-
-	/** One event of the audit export. */
-	record Stored(long version, String type, JsonNode payload) {
-
-		@Override
-		public String toString() {
-			return "version " + this.version + " " + this.type + " " + this.payload;
-		}
-
-	}
 
 	@Test
 	@Timeout(value = 150, unit = TimeUnit.SECONDS)
@@ -238,55 +218,6 @@ class ConcurrentProjectCommandsTest {
 			Stored stored = all.get(i);
 			checker.apply(new Stored(i + 1, stored.type(), stored.payload()));
 		}
-	}
-
-	private static Answer send(ApiClient client, String method, String path, String body, String correlationId) {
-		return client.withHeader("X-Correlation-Id", correlationId).send(method, path, body);
-	}
-
-	/** Sends the requests at once, one thread each, and collects their answers. */
-	private static List<Outcome> race(ExecutorService pool, List<Request> requests, int round) throws Exception {
-		CountDownLatch ready = new CountDownLatch(requests.size());
-		CountDownLatch start = new CountDownLatch(1);
-		List<Future<Outcome>> futures = new ArrayList<>();
-		for (int i = 0; i < requests.size(); i++) {
-			Request request = requests.get(i);
-			String correlationId = "race-" + round + "-" + i;
-			futures.add(pool.submit(() -> {
-				ready.countDown();
-				start.await();
-				Answer answer = send(request.client(), request.method(), request.path(), request.body(), correlationId);
-				boolean accepted = answer.status() >= 200 && answer.status() < 300;
-				return new Outcome(request.description() + " (round " + round + ")", correlationId, answer.status(),
-						accepted ? null : answer.json().path("code").asString(),
-						accepted ? answer.json().get("version").asLong() : null);
-			}));
-		}
-		assertThat(ready.await(10, TimeUnit.SECONDS)).as("every sender is ready").isTrue();
-		start.countDown();
-		List<Outcome> outcomes = new ArrayList<>();
-		for (Future<Outcome> future : futures) {
-			outcomes.add(future.get(30, TimeUnit.SECONDS));
-		}
-		return outcomes;
-	}
-
-	/** The organization's events as the audit export serves them, gapless from 1. */
-	private static List<Stored> auditExport(TestOrganization org) {
-		Answer export = org.owner().get(org.path() + "/audit/events");
-		assertThat(export.status()).as(export.toString()).isEqualTo(200);
-		List<Stored> history = new ArrayList<>();
-		for (String line : export.text().split("\n")) {
-			if (!line.isBlank()) {
-				JsonNode envelope = JSON.readTree(line);
-				history.add(new Stored(envelope.path("version").asLong(), envelope.path("type").asString(),
-						envelope.path("payload")));
-			}
-		}
-		for (int i = 0; i < history.size(); i++) {
-			assertThat(history.get(i).version()).as("version of exported event #" + i).isEqualTo(i + 1);
-		}
-		return history;
 	}
 
 	/**

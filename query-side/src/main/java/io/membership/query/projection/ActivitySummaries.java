@@ -7,6 +7,7 @@ import io.membership.events.MemberAddedToProject;
 import io.membership.events.MemberAssignedToWorkspace;
 import io.membership.events.MemberDeactivated;
 import io.membership.events.MemberJoined;
+import io.membership.events.MemberRemoved;
 import io.membership.events.MemberRemovedFromProject;
 import io.membership.events.MemberRemovedFromWorkspace;
 import io.membership.events.MemberRoleChanged;
@@ -139,6 +140,12 @@ final class ActivitySummaries implements MembershipEventVisitor<String> {
 	@Override
 	public String on(MemberRemovedFromProject removed) {
 		return actor(removed) + " removed user " + removed.userId() + " from project " + removed.projectId();
+	}
+
+	@Override
+	public String on(MemberRemoved removed) {
+		return actor(removed) + " removed user " + removed.userId() + " (" + removed.fromRole().code()
+				+ ") from the organization, with their workspaces and projects";
 	}
 
 	private static String projectRole(Role role) {

@@ -2,10 +2,12 @@ package io.membership.query.projection;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import io.membership.events.ids.OrganizationId;
 import io.membership.events.ids.UserId;
@@ -43,6 +45,9 @@ final class Batch {
 
 	private final Map<OrganizationId, Map<UserId, Optional<MemberState>>> before;
 
+	/** The members an event of this batch removed, unless a later one made them again. */
+	private final Map<OrganizationId, Set<UserId>> removed = new HashMap<>();
+
 	/**
 	 * @param before the latest state of members as the poll found them, empty for those
 	 * who were none; members not in it are read when needed
@@ -58,6 +63,31 @@ final class Batch {
 
 	void remember(OrganizationId organization, MemberState state) {
 		this.latest.computeIfAbsent(organization, (key) -> new HashMap<>()).put(state.userId(), state);
+		Set<UserId> removed = this.removed.get(organization);
+		if (removed != null) {
+			removed.remove(state.userId());
+		}
+	}
+
+	/**
+	 * The member was removed by an event of this batch: from here on they have no state,
+	 * as if the poll had found them no member.
+	 */
+	void forget(OrganizationId organization, UserId user) {
+		Map<UserId, MemberState> states = this.latest.get(organization);
+		if (states != null) {
+			states.remove(user);
+		}
+		this.before.computeIfAbsent(organization, (key) -> new HashMap<>()).put(user, Optional.empty());
+		this.removed.computeIfAbsent(organization, (key) -> new HashSet<>()).add(user);
+	}
+
+	/**
+	 * The members of the organization an event of this batch removed (and none made
+	 * again): the stored timeline still shows them until the batch is written.
+	 */
+	Set<UserId> removedOf(OrganizationId organization) {
+		return this.removed.getOrDefault(organization, Set.of());
 	}
 
 	/** The member's state after the events of this batch, or null if none changed it. */

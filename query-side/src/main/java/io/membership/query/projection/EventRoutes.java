@@ -9,6 +9,7 @@ import io.membership.events.MemberAddedToProject;
 import io.membership.events.MemberAssignedToWorkspace;
 import io.membership.events.MemberDeactivated;
 import io.membership.events.MemberJoined;
+import io.membership.events.MemberRemoved;
 import io.membership.events.MemberRemovedFromProject;
 import io.membership.events.MemberRemovedFromWorkspace;
 import io.membership.events.MemberRoleChanged;
@@ -159,6 +160,20 @@ final class EventRoutes implements MembershipEventVisitor<Void> {
 	public Void on(MemberRemovedFromProject removed) {
 		this.projects.memberRemoved(removed);
 		this.roleHistory.projectRoleChanged(removed.userId(), removed.projectId(), removed.projectRole(), null);
+		return null;
+	}
+
+	/**
+	 * The member leaves every view of members now, with their workspaces and projects;
+	 * the timeline and the role history (organization-level, written for every event) say
+	 * the membership ended, and the activity log keeps the event. The project memberships
+	 * they leave are not entries of their own: the removal's entry says it.
+	 */
+	@Override
+	public Void on(MemberRemoved removed) {
+		this.members.removed(removed);
+		this.workspaces.memberRemoved(removed);
+		this.projects.memberRemoved(removed);
 		return null;
 	}
 

@@ -12,6 +12,7 @@ import io.membership.events.InvitationRevoked;
 import io.membership.events.MemberActivated;
 import io.membership.events.MemberDeactivated;
 import io.membership.events.MemberJoined;
+import io.membership.events.MemberRemoved;
 import io.membership.events.MemberRoleChanged;
 import io.membership.events.OrganizationCreated;
 import io.membership.events.OwnershipTransferred;
@@ -83,6 +84,14 @@ final class MembersWriter {
 
 	void deactivated(MemberDeactivated deactivated) {
 		updateRole(deactivated.userId(), Role.DEACTIVATED, false);
+	}
+
+	/**
+	 * A removed member is no member now; joining again makes a new row, with new join and
+	 * activation times.
+	 */
+	void removed(MemberRemoved removed) {
+		this.applying.batch().members.delete(List.of(this.applying.organization().value(), removed.userId().value()));
 	}
 
 	void ownershipTransferred(OwnershipTransferred transferred) {

@@ -115,6 +115,7 @@ public class MembershipProjection {
 				users.add(user);
 				return new MemberState(user, Role.NOT_ACTIVATED, Set.of());
 			}, (project) -> List.of()).forEach((state) -> users.add(state.userId()));
+			MemberStates.removed(projected.event()).ifPresent(users::add);
 		}
 		return named;
 	}
@@ -138,7 +139,7 @@ public class MembershipProjection {
 	/**
 	 * The states of the members the event changes, each with the one before it, read back
 	 * from the timeline (or from this batch, which holds the latest ones until it is
-	 * written).
+	 * written); a removed member's change has no state after it.
 	 */
 	private List<MemberChange> memberChanges(ProjectedEvent projected, Batch batch) {
 		MembershipEvent event = projected.event();
@@ -147,11 +148,18 @@ public class MembershipProjection {
 				(user) -> latestState(organization, user, batch).orElseThrow(() -> new IllegalStateException("Member "
 						+ user + " of " + organization + " has no state before version " + projected.version())),
 				(project) -> projectMembers(organization, project, batch));
-		List<MemberChange> changes = new ArrayList<>(changed.size());
+		List<MemberChange> changes = new ArrayList<>(changed.size() + 1);
 		for (MemberState state : changed) {
-			changes.add(new MemberChange(latestState(organization, state.userId(), batch).orElse(null), state));
+			changes.add(new MemberChange(state.userId(), latestState(organization, state.userId(), batch).orElse(null),
+					state));
 			batch.remember(organization, state);
 		}
+		MemberStates.removed(event).ifPresent((user) -> {
+			MemberState before = latestState(organization, user, batch).orElseThrow(() -> new IllegalStateException(
+					"Member " + user + " of " + organization + " has no state before version " + projected.version()));
+			changes.add(new MemberChange(user, before, null));
+			batch.forget(organization, user);
+		});
 		return changes;
 	}
 
@@ -162,6 +170,7 @@ public class MembershipProjection {
 	 */
 	private List<UserId> projectMembers(OrganizationId organization, ProjectId project, Batch batch) {
 		Map<UserId, MemberState> states = new HashMap<>(this.timelines.statesAt(organization, null));
+		states.keySet().removeAll(batch.removedOf(organization));
 		states.putAll(batch.latestOf(organization));
 		return states.values()
 			.stream()

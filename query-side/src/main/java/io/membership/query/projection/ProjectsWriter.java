@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import io.membership.events.MemberAddedToProject;
+import io.membership.events.MemberRemoved;
 import io.membership.events.MemberRemovedFromProject;
 import io.membership.events.ProjectRegistered;
 import io.membership.events.ProjectRemoved;
@@ -84,6 +85,13 @@ final class ProjectsWriter {
 
 	void memberRemoved(MemberRemovedFromProject removed) {
 		this.applying.batch().projectMembers.delete(projectMemberKey(removed.projectId(), removed.userId()));
+	}
+
+	/** A removed member leaves every project they were in. */
+	void memberRemoved(MemberRemoved removed) {
+		for (ProjectId project : this.applying.stateBeforeRemoval(removed.userId()).projects().keySet()) {
+			this.applying.batch().projectMembers.delete(projectMemberKey(project, removed.userId()));
+		}
 	}
 
 	private TableChanges projects() {

@@ -11,7 +11,9 @@ import io.membership.query.projection.Applying.MemberChange;
  * and in which request. A change of the organization role is read off the member states
  * before and after the event, whichever event made it; a change of a project role is said
  * by the event itself: joining a project (from nothing), a new project role, leaving it
- * (to nothing). Null roles are Inherit or nothing; the entry's type tells which.
+ * (to nothing). Null roles are Inherit or nothing; the entry's type tells which. A
+ * member's removal is an organization-level entry to nothing: the membership ended, and
+ * the history stays, to be continued if they join again.
  */
 final class RoleHistoryWriter {
 
@@ -24,8 +26,8 @@ final class RoleHistoryWriter {
 	/** The changes of organization role, read off the member states. */
 	void write() {
 		for (MemberChange change : this.applying.changes()) {
-			if (change.fromRole() != change.after().role()) {
-				addEntry(change.after().userId(), null, change.fromRole(), change.after().role());
+			if (change.fromRole() != change.toRole()) {
+				addEntry(change.userId(), null, change.fromRole(), change.toRole());
 			}
 		}
 	}

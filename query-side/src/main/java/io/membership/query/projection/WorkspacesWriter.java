@@ -6,6 +6,7 @@ import java.util.Map;
 
 import io.membership.events.MemberAssignedToWorkspace;
 import io.membership.events.MemberJoined;
+import io.membership.events.MemberRemoved;
 import io.membership.events.MemberRemovedFromWorkspace;
 import io.membership.events.WorkspaceCreated;
 import io.membership.events.ids.UserId;
@@ -46,6 +47,12 @@ final class WorkspacesWriter {
 	void removed(MemberRemovedFromWorkspace removed) {
 		this.applying.batch().memberWorkspaces.delete(
 				List.of(this.applying.organization().value(), removed.userId().value(), removed.workspaceId().value()));
+	}
+
+	/** A removed member leaves every workspace. */
+	void memberRemoved(MemberRemoved removed) {
+		this.applying.batch().memberWorkspaces
+			.deleteGroup(List.of(this.applying.organization().value(), removed.userId().value()));
 	}
 
 	private void insertAssignment(UserId user, WorkspaceId workspace) {

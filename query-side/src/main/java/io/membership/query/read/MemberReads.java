@@ -15,10 +15,13 @@ import java.util.TreeSet;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
+import io.membership.events.MemberJoined;
+import io.membership.events.OrganizationCreated;
 import io.membership.events.access.Role;
 import io.membership.events.ids.OrganizationId;
 import io.membership.events.ids.UserId;
 import io.membership.events.ids.WorkspaceId;
+import io.membership.events.json.MembershipJson;
 import io.membership.events.state.MemberState;
 
 /**
@@ -79,8 +82,9 @@ public class MemberReads {
 
 	/**
 	 * The member as they stood at an instant: role and workspaces from their timeline,
-	 * {@code activated_at} and {@code role_changed_at} from their role history up to it.
-	 * Empty if they were not a member then.
+	 * {@code activated_at} and {@code role_changed_at} from their role history up to it,
+	 * within the membership that stood then (a member removed and invited again is a new
+	 * member since they joined again). Empty if they were not a member then.
 	 */
 	public Optional<MemberRecord> asOf(OrganizationId organization, UserId user, Instant instant) {
 		Optional<MemberState> then = this.timelines.stateAt(organization, user, instant);
@@ -88,20 +92,84 @@ public class MemberReads {
 			return Optional.empty();
 		}
 		MemberState state = then.get();
-		Map<String, Object> params = Map.of("organization", organization.value(), "user", user.value(), "instant",
-				Timestamps.utc(instant));
+		Map<String, Object> params = new HashMap<>(
+				Map.of("organization", organization.value(), "user", user.value(), "instant", Timestamps.utc(instant)));
+		params.put("joined", joinedVersion(params));
 		Instant activatedAt = latestRoleChange(params,
 				"to_role NOT IN ('NO', 'DI') AND (from_role IS NULL OR from_role IN ('NO', 'DI'))");
 		Instant roleChangedAt = latestRoleChange(params, "from_role IS NOT NULL");
+		Optional<MemberRow> row = removedSince(params) ? earlierMembership(organization, user, params)
+				: this.jdbc
+					.sql("SELECT " + COLUMNS
+							+ " FROM qs_members m WHERE m.organization_id = :organization AND m.user_id = :user")
+					.param("organization", organization.value())
+					.param("user", user.value())
+					.query(MemberReads::memberRow)
+					.optional();
+		return row.map((member) -> new MemberRecord(member.userId(), member.email(), state.role(), state.workspaces(),
+				member.invitedAt(), member.invitedBy(), member.joinedAt(), activatedAt, roleChangedAt));
+	}
+
+	/**
+	 * The version at which the membership that stood at the instant began: the member's
+	 * latest joining (or the organization's creation, for its first Owner) up to it.
+	 */
+	private long joinedVersion(Map<String, Object> params) {
 		return this.jdbc
-			.sql("SELECT " + COLUMNS
-					+ " FROM qs_members m WHERE m.organization_id = :organization AND m.user_id = :user")
-			.param("organization", organization.value())
-			.param("user", user.value())
-			.query(MemberReads::memberRow)
-			.optional()
-			.map((row) -> new MemberRecord(row.userId(), row.email(), state.role(), state.workspaces(), row.invitedAt(),
-					row.invitedBy(), row.joinedAt(), activatedAt, roleChangedAt));
+			.sql("SELECT MAX(version) FROM qs_role_history WHERE organization_id = :organization AND user_id = :user "
+					+ "AND occurred_at <= :instant AND project_id IS NULL AND type IN ('OrganizationCreated', "
+					+ "'MemberJoined')")
+			.params(params)
+			.query(Long.class)
+			.single();
+	}
+
+	/**
+	 * Whether the membership that began at {@code joined} was ended by a removal since.
+	 */
+	private boolean removedSince(Map<String, Object> params) {
+		return this.jdbc
+			.sql("SELECT COUNT(*) FROM qs_role_history WHERE organization_id = :organization AND user_id = :user "
+					+ "AND version > :joined AND project_id IS NULL AND type = 'MemberRemoved'")
+			.params(params)
+			.query(Long.class)
+			.single() > 0;
+	}
+
+	/**
+	 * A membership that a removal ended, whose row {@code qs_members} no longer has: who
+	 * the member was then, from the event that began it (as the activity log keeps it:
+	 * their joining, or the organization's creation for a first Owner who handed on
+	 * ownership and was removed since) and the invitation they accepted.
+	 */
+	private Optional<MemberRow> earlierMembership(OrganizationId organization, UserId user,
+			Map<String, Object> params) {
+		return this.jdbc
+			.sql("SELECT occurred_at, details, type FROM qs_activity_log WHERE organization_id = :organization "
+					+ "AND version = :joined")
+			.params(params)
+			.query((row, number) -> {
+				Instant joinedAt = Timestamps.instant(row, 1);
+				if ("OrganizationCreated".equals(row.getString(3))) {
+					OrganizationCreated created = MembershipJson.mapper()
+						.readValue(row.getString(2), OrganizationCreated.class);
+					return new MemberRow(user.value(), created.ownerEmail(), Role.OWNER, null, null, joinedAt, null,
+							null);
+				}
+				MemberJoined joined = MembershipJson.mapper().readValue(row.getString(2), MemberJoined.class);
+				Optional<Map<String, Object>> invitation = (joined.invitationId() == null) ? Optional.empty()
+						: this.jdbc
+							.sql("SELECT invited_at, invited_by FROM qs_invitations WHERE organization_id = ? "
+									+ "AND invitation_id = ?")
+							.params(organization.value(), joined.invitationId().value())
+							.query((stored, at) -> Map.<String, Object>of("invited_at", Timestamps.instant(stored, 1),
+									"invited_by", stored.getLong(2)))
+							.optional();
+				return new MemberRow(user.value(), joined.email(), joined.role(),
+						invitation.map((stored) -> (Instant) stored.get("invited_at")).orElse(null),
+						invitation.map((stored) -> (Long) stored.get("invited_by")).orElse(null), joinedAt, null, null);
+			})
+			.optional();
 	}
 
 	/** Every change of the member's role or status since they joined, oldest first. */
@@ -119,23 +187,14 @@ public class MemberReads {
 			.list();
 	}
 
-	public boolean isMember(OrganizationId organization, UserId user) {
-		return this.jdbc
-			.sql("SELECT COUNT(*) FROM qs_members WHERE organization_id = :organization AND user_id = :user")
-			.param("organization", organization.value())
-			.param("user", user.value())
-			.query(Integer.class)
-			.single() > 0;
-	}
-
 	/**
-	 * When the latest change of role that meets the condition, up to the instant,
-	 * occurred.
+	 * When the latest change of role that meets the condition, up to the instant and
+	 * since the membership then began ({@code joined}), occurred.
 	 */
 	private Instant latestRoleChange(Map<String, Object> params, String condition) {
 		return this.jdbc
 			.sql("SELECT occurred_at FROM qs_role_history WHERE organization_id = :organization AND user_id = :user "
-					+ "AND occurred_at <= :instant AND project_id IS NULL AND " + condition
+					+ "AND occurred_at <= :instant AND version >= :joined AND project_id IS NULL AND " + condition
 					+ " ORDER BY version DESC LIMIT 1")
 			.params(params)
 			.query((row, number) -> Timestamps.instant(row, 1))

@@ -79,7 +79,8 @@ public class Timelines {
 	 * The latest states of many members at once, for the projection, which needs those of
 	 * every member a poll's events name: one statement (per
 	 * {@value #STATES_PER_STATEMENT} members) instead of one each. Every member asked
-	 * about is in the answer, empty if they have no timeline (are no member).
+	 * about is in the answer, empty if they are no member (no timeline, or one that ends
+	 * with their removal).
 	 */
 	public Map<OrganizationId, Map<UserId, Optional<MemberState>>> latestStates(
 			Map<OrganizationId, Set<UserId>> members) {
@@ -105,28 +106,29 @@ public class Timelines {
 
 	/**
 	 * The statement of {@link #latestStates} for so many members: a list of keys, each
-	 * looked up by the primary key, newest version first. On PostgreSQL a lateral join
-	 * says so outright: a join to a correlated {@code MAX(version)}, planned while the
-	 * table was empty (as at the start of a rebuild), became a hash join over a
-	 * sequential scan, and PostgreSQL kept that generic plan for the reused statement
-	 * while the table grew to millions of rows. H2 has no lateral joins; it looks up the
-	 * join's keys by the primary key, one at a time, whatever the table's size. The first
-	 * row's casts type the list's columns.
+	 * looked up by the primary key, newest version first; a member whose latest row says
+	 * they were removed has no state. On PostgreSQL a lateral join says so outright: a
+	 * join to a correlated {@code MAX(version)}, planned while the table was empty (as at
+	 * the start of a rebuild), became a hash join over a sequential scan, and PostgreSQL
+	 * kept that generic plan for the reused statement while the table grew to millions of
+	 * rows. H2 has no lateral joins; it looks up the join's keys by the primary key, one
+	 * at a time, whatever the table's size. The first row's casts type the list's
+	 * columns.
 	 */
 	private String latestStatesSql(int members) {
 		String keys = "(CAST(? AS VARCHAR(64)), CAST(? AS BIGINT))" + ", (?, ?)".repeat(members - 1);
 		if (isPostgres()) {
 			return "SELECT t.organization_id, t.user_id, t.role, t.workspaces, t.projects FROM (VALUES " + keys
 					+ ") AS k (organization_id, user_id) CROSS JOIN LATERAL (SELECT l.organization_id, l.user_id, "
-					+ "l.role, l.workspaces, l.projects FROM qs_member_timeline l "
+					+ "l.role, l.workspaces, l.projects, l.removed FROM qs_member_timeline l "
 					+ "WHERE l.organization_id = k.organization_id AND l.user_id = k.user_id "
-					+ "ORDER BY l.version DESC LIMIT 1) AS t";
+					+ "ORDER BY l.version DESC LIMIT 1) AS t WHERE NOT t.removed";
 		}
 		return "SELECT t.organization_id, t.user_id, t.role, t.workspaces, t.projects FROM qs_member_timeline t "
 				+ "JOIN (VALUES " + keys + ") AS k (organization_id, user_id) "
 				+ "ON t.organization_id = k.organization_id AND t.user_id = k.user_id "
 				+ "WHERE t.version = (SELECT MAX(l.version) FROM qs_member_timeline l "
-				+ "WHERE l.organization_id = k.organization_id AND l.user_id = k.user_id)";
+				+ "WHERE l.organization_id = k.organization_id AND l.user_id = k.user_id) AND NOT t.removed";
 	}
 
 	private boolean isPostgres() {
@@ -146,7 +148,7 @@ public class Timelines {
 
 	/**
 	 * A member's state as it stood at an instant (or now, for null): the last timeline
-	 * row at or before it. Empty if they were not a member then.
+	 * row at or before it. Empty if they were not a member then (not yet, or removed).
 	 */
 	public Optional<MemberState> stateAt(OrganizationId organization, UserId user, Instant instant) {
 		String upTo = (instant != null) ? " AND occurred_at <= ?" : "";
@@ -155,17 +157,20 @@ public class Timelines {
 			params.add(Timestamps.utc(instant));
 		}
 		return this.jdbc
-			.sql("SELECT role, workspaces, projects FROM qs_member_timeline WHERE organization_id = ? AND user_id = ?"
-					+ upTo + " ORDER BY version DESC LIMIT 1")
+			.sql("SELECT role, workspaces, projects, removed FROM qs_member_timeline WHERE organization_id = ? "
+					+ "AND user_id = ?" + upTo + " ORDER BY version DESC LIMIT 1")
 			.params(params)
-			.query((row, number) -> new MemberState(user, Role.fromCode(row.getString(1)).orElseThrow(),
-					workspaces(row.getString(2)), projects(row.getString(3))))
-			.optional();
+			.query((row, number) -> row.getBoolean(4) ? Optional.<MemberState>empty()
+					: Optional.of(new MemberState(user, Role.fromCode(row.getString(1)).orElseThrow(),
+							workspaces(row.getString(2)), projects(row.getString(3)))))
+			.optional()
+			.flatMap((stood) -> stood);
 	}
 
 	/**
 	 * Every member's state as it stood at an instant (or now, for null): each one's last
-	 * timeline row at or before it. Those who were not members then are absent.
+	 * timeline row at or before it. Those who were not members then (not yet, or removed)
+	 * are absent.
 	 */
 	public Map<UserId, MemberState> statesAt(OrganizationId organization, Instant instant) {
 		String upTo = (instant != null) ? " AND l.occurred_at <= ?" : "";
@@ -177,7 +182,8 @@ public class Timelines {
 		this.jdbc
 			.sql("SELECT t.user_id, t.role, t.workspaces, t.projects FROM qs_member_timeline t "
 					+ "WHERE t.organization_id = ? AND t.version = (SELECT MAX(l.version) FROM qs_member_timeline l "
-					+ "WHERE l.organization_id = t.organization_id AND l.user_id = t.user_id" + upTo + ")")
+					+ "WHERE l.organization_id = t.organization_id AND l.user_id = t.user_id" + upTo + ") "
+					+ "AND NOT t.removed")
 			.params(params)
 			.query((row) -> {
 				UserId user = UserId.of(row.getLong(1));

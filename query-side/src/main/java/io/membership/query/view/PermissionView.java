@@ -24,6 +24,7 @@ import io.membership.events.MemberAddedToProject;
 import io.membership.events.MemberAssignedToWorkspace;
 import io.membership.events.MemberDeactivated;
 import io.membership.events.MemberJoined;
+import io.membership.events.MemberRemoved;
 import io.membership.events.MemberRemovedFromProject;
 import io.membership.events.MemberRemovedFromWorkspace;
 import io.membership.events.MemberRoleChanged;
@@ -458,6 +459,7 @@ public class PermissionView {
 					(project) -> MemberStates.membersOf(project, this.members.values()))) {
 				this.members.put(state.userId(), state);
 			}
+			MemberStates.removed(projected.event()).ifPresent(this.members::remove);
 			projected.event().accept(new WorkspacesAndProjects());
 			this.version = projected.version();
 			return true;
@@ -527,6 +529,11 @@ public class PermissionView {
 
 			@Override
 			public Void on(MemberRemovedFromWorkspace removed) {
+				return null;
+			}
+
+			@Override
+			public Void on(MemberRemoved removed) {
 				return null;
 			}
 

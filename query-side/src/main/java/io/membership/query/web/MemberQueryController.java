@@ -110,12 +110,14 @@ class MemberQueryController {
 		OrganizationId organization = QueryParameters.organization(organizationId);
 		context.memberAllowedToReadAbout(organization, QueryParameters.user(userId), Action.VIEW_ACTIVITY_LOG);
 		UserId subject = QueryParameters.user(userId);
+		// A member removed since keeps their history (the membership ended, the history
+		// stays); only a user who never was a member has none.
 		RoleHistoryAnswer answer = this.snapshot.read(() -> {
-			if (!this.members.isMember(organization, subject)) {
+			List<RoleChange> history = this.members.roleHistory(organization, subject);
+			if (history.isEmpty()) {
 				throw Problems.memberNotFound(subject);
 			}
-			return new RoleHistoryAnswer(subject.value(), this.timelines.versionOf(organization),
-					this.members.roleHistory(organization, subject));
+			return new RoleHistoryAnswer(subject.value(), this.timelines.versionOf(organization), history);
 		});
 		return QueryAnswers.versioned(answer, answer.version());
 	}

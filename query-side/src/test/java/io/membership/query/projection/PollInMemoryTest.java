@@ -40,7 +40,8 @@ class PollInMemoryTest {
 	/**
 	 * Every event type, and rows changed again and again: a member's role changed twice,
 	 * activated then changed, an assignment removed and made again, a project's member
-	 * removed and added again.
+	 * removed and added again; a member removed from the organization, in a workspace and
+	 * a project that is removed after them, who joins again.
 	 */
 	private final OrganizationHistory acme = OrganizationHistory.everyEventType("Acme")
 		.roleChanged(3, Role.REVIEWER, Role.MANAGER)
@@ -55,7 +56,12 @@ class PollInMemoryTest {
 		.removedFromProject("17", 5, Role.ANNOTATOR)
 		.addedToProject("17", 5, null)
 		.projectRoleChanged("17", 5, null, Role.REVIEWER)
-		.projectRemoved("17", "ws_audio");
+		.assigned("ws_audio", 5)
+		.removed(5, Role.REVIEWER)
+		.projectRemoved("17", "ws_audio")
+		.joined(5, Role.NOT_ACTIVATED)
+		.activated(5, Role.ANNOTATOR)
+		.assigned("ws_audio", 5);
 
 	private final OrganizationHistory globex = OrganizationHistory.busy("Globex")
 		.roleChanged(3, Role.REVIEWER, Role.ANNOTATOR)

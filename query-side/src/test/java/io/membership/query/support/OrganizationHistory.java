@@ -17,6 +17,7 @@ import io.membership.events.MemberAddedToProject;
 import io.membership.events.MemberAssignedToWorkspace;
 import io.membership.events.MemberDeactivated;
 import io.membership.events.MemberJoined;
+import io.membership.events.MemberRemoved;
 import io.membership.events.MemberRemovedFromProject;
 import io.membership.events.MemberRemovedFromWorkspace;
 import io.membership.events.MemberRoleChanged;
@@ -174,6 +175,11 @@ public final class OrganizationHistory {
 				next(), correlation()));
 	}
 
+	/** {@link #OWNER} removes the member, who had this role, from the organization. */
+	public OrganizationHistory removed(long user, Role from) {
+		return add(new MemberRemoved(this.id, UserId.of(user), from, OWNER, next(), correlation()));
+	}
+
 	public OrganizationHistory removedFromProject(String project, long user, Role projectRole) {
 		return add(new MemberRemovedFromProject(this.id, new ProjectId(project), UserId.of(user), projectRole, OWNER,
 				next(), correlation()));
@@ -205,7 +211,8 @@ public final class OrganizationHistory {
 	 * joining by the link and by invitation, activated, changing role, deactivated; an
 	 * invitation revoked and the link reset; workspaces and their members; projects
 	 * registered, moved and removed, with members joining, changing role in and leaving
-	 * them; and the ownership handed on.
+	 * them; the ownership handed on; and a deactivated member (user 4, still assigned to
+	 * a workspace) removed.
 	 */
 	public static OrganizationHistory everyEventType(String name) {
 		InvitationId ann = new InvitationId("inv_ann");
@@ -235,7 +242,8 @@ public final class OrganizationHistory {
 			.projectRemoved("18", "ws_audio")
 			.removedFromWorkspace("ws_images", 3)
 			.deactivated(4, Role.REVIEWER)
-			.ownershipTransferred(2, Role.ADMINISTRATOR);
+			.ownershipTransferred(2, Role.ADMINISTRATOR)
+			.removed(4, Role.DEACTIVATED);
 	}
 
 	public OrganizationId id() {
