@@ -43,6 +43,9 @@ final class CommandLoad implements AutoCloseable {
 
 	private final Duration pause;
 
+	/** Members per client once the load is steady; 0 for a load that keeps growing. */
+	private final int population;
+
 	private final Queue<Sent> sent = new ConcurrentLinkedQueue<>();
 
 	private final AtomicInteger acknowledged = new AtomicInteger();
@@ -61,10 +64,26 @@ final class CommandLoad implements AutoCloseable {
 	 * @param pause how long a client waits between two requests
 	 */
 	CommandLoad(String runId, int clients, IntUnaryOperator portOfClient, Duration pause) {
+		this(runId, clients, portOfClient, pause, 0);
+	}
+
+	/**
+	 * A load whose state stops growing: each client invites {@code population} members
+	 * into its organization and from then on only changes their roles, so the service
+	 * holds as much at the end of a long run as after its first minute, and only the
+	 * event store grows.
+	 */
+	static CommandLoad steady(String runId, int clients, IntUnaryOperator portOfClient, Duration pause,
+			int population) {
+		return new CommandLoad(runId, clients, portOfClient, pause, population);
+	}
+
+	private CommandLoad(String runId, int clients, IntUnaryOperator portOfClient, Duration pause, int population) {
 		this.runId = runId;
 		this.clients = clients;
 		this.portOfClient = portOfClient;
 		this.pause = pause;
+		this.population = population;
 		this.pool = Executors.newFixedThreadPool(clients, (runnable) -> {
 			Thread thread = new Thread(runnable, "command-load-" + runId);
 			thread.setDaemon(true);
@@ -216,55 +235,88 @@ final class CommandLoad implements AutoCloseable {
 		}
 
 		private void step() {
+			if (CommandLoad.this.population > 0) {
+				steadyStep();
+				return;
+			}
 			int dice = this.random.nextInt(100);
 			if (dice < 30) {
 				send(Kind.CREATE_WORKSPACE, this.ownerId, "POST", "/workspaces",
 						"{\"title\":\"Workspace " + this.request + "\"}");
 			}
 			else if (dice < 55 || (dice < 75 && this.pendingInvitations.isEmpty())) {
-				long user = this.nextUser++;
-				String role = ROLES[this.random.nextInt(ROLES.length)];
-				Sent invited = send(Kind.INVITE, this.ownerId, "POST", "/invitations",
-						"{\"email\":\"user" + user + "@load.test\",\"role\":\"" + role + "\"}");
-				if (invited.acknowledged()) {
-					this.pendingInvitations.add(new Invitation(user, role, this.lastBody.get("token").asString()));
-				}
+				invite();
 			}
 			else if (dice < 75) {
-				Invitation invitation = this.pendingInvitations.poll();
-				long user = invitation.userId();
-				Sent joined = sendTo(Kind.ACCEPT, user, "POST", "/api/invitations/" + invitation.token() + "/accept",
-						"{\"user_id\":" + user + ",\"email\":\"user" + user + "@load.test\"}");
-				if (joined.acknowledged()) {
-					this.roles.put(user, invitation.role());
-				}
+				accept(this.pendingInvitations.poll());
 			}
 			else if (dice < 95) {
-				List<Long> members = List.copyOf(this.roles.keySet());
-				if (members.isEmpty()) {
-					return;
-				}
-				long member = members.get(this.random.nextInt(members.size()));
-				String current = this.roles.get(member);
-				String next;
-				do {
-					next = ROLES[this.random.nextInt(ROLES.length)];
-				}
-				while (next.equals(current));
-				Sent changed = send(Kind.CHANGE_ROLE, this.ownerId, "POST", "/memberships/" + member + "/role",
-						"{\"role\":\"" + next + "\",\"reason\":\"load\"}");
-				if (changed.acknowledged()) {
-					this.roles.put(member, next);
-				}
-				else {
-					// Unknown now: leave it alone from here on.
-					this.roles.remove(member);
-				}
+				changeRole();
 			}
 			else {
 				// A second organization of the same Owner; the client stays in its first.
 				sendTo(Kind.CREATE_ORGANIZATION, this.ownerId, "POST", "/api/organizations",
 						"{\"name\":\"Another of client " + this.number + "\"}");
+			}
+		}
+
+		/**
+		 * Fills the organization up to the population, then changes roles only. A member
+		 * whose role became unknown (no answer during a fault) is left alone and replaced
+		 * by a new one, so the population grows by at most the commands a fault left
+		 * without an answer.
+		 */
+		private void steadyStep() {
+			if (!this.pendingInvitations.isEmpty()) {
+				accept(this.pendingInvitations.poll());
+			}
+			else if (this.roles.size() < CommandLoad.this.population) {
+				invite();
+			}
+			else {
+				changeRole();
+			}
+		}
+
+		private void invite() {
+			long user = this.nextUser++;
+			String role = ROLES[this.random.nextInt(ROLES.length)];
+			Sent invited = send(Kind.INVITE, this.ownerId, "POST", "/invitations",
+					"{\"email\":\"user" + user + "@load.test\",\"role\":\"" + role + "\"}");
+			if (invited.acknowledged()) {
+				this.pendingInvitations.add(new Invitation(user, role, this.lastBody.get("token").asString()));
+			}
+		}
+
+		private void accept(Invitation invitation) {
+			long user = invitation.userId();
+			Sent joined = sendTo(Kind.ACCEPT, user, "POST", "/api/invitations/" + invitation.token() + "/accept",
+					"{\"user_id\":" + user + ",\"email\":\"user" + user + "@load.test\"}");
+			if (joined.acknowledged()) {
+				this.roles.put(user, invitation.role());
+			}
+		}
+
+		private void changeRole() {
+			List<Long> members = List.copyOf(this.roles.keySet());
+			if (members.isEmpty()) {
+				return;
+			}
+			long member = members.get(this.random.nextInt(members.size()));
+			String current = this.roles.get(member);
+			String next;
+			do {
+				next = ROLES[this.random.nextInt(ROLES.length)];
+			}
+			while (next.equals(current));
+			Sent changed = send(Kind.CHANGE_ROLE, this.ownerId, "POST", "/memberships/" + member + "/role",
+					"{\"role\":\"" + next + "\",\"reason\":\"load\"}");
+			if (changed.acknowledged()) {
+				this.roles.put(member, next);
+			}
+			else {
+				// Unknown now: leave it alone from here on.
+				this.roles.remove(member);
 			}
 		}
 

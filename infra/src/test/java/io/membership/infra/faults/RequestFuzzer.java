@@ -78,6 +78,7 @@ final class RequestFuzzer {
 					List.of(Field.ROLE), true, true),
 			new Endpoint("POST", "/api/organizations/{org}/memberships/{user}/deactivate", List.of(Field.REASON),
 					List.of(), true, true),
+			new Endpoint("DELETE", "/api/organizations/{org}/memberships/{user}", List.of(), List.of(), true, true),
 			new Endpoint("POST", "/api/organizations/{org}/ownership", List.of(Field.USER_ID), List.of(Field.USER_ID),
 					true, true),
 			new Endpoint("POST", "/api/organizations/{org}/workspaces", List.of(Field.TITLE), List.of(Field.TITLE),
@@ -97,7 +98,9 @@ final class RequestFuzzer {
 			new Endpoint("GET", "/api/audit/events", List.of(), List.of(), false, false),
 			new Endpoint("GET", "/api/organizations/{org}/audit/checkpoints", List.of(), List.of(), false, true),
 			new Endpoint("POST", "/api/organizations/{org}/audit/checkpoints", List.of(), List.of(), false, true),
-			new Endpoint("GET", "/api/audit/public-key", List.of(), List.of(), false, true));
+			new Endpoint("GET", "/api/audit/public-key", List.of(), List.of(), false, true),
+			new Endpoint("GET", "/api/organizations/{org}/security-events", List.of(), List.of(), false, true),
+			new Endpoint("GET", "/api/security-events", List.of(), List.of(), false, true));
 
 	/** Paths that are open without a token; only wrong methods are sent to them. */
 	/** Open without a token on the API port (health is on the management port). */
