@@ -1,10 +1,8 @@
 package io.membership.audit.security;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +24,7 @@ import io.membership.events.access.Role;
 import io.membership.events.ids.OrganizationId;
 import io.membership.query.view.PermissionView;
 import io.membership.web.Caller;
+import io.membership.web.PageCursors;
 import io.membership.web.Problems;
 
 /**
@@ -43,7 +42,7 @@ class SecurityEventController {
 
 	static final int MAX_LIMIT = 200;
 
-	private static final String CURSOR_PREFIX = "security-before:";
+	private static final PageCursors CURSORS = new PageCursors("security-before:");
 
 	/** A caller as a token names it: a user id or a service principal's {@code sub}. */
 	private static final String CALLER = "[\\x21-\\x7e]{1,64}";
@@ -85,13 +84,13 @@ class SecurityEventController {
 		if (from != null && to != null && from.isAfter(to)) {
 			throw invalid("invalid_time_range", "since must not be after until.");
 		}
-		Filter filter = new Filter(organizationId, caller(caller), kind(kind), from, to, decode(cursor));
+		Filter filter = new Filter(organizationId, caller(caller), kind(kind), from, to, CURSORS.decode(cursor));
 		int size = limit(limit);
 		List<Stored> rows = this.store.page(filter, size + 1);
 		List<Stored> page = (rows.size() > size) ? rows.subList(0, size) : rows;
 		Map<String, Object> answer = new LinkedHashMap<>();
 		answer.put("entries", page.stream().map((row) -> row.event().toJson()).toList());
-		answer.put("next_cursor", (rows.size() > size) ? encode(page.get(size - 1).seq()) : null);
+		answer.put("next_cursor", (rows.size() > size) ? CURSORS.encode(page.get(size - 1).seq()) : null);
 		return answer;
 	}
 
@@ -166,32 +165,6 @@ class SecurityEventController {
 			}
 		}
 		throw invalid("invalid_limit", "limit must be an integer from 1 to " + MAX_LIMIT + ".");
-	}
-
-	static String encode(long lastSeq) {
-		return Base64.getUrlEncoder()
-			.withoutPadding()
-			.encodeToString((CURSOR_PREFIX + lastSeq).getBytes(StandardCharsets.UTF_8));
-	}
-
-	/** The place below which the next page starts, or null for the first page. */
-	static Long decode(String cursor) {
-		if (cursor == null || cursor.isBlank()) {
-			return null;
-		}
-		try {
-			String decoded = new String(Base64.getUrlDecoder().decode(cursor.strip()), StandardCharsets.UTF_8);
-			if (decoded.startsWith(CURSOR_PREFIX)) {
-				long seq = Long.parseLong(decoded.substring(CURSOR_PREFIX.length()));
-				if (seq > 0) {
-					return seq;
-				}
-			}
-		}
-		catch (IllegalArgumentException ex) {
-			// answered below; NumberFormatException is one too
-		}
-		throw invalid("invalid_cursor", "cursor must be a next_cursor this service answered.");
 	}
 
 	private static ErrorResponseException invalid(String code, String detail) {

@@ -12,10 +12,7 @@ import javax.sql.DataSource;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.Banner;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -23,6 +20,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
 import io.membership.audit.security.SecurityEvents;
+import io.membership.infra.OfflineCommands;
 import io.membership.topics.MembershipTopics;
 import io.membership.topics.RecordMac;
 
@@ -53,7 +51,7 @@ public final class RepublishCommand {
 				out.println(USAGE);
 				return 0;
 			}
-			if (arg.startsWith("--") && arg.contains("=")) {
+			if (OfflineCommands.isProperty(arg)) {
 				properties.add(arg);
 			}
 			else {
@@ -61,13 +59,7 @@ public final class RepublishCommand {
 				return 2;
 			}
 		}
-		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(Components.class)
-			.web(WebApplicationType.NONE)
-			.bannerMode(Banner.Mode.OFF)
-			.logStartupInfo(false)
-			.registerShutdownHook(false)
-			.properties("logging.level.root=WARN", "logging.level.org.apache.kafka=ERROR", "logging.level.kafka=ERROR")
-			.run(properties.toArray(String[]::new))) {
+		try (ConfigurableApplicationContext context = OfflineCommands.start(Components.class, properties)) {
 			TopicRepublisher.Report report = context.getBean(TopicRepublisher.class).republish(out);
 			signedFromTheStart(context, out);
 			out.printf(
@@ -81,12 +73,7 @@ public final class RepublishCommand {
 			return 0;
 		}
 		catch (RuntimeException ex) {
-			Throwable cause = ex;
-			while (cause.getCause() != null && cause.getCause() != cause) {
-				cause = cause.getCause();
-			}
-			err.println("republish failed: " + ex.getMessage()
-					+ ((cause != ex && cause.getMessage() != null) ? " (" + cause.getMessage() + ")" : ""));
+			err.println(OfflineCommands.failure("republish", ex));
 			return 2;
 		}
 	}

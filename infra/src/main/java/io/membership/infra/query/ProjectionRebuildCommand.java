@@ -7,16 +7,14 @@ import java.util.List;
 import javax.sql.DataSource;
 
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.Banner;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
+import io.membership.infra.OfflineCommands;
 import io.membership.infra.kafka.EmbeddedKafkaConfiguration;
 import io.membership.infra.kafka.ExternalKafkaConfiguration;
 import io.membership.infra.kafka.KafkaBootstrapServers;
@@ -59,7 +57,7 @@ public final class ProjectionRebuildCommand {
 			if (arg.equals("--verify-only")) {
 				verifyOnly = true;
 			}
-			else if (arg.startsWith("--") && arg.contains("=")) {
+			else if (OfflineCommands.isProperty(arg)) {
 				properties.add(arg);
 			}
 			else {
@@ -67,16 +65,7 @@ public final class ProjectionRebuildCommand {
 				return 2;
 			}
 		}
-		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(Components.class)
-			.web(WebApplicationType.NONE)
-			.bannerMode(Banner.Mode.OFF)
-			.logStartupInfo(false)
-			.registerShutdownHook(false)
-			// The report is the output; the embedded broker's and Flyway's notices are
-			// not.
-			.properties("logging.level.root=WARN", "logging.level.org.apache.kafka=ERROR", "logging.level.kafka=ERROR",
-					"logging.level.org.flywaydb=ERROR")
-			.run(properties.toArray(String[]::new))) {
+		try (ConfigurableApplicationContext context = OfflineCommands.start(Components.class, properties)) {
 			ProjectionRebuild rebuild = context.getBean(ProjectionRebuild.class);
 			if (verifyOnly) {
 				return rebuild.verify(out).identical() ? 0 : 1;
@@ -85,12 +74,7 @@ public final class ProjectionRebuildCommand {
 			return 0;
 		}
 		catch (RuntimeException ex) {
-			Throwable cause = ex;
-			while (cause.getCause() != null && cause.getCause() != cause) {
-				cause = cause.getCause();
-			}
-			err.println("rebuild-projections failed: " + ex.getMessage()
-					+ ((cause != ex) ? " (" + cause.getMessage() + ")" : ""));
+			err.println(OfflineCommands.failure("rebuild-projections", ex));
 			return 2;
 		}
 	}

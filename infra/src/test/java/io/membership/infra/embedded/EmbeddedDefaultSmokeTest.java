@@ -11,15 +11,14 @@ import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
 import io.membership.audit.chain.HashChain;
 import io.membership.events.json.MembershipJson;
 
-import io.membership.infra.MembershipApplication;
 import io.membership.infra.support.ApiClient;
+import io.membership.infra.support.EmbeddedService;
 import io.membership.infra.support.ApiClient.Answer;
 import io.membership.infra.support.TestOrganization;
 
@@ -40,14 +39,11 @@ class EmbeddedDefaultSmokeTest {
 	 * and the test token secret.
 	 */
 	private ConfigurableApplicationContext start() {
-		return new SpringApplicationBuilder(MembershipApplication.class).run("--server.port=0",
-				"--management.server.port=0", "--membership.data-dir=" + this.dataDirectory,
-				"--membership.jwt.secret=" + ApiClient.TEST_SECRET, "--membership.kafka.embedded.port=0",
-				"--spring.main.banner-mode=off");
+		return EmbeddedService.start(this.dataDirectory);
 	}
 
 	private static int port(ConfigurableApplicationContext application) {
-		return application.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+		return EmbeddedService.port(application);
 	}
 
 	@Test

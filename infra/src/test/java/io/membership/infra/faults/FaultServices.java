@@ -1,8 +1,17 @@
 package io.membership.infra.faults;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 
 import io.membership.infra.support.ApiClient;
@@ -20,6 +29,8 @@ final class FaultServices {
 
 	/** How long a start may take; the build machines are shared and often loaded. */
 	static final Duration START_TIMEOUT = Duration.ofSeconds(240);
+
+	private static final HttpClient HTTP = HttpClient.newHttpClient();
 
 	private FaultServices() {
 	}
@@ -45,6 +56,36 @@ final class FaultServices {
 			.env("SPRING_MAIN_BANNER_MODE", "off")
 			.startTimeout(START_TIMEOUT)
 			.killOnClose();
+	}
+
+	/**
+	 * The sum of a meter's series in the service's Prometheus scrape; a name with an
+	 * opening brace and labels sums the series whose labels begin so. Fails if there is
+	 * none.
+	 */
+	static double meter(ServiceProcess service, String name) {
+		try {
+			HttpResponse<String> scrape = HTTP
+				.send(HttpRequest.newBuilder(URI.create(service.managementUrl() + "/actuator/prometheus"))
+					.timeout(Duration.ofSeconds(5))
+					.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(scrape.statusCode()).as(scrape.body()).isEqualTo(200);
+			double[] values = scrape.body()
+				.lines()
+				.filter((line) -> line.startsWith(name + " ") || line.startsWith(name + "{")
+						|| (name.contains("{") && line.startsWith(name)))
+				.mapToDouble((line) -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+				.toArray();
+			assertThat(values).as("%s in the scrape", name).isNotEmpty();
+			return Arrays.stream(values).sum();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new AssertionError(ex);
+		}
 	}
 
 	/** The jar {@code mvn package} built; the faults profile passes its path. */

@@ -2,12 +2,6 @@ package io.membership.infra.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -45,8 +39,6 @@ class KafkaOutageFaultIT {
 
 	private static final Duration OUTAGE = DELIVERY_TIMEOUT.multipliedBy(3);
 
-	private static final HttpClient HTTP = HttpClient.newHttpClient();
-
 	@Test
 	@Timeout(value = 10, unit = TimeUnit.MINUTES)
 	void commands_are_accepted_while_kafka_is_down_and_every_event_is_published_in_order_when_it_returns() {
@@ -75,9 +67,10 @@ class KafkaOutageFaultIT {
 					int before = load.acknowledged();
 					while (System.currentTimeMillis() - down < OUTAGE.toMillis()) {
 						ServiceProcess.sleep(Duration.ofSeconds(1));
-						maxLagEvents = Math.max(maxLagEvents, meter(service, "membership_publisher_lag_events"));
+						maxLagEvents = Math.max(maxLagEvents,
+								FaultServices.meter(service, "membership_publisher_lag_events"));
 						maxLagSeconds = Math.max(maxLagSeconds,
-								meter(service, "membership_publisher_lag_oldest_seconds"));
+								FaultServices.meter(service, "membership_publisher_lag_oldest_seconds"));
 						readyThroughout &= service.healthy();
 					}
 					int during = load.acknowledged() - before;
@@ -106,8 +99,8 @@ class KafkaOutageFaultIT {
 					.isGreaterThan(DELIVERY_TIMEOUT.toSeconds());
 				assertThat(readyThroughout).as("readiness stayed UP while Kafka was down").isTrue();
 				long zeroDeadline = System.currentTimeMillis() + 60_000;
-				while (meter(service, "membership_publisher_lag_events") != 0
-						|| meter(service, "membership_publisher_lag_oldest_seconds") != 0) {
+				while (FaultServices.meter(service, "membership_publisher_lag_events") != 0
+						|| FaultServices.meter(service, "membership_publisher_lag_oldest_seconds") != 0) {
 					assertThat(System.currentTimeMillis()).as("the publisher's lag back to zero")
 						.isLessThan(zeroDeadline);
 					ServiceProcess.sleep(Duration.ofMillis(500));
@@ -133,29 +126,6 @@ class KafkaOutageFaultIT {
 	}
 
 	/** A meter without tags, as the management port's Prometheus scrape shows it now. */
-	private static double meter(ServiceProcess service, String name) {
-		try {
-			HttpResponse<String> scrape = HTTP
-				.send(HttpRequest.newBuilder(URI.create(service.managementUrl() + "/actuator/prometheus"))
-					.timeout(Duration.ofSeconds(5))
-					.build(), HttpResponse.BodyHandlers.ofString());
-			assertThat(scrape.statusCode()).as(scrape.body()).isEqualTo(200);
-			return scrape.body()
-				.lines()
-				.filter((line) -> line.startsWith(name + " "))
-				.mapToDouble((line) -> Double.parseDouble(line.substring(name.length() + 1).trim()))
-				.findFirst()
-				.orElseThrow(() -> new AssertionError(name + " is not in the scrape"));
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new AssertionError(ex);
-		}
-	}
-
 	private static long percentile(List<Sent> sortedByMillis, int percent) {
 		if (sortedByMillis.isEmpty()) {
 			return 0;

@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,8 +71,6 @@ class SoakFaultIT {
 
 	/** Samples of the first minutes are left out of the fit: the JVM is still warming. */
 	private static final int WARM_UP_SAMPLES = 2;
-
-	private static final HttpClient HTTP = HttpClient.newHttpClient();
 
 	@Test
 	@Timeout(value = 600, unit = TimeUnit.MINUTES)
@@ -219,7 +213,7 @@ class SoakFaultIT {
 
 		static Sample of(ServiceProcess service, Duration elapsed, long acknowledged, long queries) {
 			service.fullGc();
-			long heap = (long) (meter(service, "jvm_memory_used_bytes{area=\"heap\"") / 1024);
+			long heap = (long) (FaultServices.meter(service, "jvm_memory_used_bytes{area=\"heap\"") / 1024);
 			Path proc = Path.of("/proc", Long.toString(service.pid()));
 			long threads;
 			long files;
@@ -232,7 +226,7 @@ class SoakFaultIT {
 				throw new UncheckedIOException(ex);
 			}
 			return new Sample(elapsed.toSeconds() / 60.0, acknowledged, queries, heap, service.residentKib()[0],
-					threads, files, (long) meter(service, "hikaricp_connections_active"));
+					threads, files, (long) FaultServices.meter(service, "hikaricp_connections_active"));
 		}
 
 		@Override
@@ -244,33 +238,6 @@ class SoakFaultIT {
 					this.openFiles, this.poolConnections);
 		}
 
-	}
-
-	/**
-	 * The sum of a meter's series in the service's Prometheus scrape; a name with an
-	 * opening brace and labels sums the series whose labels begin so.
-	 */
-	private static double meter(ServiceProcess service, String name) {
-		try {
-			HttpResponse<String> scrape = HTTP
-				.send(HttpRequest.newBuilder(URI.create(service.managementUrl() + "/actuator/prometheus"))
-					.timeout(Duration.ofSeconds(5))
-					.build(), HttpResponse.BodyHandlers.ofString());
-			assertThat(scrape.statusCode()).as(scrape.body()).isEqualTo(200);
-			return scrape.body()
-				.lines()
-				.filter((line) -> line.startsWith(name + " ") || line.startsWith(name + "{")
-						|| (name.contains("{") && line.startsWith(name)))
-				.mapToDouble((line) -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-				.sum();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new AssertionError(ex);
-		}
 	}
 
 	/**

@@ -1,8 +1,6 @@
 package io.membership.query.web;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 
 import org.springframework.http.MediaType;
@@ -20,6 +18,7 @@ import io.membership.query.read.ActivityLogReads.ActivityEntry;
 import io.membership.query.read.ActivityLogReads.ActivityFilter;
 import io.membership.query.read.ReadSnapshot;
 import io.membership.query.read.Timelines;
+import io.membership.web.PageCursors;
 
 /**
  * The activity log: one entry per event, newest first, paged by an opaque cursor that
@@ -34,7 +33,7 @@ class ActivityLogQueryController {
 
 	static final int MAX_LIMIT = 200;
 
-	private static final String CURSOR_PREFIX = "before:";
+	private static final PageCursors CURSORS = new PageCursors("before:");
 
 	private final ReadSnapshot snapshot;
 
@@ -61,7 +60,7 @@ class ActivityLogQueryController {
 		if (from != null && to != null && from.isAfter(to)) {
 			throw QueryProblems.invalid("invalid_time_range", "since must not be after until.");
 		}
-		ActivityFilter filter = new ActivityFilter(decode(cursor), QueryParameters.optionalUser("actor", actor),
+		ActivityFilter filter = new ActivityFilter(CURSORS.decode(cursor), QueryParameters.optionalUser("actor", actor),
 				QueryParameters.optionalUser("subject", subject), QueryParameters.eventTypes(type), from, to);
 		int size = QueryParameters.integer("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT);
 		ActivityLogAnswer answer = this.snapshot.read(() -> {
@@ -71,35 +70,9 @@ class ActivityLogQueryController {
 				return new ActivityLogAnswer(entries, null, version);
 			}
 			List<ActivityEntry> page = entries.subList(0, size);
-			return new ActivityLogAnswer(List.copyOf(page), encode(page.get(size - 1).version()), version);
+			return new ActivityLogAnswer(List.copyOf(page), CURSORS.encode(page.get(size - 1).version()), version);
 		});
 		return QueryAnswers.versioned(answer, answer.version());
-	}
-
-	static String encode(long lastVersion) {
-		return Base64.getUrlEncoder()
-			.withoutPadding()
-			.encodeToString((CURSOR_PREFIX + lastVersion).getBytes(StandardCharsets.UTF_8));
-	}
-
-	/** The version below which the next page starts, or null for the first page. */
-	static Long decode(String cursor) {
-		if (cursor == null || cursor.isBlank()) {
-			return null;
-		}
-		try {
-			String decoded = new String(Base64.getUrlDecoder().decode(cursor.strip()), StandardCharsets.UTF_8);
-			if (decoded.startsWith(CURSOR_PREFIX)) {
-				long version = Long.parseLong(decoded.substring(CURSOR_PREFIX.length()));
-				if (version > 0) {
-					return version;
-				}
-			}
-		}
-		catch (IllegalArgumentException ex) {
-			// answered below; NumberFormatException is one too
-		}
-		throw QueryProblems.invalid("invalid_cursor", "cursor must be a next_cursor this service answered.");
 	}
 
 	record ActivityLogAnswer(List<ActivityEntry> entries, String nextCursor, long version) {
