@@ -713,12 +713,14 @@ public final class Bench {
 			long deadline = this.settings.quick() ? Math.max(this.started + BenchSettings.quickBudget().toNanos(),
 					System.nanoTime() + TimeUnit.SECONDS.toNanos(30)) : launched + TimeUnit.MINUTES.toNanos(40);
 			long applied = 0;
+			long cpuAtFirst = 0;
 			while (System.nanoTime() < deadline) {
 				applied = appliedPosition(connection);
 				long now = System.nanoTime();
 				if (applied > 0 && first[0] == 0) {
 					first[0] = now;
 					first[1] = applied;
+					cpuAtFirst = service.cpuMillis();
 				}
 				if (applied >= topicEvents) {
 					done = now;
@@ -732,6 +734,9 @@ public final class Bench {
 			}
 			double seconds = (done - first[0]) / 1e9;
 			double perSecond = (applied - first[1]) / seconds;
+			// The service's own CPU for what it rebuilt: on a busy machine the rate drops
+			// with what else runs, this much less.
+			double cpuMicrosPerEvent = (service.cpuMillis() - cpuAtFirst) * 1000.0 / (applied - first[1]);
 			section.put("events_on_topic", topicEvents);
 			section.put("synthetic_events", synthetic.events());
 			section.put("events_applied", applied);
@@ -742,9 +747,11 @@ public final class Bench {
 			section.put("seconds_from_first_commit", Load.round(seconds));
 			section.put("seconds_from_launch", Load.round((done - launched) / 1e9));
 			section.put("per_second", Load.round(perSecond));
+			section.put("service_cpu_us_per_event", Load.round(cpuMicrosPerEvent));
 			section.put("method", "the service's own ProjectionConsumer (MembershipProjection + PermissionView) in a "
 					+ "second service JVM over a fresh schema; rate from its first committed batch to the last");
-			log("Replay: " + applied + " events in " + Load.round(seconds) + " s = " + Load.round(perSecond) + "/s");
+			log("Replay: " + applied + " events in " + Load.round(seconds) + " s = " + Load.round(perSecond) + "/s, "
+					+ Load.round(cpuMicrosPerEvent) + " µs of service CPU each");
 			ServiceProcess.sleep(Duration.ofMillis(1000));
 			long[] loaded = service.residentKib();
 			service.fullGc();
