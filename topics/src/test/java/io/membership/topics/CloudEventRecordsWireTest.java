@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.stream.StreamSupport;
 
+import io.cloudevents.CloudEvent;
+import io.cloudevents.SpecVersion;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator.ReplaceUnderscores;
@@ -45,8 +48,8 @@ class CloudEventRecordsWireTest {
 		MemberRoleChanged event = new MemberRoleChanged(ORG, UserId.of(42), Role.ANNOTATOR, Role.REVIEWER,
 				"passed the review training", UserId.of(1), Instant.parse("2026-11-26T10:00:00.100Z"), "c-1");
 
-		ProducerRecord<String, byte[]> record = MAC.sign(CloudEventRecords.traced(CloudEventRecords.of(event, "e-1", 7),
-				"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
+		ProducerRecord<String, byte[]> record = MAC
+			.sign(CloudEventRecords.of(event, "e-1", 7, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
 
 		assertThat(record.topic()).isEqualTo("membership.events.v1");
 		assertThat(record.key()).isEqualTo("org_1");
@@ -68,13 +71,45 @@ class CloudEventRecordsWireTest {
 		OrganizationCreated event = new OrganizationCreated(ORG, "Acme", UserId.of(1), "owner@acme.test",
 				new InviteLinkId("lnk_1"), UserId.of(1), Instant.parse("2026-11-26T10:00:00Z"), "c-2");
 
-		ProducerRecord<String, byte[]> record = MAC
-			.sign(CloudEventRecords.traced(CloudEventRecords.of(event, "e-2", 1), "not a traceparent"));
+		ProducerRecord<String, byte[]> record = MAC.sign(CloudEventRecords.of(event, "e-2", 1, "not a traceparent"));
 
 		assertThat(headers(record)).containsExactly("ce_specversion=1.0", "ce_id=e-2", "ce_source=/organizations/org_1",
 				"ce_type=membership.OrganizationCreated.v1", "ce_time=2026-11-26T10:00:00Z", "ce_subject=1",
 				"content-type=application/json", "ce_orgversion=1", "ce_actorid=1", "ce_correlationid=c-2",
 				"membership_mac=v1:2026-11:n02TNMAZXpJ6I-POl3hFsY_F9qpw-AZvXOB4KAnQCqg");
+	}
+
+	@Test
+	void a_record_written_reads_back_through_the_binding_with_every_attribute() {
+		MemberRoleChanged event = new MemberRoleChanged(ORG, UserId.of(42), Role.ANNOTATOR, Role.REVIEWER, null,
+				UserId.of(1), Instant.parse("2026-11-26T10:00:00.100Z"), "c-1");
+		ProducerRecord<String, byte[]> written = MAC
+			.sign(CloudEventRecords.of(event, "e-1", 7, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
+
+		CloudEvent read = CloudEventRecords.read(RecordMacTest.read(written)).orElseThrow();
+
+		assertThat(read.getSpecVersion()).isEqualTo(SpecVersion.V1);
+		assertThat(read.getId()).isEqualTo("e-1");
+		assertThat(read.getSource()).hasToString("/organizations/org_1");
+		assertThat(read.getType()).isEqualTo("membership.MemberRoleChanged.v1");
+		assertThat(read.getTime()).isEqualTo(OffsetDateTime.parse("2026-11-26T10:00:00.100Z"));
+		assertThat(read.getSubject()).isEqualTo("42");
+		assertThat(read.getDataContentType()).isEqualTo("application/json");
+		assertThat(read.getExtensionNames()).containsExactlyInAnyOrder("orgversion", "actorid", "correlationid",
+				"traceparent");
+		assertThat(CloudEventRecords.extension(read, "orgversion")).isEqualTo("7");
+		assertThat(CloudEventRecords.extension(read, "traceparent"))
+			.isEqualTo("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+		assertThat(read.getData().toBytes()).isEqualTo(written.value());
+	}
+
+	@Test
+	void a_record_that_is_no_cloud_event_reads_as_none() {
+		ProducerRecord<String, byte[]> bare = new ProducerRecord<>(MembershipTopics.EVENTS, "org_1",
+				"{}".getBytes(StandardCharsets.UTF_8));
+		bare.headers().add("ce_orgversion", "3".getBytes(StandardCharsets.UTF_8));
+
+		assertThat(CloudEventRecords.read(RecordMacTest.read(bare))).isEmpty();
 	}
 
 }
