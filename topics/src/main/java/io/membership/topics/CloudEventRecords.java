@@ -56,7 +56,10 @@ public final class CloudEventRecords {
 		event.subject().ifPresent((subject) -> put(headers, "ce_subject", subject.toString()));
 		put(headers, "content-type", CONTENT_TYPE);
 		put(headers, "ce_orgversion", Long.toString(version));
-		put(headers, "ce_actorid", event.actorUserId().toString());
+		// An erasure a service principal asked for has no acting user.
+		if (event.actorUserId() != null) {
+			put(headers, "ce_actorid", event.actorUserId().toString());
+		}
 		put(headers, "ce_correlationid", event.correlationId());
 		return record;
 	}
