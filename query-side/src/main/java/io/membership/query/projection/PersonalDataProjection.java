@@ -115,7 +115,9 @@ public class PersonalDataProjection {
 
 	/**
 	 * A record of the topic gave the key this address, published at that instant: it is
-	 * the key's address now, unless the key was erased at or after that instant.
+	 * the key's address now, unless the key was erased at or after that instant, or holds
+	 * an address published later (so the outcome does not depend on which records were
+	 * read when).
 	 */
 	public void published(String key, String email, Instant publishedAt) {
 		OffsetDateTime at = Timestamps.utc(publishedAt);
@@ -129,7 +131,8 @@ public class PersonalDataProjection {
 			return;
 		}
 		OffsetDateTime erasedAt = stored.get().erasedAt();
-		if (erasedAt != null && !at.isAfter(erasedAt)) {
+		OffsetDateTime heldSince = stored.get().publishedAt();
+		if ((erasedAt != null && !at.isAfter(erasedAt)) || (heldSince != null && heldSince.isAfter(at))) {
 			return;
 		}
 		this.jdbc.sql("UPDATE qs_personal_data SET email = ?, erased = FALSE, published_at = ? WHERE data_key = ?")

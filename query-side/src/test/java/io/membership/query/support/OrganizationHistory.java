@@ -403,7 +403,9 @@ public final class OrganizationHistory {
 	 * the personal-data topic first: for an event a test spells with {@link #then}.
 	 */
 	public OrganizationHistory address(String key, String email) {
-		this.addresses.putIfAbsent(this.events.size() + 1L, Map.entry(key, email));
+		if (email != null) {
+			this.addresses.putIfAbsent(this.events.size() + 1L, Map.entry(key, email));
+		}
 		return this;
 	}
 
