@@ -51,6 +51,9 @@ public final class PersonalDataFeed implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(PersonalDataFeed.class);
 
+	/** How often {@link #poll} looks for the topic while it does not exist. */
+	private static final Duration LOOKUP_INTERVAL = Duration.ofSeconds(10);
+
 	/** How long the topic may deliver nothing while it is read up to its end. */
 	private static final Duration STALL = Duration.ofSeconds(30);
 
@@ -66,6 +69,8 @@ public final class PersonalDataFeed implements AutoCloseable {
 
 	/** Per partition, the offset of the next record to apply. */
 	private final Map<TopicPartition, Long> next = new HashMap<>();
+
+	private long nextLookup = System.nanoTime();
 
 	/**
 	 * A feed that reads the topic from its start and keeps its positions in memory, as a
@@ -99,8 +104,11 @@ public final class PersonalDataFeed implements AutoCloseable {
 	 * read.
 	 */
 	public void poll() {
-		if (assigned()) {
-			apply(this.consumer.poll(Duration.ZERO));
+		if (!this.next.isEmpty() || System.nanoTime() - this.nextLookup >= 0) {
+			this.nextLookup = System.nanoTime() + LOOKUP_INTERVAL.toNanos();
+			if (assigned()) {
+				apply(this.consumer.poll(Duration.ZERO));
+			}
 		}
 	}
 

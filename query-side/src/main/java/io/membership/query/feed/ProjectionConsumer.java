@@ -270,6 +270,9 @@ public class ProjectionConsumer implements SmartLifecycle {
 		Properties properties = new Properties();
 		properties.putAll(this.properties);
 		properties.remove(ConsumerConfig.GROUP_ID_CONFIG);
+		// Looking the topic up before the service has created it must not create it,
+		// uncompacted, on a broker that creates topics on demand.
+		properties.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
 		properties.put(ConsumerConfig.CLIENT_ID_CONFIG,
 				this.properties.get(ConsumerConfig.CLIENT_ID_CONFIG) + "-personal-data");
 		return properties;
