@@ -223,6 +223,9 @@ public class ProjectionConsumer implements SmartLifecycle {
 		this.groupCommits.restarted();
 		seekToStoredPositions(kafka, partitions);
 		this.personalData.restart();
+		// Every address the topic holds before the first event is applied: after an
+		// upgrade (the table starts empty) the members already there show theirs at once.
+		this.personalData.readToEnd();
 		while (this.running) {
 			ConsumerRecords<String, byte[]> records = kafka.poll(Duration.ofMillis(500));
 			this.personalData.poll();

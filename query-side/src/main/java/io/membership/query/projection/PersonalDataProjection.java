@@ -117,7 +117,9 @@ public class PersonalDataProjection {
 	 * A record of the topic gave the key this address, published at that instant: it is
 	 * the key's address now, unless the key was erased at or after that instant, or holds
 	 * an address published later (so the outcome does not depend on which records were
-	 * read when).
+	 * read when). An address published after an erasure (the person joined again) starts
+	 * afresh: the erasure before it is no longer the key's, and a later one is judged on
+	 * its own.
 	 */
 	public void published(String key, String email, Instant publishedAt) {
 		OffsetDateTime at = Timestamps.utc(publishedAt);
@@ -135,7 +137,9 @@ public class PersonalDataProjection {
 		if ((erasedAt != null && !at.isAfter(erasedAt)) || (heldSince != null && heldSince.isAfter(at))) {
 			return;
 		}
-		this.jdbc.sql("UPDATE qs_personal_data SET email = ?, erased = FALSE, published_at = ? WHERE data_key = ?")
+		this.jdbc
+			.sql("UPDATE qs_personal_data SET email = ?, erased = FALSE, published_at = ?, erased_at = NULL "
+					+ "WHERE data_key = ?")
 			.params(email, at, key)
 			.update();
 	}
@@ -143,7 +147,9 @@ public class PersonalDataProjection {
 	/**
 	 * The key's address was erased at that instant (a tombstone, or
 	 * {@link PersonalDataErased}): forgotten, unless the address it holds was published
-	 * after the erasure. The key keeps the earliest erasure known.
+	 * after the erasure (which then concerns an address the key no longer holds). The key
+	 * keeps the earliest erasure known of the address it held, so that the event and its
+	 * tombstone, in either order, leave the same row.
 	 */
 	public void erased(String key, Instant erasedAt) {
 		OffsetDateTime at = Timestamps.utc(erasedAt);
@@ -156,15 +162,12 @@ public class PersonalDataProjection {
 				.update();
 			return;
 		}
-		OffsetDateTime earliest = (stored.get().erasedAt() != null && stored.get().erasedAt().isBefore(at))
-				? stored.get().erasedAt() : at;
 		OffsetDateTime publishedAt = stored.get().publishedAt();
 		if (publishedAt != null && publishedAt.isAfter(at)) {
-			this.jdbc.sql("UPDATE qs_personal_data SET erased_at = ? WHERE data_key = ?")
-				.params(earliest, key)
-				.update();
 			return;
 		}
+		OffsetDateTime earliest = (stored.get().erasedAt() != null && stored.get().erasedAt().isBefore(at))
+				? stored.get().erasedAt() : at;
 		this.jdbc
 			.sql("UPDATE qs_personal_data SET email = NULL, erased = TRUE, published_at = NULL, erased_at = ? "
 					+ "WHERE data_key = ?")

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -182,6 +183,26 @@ class PersonalDataErasureTest {
 		finally {
 			other.afterEach(null);
 		}
+	}
+
+	@Test
+	void erased_joined_again_and_erased_again_no_late_record_of_either_address_comes_back() {
+		PersonalDataProjection personalData = this.tables.personalData();
+		Instant first = Instant.parse("2026-11-26T10:00:00Z");
+		personalData.published("user:2", "ann@acme.test", first);
+		personalData.erased("user:2", first.plusSeconds(60));
+		personalData.published("user:2", "ann@new.test", first.plusSeconds(120));
+		personalData.erased("user:2", first.plusSeconds(180));
+
+		personalData.published("user:2", "ann@new.test", first.plusSeconds(120));
+		personalData.published("user:2", "ann@acme.test", first);
+
+		assertThat(this.tables.rows("SELECT email, erased FROM qs_personal_data WHERE data_key = 'user:2'"))
+			.singleElement()
+			.satisfies((row) -> {
+				assertThat(row.get("email")).isNull();
+				assertThat(row.get("erased")).isEqualTo(true);
+			});
 	}
 
 }
