@@ -232,7 +232,7 @@ public final class PersonalDataFeed implements AutoCloseable {
 		}
 		Instant at = timeOf(record);
 		if (record.value() == null) {
-			this.table.erased(record.key(), at);
+			this.table.tombstone(record.key(), at);
 			return;
 		}
 		String email = emailIn(record.value());

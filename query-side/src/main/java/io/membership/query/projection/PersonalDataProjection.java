@@ -145,14 +145,31 @@ public class PersonalDataProjection {
 	}
 
 	/**
-	 * The key's address was erased at that instant (a tombstone, or
-	 * {@link PersonalDataErased}): forgotten, unless the address it holds was published
-	 * after the erasure (which then concerns an address the key no longer holds). The key
-	 * keeps the earliest erasure known of the address it held, so that the event and its
-	 * tombstone, in either order, leave the same row.
+	 * A tombstone of the topic, written at that instant: the key's address is forgotten,
+	 * whatever it was. Records of one key are read in the order the topic has them, so
+	 * whatever this key held was published before the tombstone, whatever the clocks of
+	 * the instances that stamped them said.
+	 */
+	public void tombstone(String key, Instant writtenAt) {
+		erase(key, Timestamps.utc(writtenAt), true);
+	}
+
+	/**
+	 * {@link PersonalDataErased} erased the key's address at that instant: forgotten,
+	 * unless the address it holds was published after the erasure (the person joined
+	 * again; the erasure concerns an address the key no longer holds). The two topics
+	 * have no order between them, so this compares the instants; the tombstone that
+	 * follows the event settles it by the topic's order anyway.
 	 */
 	public void erased(String key, Instant erasedAt) {
-		OffsetDateTime at = Timestamps.utc(erasedAt);
+		erase(key, Timestamps.utc(erasedAt), false);
+	}
+
+	/**
+	 * The key keeps the earliest erasure known of the address it held, so that the event
+	 * and its tombstone, in either order, leave the same row.
+	 */
+	private void erase(String key, OffsetDateTime at, boolean inTheTopicsOrder) {
 		Optional<Stored> stored = stored(key);
 		if (stored.isEmpty()) {
 			this.jdbc
@@ -163,7 +180,7 @@ public class PersonalDataProjection {
 			return;
 		}
 		OffsetDateTime publishedAt = stored.get().publishedAt();
-		if (publishedAt != null && publishedAt.isAfter(at)) {
+		if (!inTheTopicsOrder && publishedAt != null && publishedAt.isAfter(at)) {
 			return;
 		}
 		OffsetDateTime earliest = (stored.get().erasedAt() != null && stored.get().erasedAt().isBefore(at))

@@ -205,4 +205,27 @@ class PersonalDataErasureTest {
 			});
 	}
 
+	/**
+	 * The instance that published the address and the one that decided the erasure may
+	 * disagree on the time: the address seems published after the erasure, so the event
+	 * alone leaves it. The tombstone that follows on the topic forgets it whatever its
+	 * time: the topic's order decides.
+	 */
+	@Test
+	void with_the_clocks_apart_the_tombstone_forgets_an_address_the_erasure_event_could_not_place() {
+		PersonalDataProjection personalData = this.tables.personalData();
+		Instant erasure = Instant.parse("2026-11-26T10:00:00Z");
+		personalData.published("user:2", "ann@acme.test", erasure.plusSeconds(2));
+		personalData.erased("user:2", erasure);
+
+		personalData.tombstone("user:2", erasure.plusSeconds(1));
+
+		assertThat(this.tables.rows("SELECT email, erased FROM qs_personal_data WHERE data_key = 'user:2'"))
+			.singleElement()
+			.satisfies((row) -> {
+				assertThat(row.get("email")).isNull();
+				assertThat(row.get("erased")).isEqualTo(true);
+			});
+	}
+
 }
