@@ -36,12 +36,11 @@ import io.membership.topics.MembershipTopics;
 
 /**
  * The running service answers a person's address from {@code membership.personal-data.v1}
- * only, over REST: not from the events (this branch's publisher still writes the address
- * into the events it publishes; the answers never show it), the address once the topic
- * has it, and after PersonalDataErased {@code "email": null, "erased": true} in the
- * member query, the member list and the activity log. The personal-data records and the
- * erasure are written by hand, signed with the service's key, as the publisher of the
- * erasure-store side will write them.
+ * only, over REST: never from the events (whether or not the publisher still writes one
+ * into them), the address once the topic has it, and after PersonalDataErased
+ * {@code "email": null, "erased": true} in the member query, the member list and the
+ * activity log. The personal-data records and the erasure are written by hand, signed
+ * with the service's key, as the publisher of the erasure-store side will write them.
  */
 @PostgresServiceTest
 class PersonalDataAnswersTest {
