@@ -79,6 +79,9 @@ class PersonalDataAnswersTest {
 		assertThat(after.json().get("email").isNull()).as(after.toString()).isTrue();
 		assertThat(after.json().get("erased").asBoolean()).isTrue();
 		assertThat(after.json().get("role").asString()).as("the role stays").isEqualTo("AN");
+		JsonNode history = org.owner().get(member + "/role-history?min_version=" + erasure).json();
+		assertThat(history.get("email").isNull()).as(history.toString()).isTrue();
+		assertThat(history.get("erased").asBoolean()).isTrue();
 		Answer list = org.owner().get(org.path() + "/memberships?min_version=" + erasure);
 		assertThat(list.text()).doesNotContain(ann.email());
 		JsonNode log = org.owner().get(org.path() + "/activity-log?min_version=" + erasure).json().get("entries");

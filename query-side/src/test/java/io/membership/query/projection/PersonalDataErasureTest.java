@@ -20,6 +20,7 @@ import io.membership.events.ids.InvitationId;
 import io.membership.events.ids.UserId;
 import io.membership.query.read.ActivityLogReads.ActivityEntry;
 import io.membership.query.read.ActivityLogReads.ActivityFilter;
+import io.membership.query.read.ActivityLogReads.PersonalData;
 import io.membership.query.read.MemberReads.MemberFilter;
 import io.membership.query.read.MemberReads.MemberRecord;
 import io.membership.query.read.MemberReads.RoleChange;
@@ -91,6 +92,8 @@ class PersonalDataErasureTest {
 
 		assertThat(ann().email()).isNull();
 		assertThat(ann().erased()).isTrue();
+		assertThat(this.tables.members().addressOf(ANN)).as("beside the role history")
+			.isEqualTo(new PersonalData(null, true));
 		assertThat(ann().role()).as("the roles stay").isEqualTo(Role.REVIEWER);
 		assertThat(this.tables.members().current(this.acme.id(), UserId.of(3)).orElseThrow().email())
 			.as("nobody else's")
