@@ -163,8 +163,12 @@ public final class PersonalDataFeed implements AutoCloseable {
 		this.consumer.close(Duration.ofSeconds(5));
 	}
 
+	/**
+	 * Whether the consumer's position (which also steps over offsets that hold no record
+	 * to read, such as transaction markers) has reached the end in every partition.
+	 */
 	private boolean reached(Map<TopicPartition, Long> end) {
-		return end.entrySet().stream().allMatch((goal) -> this.next.get(goal.getKey()) >= goal.getValue());
+		return end.entrySet().stream().allMatch((goal) -> this.consumer.position(goal.getKey()) >= goal.getValue());
 	}
 
 	/**
