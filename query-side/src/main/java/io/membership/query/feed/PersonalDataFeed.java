@@ -189,10 +189,19 @@ public final class PersonalDataFeed implements AutoCloseable {
 		this.consumer.assign(partitions);
 		Map<Integer, Long> positions = (this.stored != null) ? this.stored.stored() : Map.of();
 		Map<TopicPartition, Long> beginnings = this.consumer.beginningOffsets(partitions);
+		Map<TopicPartition, Long> ends = positions.isEmpty() ? Map.of() : this.consumer.endOffsets(partitions);
 		for (TopicPartition partition : partitions) {
 			// Compaction deletes records from the start of a partition: a stored position
-			// below its first offset, or none, reads it from where it starts now.
-			long offset = Math.max(positions.getOrDefault(partition.partition(), 0L), beginnings.get(partition));
+			// below its first offset, or none, reads it from where it starts now. One
+			// past
+			// its end means the topic was written anew (republish): read it again.
+			long stored = positions.getOrDefault(partition.partition(), 0L);
+			if (ends.containsKey(partition) && stored > ends.get(partition)) {
+				logger.warn("The stored position {} in {} is past the partition's end, {}: the topic was written anew; "
+						+ "reading it again from its start", stored, partition, ends.get(partition));
+				stored = 0;
+			}
+			long offset = Math.max(stored, beginnings.get(partition));
 			this.consumer.seek(partition, offset);
 			this.next.put(partition, offset);
 		}

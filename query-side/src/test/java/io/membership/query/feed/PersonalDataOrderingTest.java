@@ -186,4 +186,18 @@ class PersonalDataOrderingTest {
 		assertThat(member(2).role()).as("roles are untouched").isEqualTo(Role.ANNOTATOR);
 	}
 
+	@Test
+	void positions_past_the_end_of_a_topic_written_anew_read_it_again_from_its_start() {
+		ConsumerPositions positions = new ConsumerPositions(this.jdbc, "query-side", MembershipTopics.PERSONAL_DATA);
+		this.transactions.executeWithoutResult((status) -> {
+			positions.store(new org.apache.kafka.common.TopicPartition(MembershipTopics.PERSONAL_DATA, 0), 100);
+			positions.store(new org.apache.kafka.common.TopicPartition(MembershipTopics.PERSONAL_DATA, 1), 100);
+		});
+		ConsumerRecord<String, byte[]> created = publish(1);
+
+		this.applier.apply(InMemoryTopic.poll(List.of(created)));
+
+		assertThat(member(1).email()).isEqualTo("owner@acme.test");
+	}
+
 }
