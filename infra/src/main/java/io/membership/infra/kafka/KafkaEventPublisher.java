@@ -67,7 +67,7 @@ class KafkaEventPublisher {
 	void publish(MembershipEvent event, DomainEventMessage<?> message) {
 		Batch batch = batch();
 		long version = message.getSequenceNumber() + 1;
-		batch.send(this.mac.sign(CloudEventRecords.traced(CloudEventRecords.of(event, message.getIdentifier(), version),
+		batch.send(this.mac.sign(CloudEventRecords.of(event, message.getIdentifier(), version,
 				message.getMetaData().get(TracingConfiguration.TRACEPARENT))));
 		this.memberRoles.apply(event, version, batch.roleChanges)
 			.forEach((state) -> batch.send(this.mac.sign(state.toRecord())));
