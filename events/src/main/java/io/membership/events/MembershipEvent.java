@@ -17,10 +17,14 @@ import io.membership.events.ids.WorkspaceId;
 public sealed interface MembershipEvent permits OrganizationCreated, UserInvited, InvitationRevoked, InviteLinkReset,
 		MemberJoined, MemberActivated, MemberRoleChanged, MemberDeactivated, OwnershipTransferred, WorkspaceCreated,
 		MemberAssignedToWorkspace, MemberRemovedFromWorkspace, ProjectRegistered, ProjectUpdated, ProjectRemoved,
-		MemberAddedToProject, ProjectRoleChanged, MemberRemovedFromProject, MemberRemoved {
+		MemberAddedToProject, ProjectRoleChanged, MemberRemovedFromProject, MemberRemoved, PersonalDataErased {
 
 	OrganizationId organizationId();
 
+	/**
+	 * The user who decided it; null only for a {@link PersonalDataErased} a service
+	 * principal asked for, which has no user id.
+	 */
 	UserId actorUserId();
 
 	Instant occurredAt();
@@ -58,13 +62,13 @@ public sealed interface MembershipEvent permits OrganizationCreated, UserInvited
 	}
 
 	/**
-	 * The event class of a published type name (as in {@link #typeName()}, or the
-	 * {@code membership.<Name>.v1} CloudEvents type), or empty for a type this version
-	 * does not know.
+	 * The event class of a published type name (as in {@link #typeName()}, or a
+	 * {@code membership.<Name>.v<revision>} CloudEvents type of any revision), or empty
+	 * for a type this version does not know.
 	 */
 	static Optional<Class<? extends MembershipEvent>> typeNamed(String name) {
-		String simpleName = (name.startsWith("membership.") && name.endsWith(".v1"))
-				? name.substring("membership.".length(), name.length() - ".v1".length()) : name;
+		String simpleName = name.matches("membership\\.[A-Za-z]+\\.v[0-9]{1,9}")
+				? name.substring("membership.".length(), name.lastIndexOf(".v")) : name;
 		for (Class<?> type : MembershipEvent.class.getPermittedSubclasses()) {
 			if (type.getSimpleName().equals(simpleName)) {
 				return Optional.of(type.asSubclass(MembershipEvent.class));

@@ -74,9 +74,12 @@ public final class CloudEventRecords {
 			.withContextAttribute("time", DateTimeFormatter.ISO_INSTANT.format(event.occurredAt()));
 		event.subject().ifPresent((subject) -> writer.withContextAttribute("subject", subject.toString()));
 		writer.withContextAttribute("datacontenttype", CONTENT_TYPE)
-			.withContextAttribute("orgversion", Long.toString(version))
-			.withContextAttribute("actorid", event.actorUserId().toString())
-			.withContextAttribute("correlationid", event.correlationId());
+			.withContextAttribute("orgversion", Long.toString(version));
+		// An erasure a service principal asked for has no acting user.
+		if (event.actorUserId() != null) {
+			writer.withContextAttribute("actorid", event.actorUserId().toString());
+		}
+		writer.withContextAttribute("correlationid", event.correlationId());
 		if (traceParent instanceof String value && W3C_TRACEPARENT.matcher(value).matches()) {
 			writer.withContextAttribute("traceparent", value);
 		}

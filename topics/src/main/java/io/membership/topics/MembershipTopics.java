@@ -21,6 +21,13 @@ public final class MembershipTopics {
 	 */
 	public static final String SECURITY = "membership.security.v1";
 
+	/**
+	 * The e-mail addresses the events no longer carry, compacted: key
+	 * {@code user:{user_id}} or {@code invitation:{invitation_id}}, the latest address as
+	 * its value, and a tombstone (null value) once the person's data is erased.
+	 */
+	public static final String PERSONAL_DATA = "membership.personal-data.v1";
+
 	private MembershipTopics() {
 	}
 

@@ -39,6 +39,7 @@ import io.membership.events.MemberRemovedFromWorkspace;
 import io.membership.events.MemberRoleChanged;
 import io.membership.events.OrganizationCreated;
 import io.membership.events.OwnershipTransferred;
+import io.membership.events.PersonalDataErased;
 import io.membership.events.ProjectRegistered;
 import io.membership.events.ProjectRemoved;
 import io.membership.events.ProjectRoleChanged;
@@ -991,6 +992,14 @@ public class Organization {
 	@EventSourcingHandler
 	void on(MemberRemoved event) {
 		this.members.remove(event.userId());
+	}
+
+	/**
+	 * Changes no member, role or workspace. (Placeholder of the query side's branch: the
+	 * erasure-store side decides what the aggregate forgets.)
+	 */
+	@EventSourcingHandler
+	void on(PersonalDataErased event) {
 	}
 
 }

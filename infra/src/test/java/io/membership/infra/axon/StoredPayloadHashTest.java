@@ -31,6 +31,7 @@ import io.membership.events.MemberRoleChanged;
 import io.membership.events.MembershipEvent;
 import io.membership.events.OrganizationCreated;
 import io.membership.events.OwnershipTransferred;
+import io.membership.events.PersonalDataErased;
 import io.membership.events.ProjectRegistered;
 import io.membership.events.ProjectRemoved;
 import io.membership.events.ProjectRoleChanged;
@@ -156,7 +157,8 @@ class StoredPayloadHashTest {
 				new ProjectRoleChanged(ORG, PROJECT, MEMBER, Role.REVIEWER, null, null, OWNER, AT, "corr-16"),
 				new MemberRemovedFromProject(ORG, PROJECT, MEMBER, null, OWNER, AT, "corr-17"),
 				new ProjectRemoved(ORG, PROJECT, new WorkspaceId("ws_a"), OWNER, AT, "corr-18"),
-				new MemberRemoved(ORG, MEMBER, Role.MANAGER, OWNER, AT, "corr-19"));
+				new MemberRemoved(ORG, MEMBER, Role.MANAGER, OWNER, AT, "corr-19"),
+				new PersonalDataErased(ORG, MEMBER, List.of(INVITATION), null, "privacy-desk", AT, "corr-20"));
 	}
 
 }

@@ -15,6 +15,7 @@ import io.membership.events.MembershipEvent;
 import io.membership.events.MembershipEventVisitor;
 import io.membership.events.OrganizationCreated;
 import io.membership.events.OwnershipTransferred;
+import io.membership.events.PersonalDataErased;
 import io.membership.events.ProjectRegistered;
 import io.membership.events.ProjectRemoved;
 import io.membership.events.ProjectRoleChanged;
@@ -22,6 +23,7 @@ import io.membership.events.ProjectUpdated;
 import io.membership.events.UserInvited;
 import io.membership.events.WorkspaceCreated;
 import io.membership.events.access.Role;
+import io.membership.events.text.TextRules;
 
 /** One sentence per activity-log entry, for people reading the log. */
 final class ActivitySummaries implements MembershipEventVisitor<String> {
@@ -39,6 +41,8 @@ final class ActivitySummaries implements MembershipEventVisitor<String> {
 		return "User " + event.actorUserId();
 	}
 
+	/** No address in any summary: the entry shows it beside, while it is known. */
+
 	@Override
 	public String on(OrganizationCreated created) {
 		return actor(created) + " created the organization \"" + created.name() + "\" and is its Owner";
@@ -46,13 +50,13 @@ final class ActivitySummaries implements MembershipEventVisitor<String> {
 
 	@Override
 	public String on(UserInvited invited) {
-		return actor(invited) + " invited " + invited.email()
+		return actor(invited) + " sent invitation " + invited.invitationId().value()
 				+ ((invited.role() != null) ? " as " + invited.role().code() : " (joins as NO)");
 	}
 
 	@Override
 	public String on(InvitationRevoked revoked) {
-		return actor(revoked) + " revoked the invitation of " + revoked.email();
+		return actor(revoked) + " revoked invitation " + revoked.invitationId().value();
 	}
 
 	@Override
@@ -146,6 +150,15 @@ final class ActivitySummaries implements MembershipEventVisitor<String> {
 	public String on(MemberRemoved removed) {
 		return actor(removed) + " removed user " + removed.userId() + " (" + removed.fromRole().code()
 				+ ") from the organization, with their workspaces and projects";
+	}
+
+	@Override
+	public String on(PersonalDataErased erased) {
+		String requester = (erased.actorUserId() != null) ? actor(erased)
+				: "Client " + TextRules.escape(erased.requestedBy());
+		return requester + " had the e-mail addresses of user " + erased.userId() + " erased"
+				+ (erased.invitationIds().isEmpty() ? "" : ", with those of " + erased.invitationIds().size()
+						+ " invitation" + ((erased.invitationIds().size() == 1) ? "" : "s"));
 	}
 
 	private static String projectRole(Role role) {

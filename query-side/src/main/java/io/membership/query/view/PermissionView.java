@@ -31,6 +31,7 @@ import io.membership.events.MemberRoleChanged;
 import io.membership.events.MembershipEventVisitor;
 import io.membership.events.OrganizationCreated;
 import io.membership.events.OwnershipTransferred;
+import io.membership.events.PersonalDataErased;
 import io.membership.events.ProjectRegistered;
 import io.membership.events.ProjectRemoved;
 import io.membership.events.ProjectRoleChanged;
@@ -569,6 +570,12 @@ public class PermissionView {
 
 			@Override
 			public Void on(MemberRemovedFromProject removed) {
+				return null;
+			}
+
+			// Checks decide by user id and roles, never by address: nothing changes.
+			@Override
+			public Void on(PersonalDataErased erased) {
 				return null;
 			}
 
