@@ -49,4 +49,6 @@ public interface MembershipEventVisitor<R> {
 
 	R on(MemberRemoved event);
 
+	R on(PersonalDataErased event);
+
 }

@@ -60,7 +60,8 @@ public final class SampleEvents {
 				new ProjectRoleChanged(ORG, PROJECT, MEMBER, Role.REVIEWER, null, null, OWNER, AT, CORRELATION),
 				new MemberRemovedFromProject(ORG, PROJECT, MEMBER, null, OWNER, AT, CORRELATION),
 				new ProjectRemoved(ORG, PROJECT, new WorkspaceId("ws_a"), OWNER, AT, CORRELATION),
-				new MemberRemoved(ORG, MEMBER, Role.REVIEWER, OWNER, AT, CORRELATION));
+				new MemberRemoved(ORG, MEMBER, Role.REVIEWER, OWNER, AT, CORRELATION),
+				new PersonalDataErased(ORG, MEMBER, List.of(INVITATION), null, "erasure-service", AT, CORRELATION));
 	}
 
 }

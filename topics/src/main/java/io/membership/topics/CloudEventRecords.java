@@ -56,7 +56,10 @@ public final class CloudEventRecords {
 		event.subject().ifPresent((subject) -> put(headers, "ce_subject", subject.toString()));
 		put(headers, "content-type", CONTENT_TYPE);
 		put(headers, "ce_orgversion", Long.toString(version));
-		put(headers, "ce_actorid", event.actorUserId().toString());
+		// A service principal that asked for an erasure has no user id.
+		if (event.actorUserId() != null) {
+			put(headers, "ce_actorid", event.actorUserId().toString());
+		}
 		put(headers, "ce_correlationid", event.correlationId());
 		return record;
 	}
@@ -73,7 +76,7 @@ public final class CloudEventRecords {
 	}
 
 	static String type(MembershipEvent event) {
-		return "membership." + event.typeName() + ".v1";
+		return event.cloudEventType();
 	}
 
 	private static void put(Headers headers, String name, String value) {

@@ -23,6 +23,7 @@ import io.membership.events.MembershipEvent;
 import io.membership.events.MembershipEventVisitor;
 import io.membership.events.OrganizationCreated;
 import io.membership.events.OwnershipTransferred;
+import io.membership.events.PersonalDataErased;
 import io.membership.events.ProjectRegistered;
 import io.membership.events.ProjectRemoved;
 import io.membership.events.ProjectRoleChanged;
@@ -184,6 +185,12 @@ public final class MemberStates {
 		/** The member has no state after it: see {@link MemberStates#removed}. */
 		@Override
 		public List<MemberState> on(MemberRemoved removed) {
+			return List.of();
+		}
+
+		/** A member's state holds no address, so erasing one changes no state. */
+		@Override
+		public List<MemberState> on(PersonalDataErased erased) {
 			return List.of();
 		}
 

@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import tools.jackson.core.JacksonException;
 
+import io.membership.events.PersonalDataErased;
 import io.membership.events.InvitationRevoked;
 import io.membership.events.InviteLinkReset;
 import io.membership.events.MemberActivated;
@@ -333,6 +334,11 @@ public final class RoleChangeFollower {
 		@Override
 		public List<Outcome.RoleChange> on(MemberRemoved removed) {
 			return List.of(change(removed.userId(), removed.fromRole(), null));
+		}
+
+		@Override
+		public List<Outcome.RoleChange> on(PersonalDataErased erased) {
+			return List.of();
 		}
 
 	}

@@ -1,5 +1,6 @@
 package io.membership.query.projection;
 
+import io.membership.events.PersonalDataErased;
 import io.membership.events.InvitationRevoked;
 import io.membership.events.InviteLinkReset;
 import io.membership.events.MemberActivated;
@@ -146,6 +147,12 @@ final class ActivitySummaries implements MembershipEventVisitor<String> {
 	public String on(MemberRemoved removed) {
 		return actor(removed) + " removed user " + removed.userId() + " (" + removed.fromRole().code()
 				+ ") from the organization, with their workspaces and projects";
+	}
+
+	@Override
+	public String on(PersonalDataErased erased) {
+		return ((erased.actorUserId() != null) ? actor(erased) : "Service " + erased.requestedBy())
+				+ " erased the e-mail address of user " + erased.userId();
 	}
 
 	private static String projectRole(Role role) {

@@ -2,6 +2,7 @@ package io.membership.query.projection;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import io.membership.events.PersonalDataErased;
 import io.membership.events.InvitationRevoked;
 import io.membership.events.InviteLinkReset;
 import io.membership.events.MemberActivated;
@@ -174,6 +175,15 @@ final class EventRoutes implements MembershipEventVisitor<Void> {
 		this.members.removed(removed);
 		this.workspaces.memberRemoved(removed);
 		this.projects.memberRemoved(removed);
+		return null;
+	}
+
+	/**
+	 * The views' addresses are the query side's (branch erasure-query); an erasure
+	 * changes no role, membership or assignment.
+	 */
+	@Override
+	public Void on(PersonalDataErased erased) {
 		return null;
 	}
 

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
+import io.membership.events.PersonalDataErased;
 import io.membership.events.InvitationRevoked;
 import io.membership.events.InviteLinkReset;
 import io.membership.events.MemberActivated;
@@ -534,6 +535,11 @@ public class PermissionView {
 
 			@Override
 			public Void on(MemberRemoved removed) {
+				return null;
+			}
+
+			@Override
+			public Void on(PersonalDataErased erased) {
 				return null;
 			}
 
