@@ -19,6 +19,10 @@ record Invitation(InvitationId invitationId, String email, Role role, Set<Worksp
 		return new Invitation(this.invitationId, this.email, this.role, this.workspaces, this.expiresAt, newStatus);
 	}
 
+	Invitation withoutEmail() {
+		return new Invitation(this.invitationId, null, this.role, this.workspaces, this.expiresAt, this.status);
+	}
+
 	enum Status {
 
 		PENDING, ACCEPTED, REVOKED

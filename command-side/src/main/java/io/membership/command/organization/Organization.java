@@ -39,6 +39,7 @@ import io.membership.events.MemberRemovedFromWorkspace;
 import io.membership.events.MemberRoleChanged;
 import io.membership.events.OrganizationCreated;
 import io.membership.events.OwnershipTransferred;
+import io.membership.events.PersonalDataErased;
 import io.membership.events.ProjectRegistered;
 import io.membership.events.ProjectRemoved;
 import io.membership.events.ProjectRoleChanged;
@@ -99,6 +100,12 @@ public class Organization {
 	 * existed has none, which is right: no project event came before it.
 	 */
 	private Map<ProjectId, Project> projects = new HashMap<>();
+
+	/**
+	 * The users whose address this organization has erased, so that asking again changes
+	 * nothing. A snapshot taken before erasure existed has none, which is right.
+	 */
+	private Set<UserId> erasedUsers = new HashSet<>();
 
 	/**
 	 * The events of a bulk item being tried, or null outside a trial; see {@link #tried}.
@@ -193,8 +200,10 @@ public class Organization {
 				throw new CommandRefusedException(Refusal.INVITATION_EXPIRED,
 						"The invitation expired at " + invitation.expiresAt() + ".");
 			}
-			// The token proves the address it was sent to, not a look-alike of it.
-			if (!EmailAddress.of(invitation.email()).equals(EmailAddress.of(command.email()))) {
+			// The token proves the address it was sent to, not a look-alike of it; an
+			// invitation whose address was erased proves none.
+			if (invitation.email() == null
+					|| !EmailAddress.of(invitation.email()).equals(EmailAddress.of(command.email()))) {
 				throw new CommandRefusedException(Refusal.INVITATION_EMAIL_MISMATCH);
 			}
 			Role role = (invitation.role() != null) ? invitation.role() : Role.NOT_ACTIVATED;
@@ -209,6 +218,37 @@ public class Organization {
 		emit(new MemberJoined(this.organizationId, command.userId(), command.email(), Role.NOT_ACTIVATED, null,
 				Set.of(), command.actorUserId(), now(), command.correlationId()));
 		return new AcceptInvitationCommand.Joined(Role.NOT_ACTIVATED, currentVersion());
+	}
+
+	/**
+	 * Forgets the person's address here: theirs as a member (or former member: the
+	 * address their events refer to), and those of the invitations sent to any of their
+	 * addresses. Every organization the person belongs or belonged to records it, the
+	 * Owner's too: the contract keeps roles and user ids, not addresses, and an Owner
+	 * without an address still owns. Asked again with nothing left to forget, it records
+	 * nothing.
+	 */
+	@CommandHandler
+	public long handle(ErasePersonalDataCommand command) {
+		Set<String> skeletons = new HashSet<>();
+		command.addresses().forEach((address) -> skeletons.add(EmailAddress.of(address).skeleton()));
+		Member member = this.members.get(command.userId());
+		if (member != null && member.email() != null) {
+			skeletons.add(EmailAddress.of(member.email()).skeleton());
+		}
+		List<InvitationId> invitationsToForget = this.invitations.values()
+			.stream()
+			.filter((invitation) -> invitation.email() != null
+					&& skeletons.contains(EmailAddress.of(invitation.email()).skeleton()))
+			.map(Invitation::invitationId)
+			.toList();
+		boolean memberAddressLeft = member != null && member.email() != null;
+		if (this.erasedUsers.contains(command.userId()) && !memberAddressLeft && invitationsToForget.isEmpty()) {
+			return currentVersion();
+		}
+		emit(new PersonalDataErased(this.organizationId, command.userId(), invitationsToForget, command.actorUserId(),
+				command.requestedBy(), now(), command.correlationId()));
+		return currentVersion();
 	}
 
 	/**
@@ -962,6 +1002,18 @@ public class Organization {
 	@EventSourcingHandler
 	void on(MemberRemoved event) {
 		this.members.remove(event.userId());
+	}
+
+	/**
+	 * The address is forgotten from the state too, so that no later snapshot holds it;
+	 * the invitations stay, with their status, without an address.
+	 */
+	@EventSourcingHandler
+	void on(PersonalDataErased event) {
+		this.members.forgetEmail(event.userId());
+		event.invitationIds()
+			.forEach((id) -> this.invitations.computeIfPresent(id, (key, invitation) -> invitation.withoutEmail()));
+		this.erasedUsers.add(event.userId());
 	}
 
 }
