@@ -1,5 +1,7 @@
 package io.membership.events;
 
+import java.util.Map;
+
 import io.membership.events.ids.InvitationId;
 import io.membership.events.ids.UserId;
 
@@ -21,6 +23,13 @@ public interface AddressKeptApart {
 
 	/** The same event with the given address (null: without one). */
 	MembershipEvent withEmail(String email);
+
+	/**
+	 * The member of each event's revision-1 JSON that held the address, which revision 2
+	 * dropped: what upcasters and the one-time migration of stored events remove.
+	 */
+	Map<Class<? extends MembershipEvent>, String> REVISION_1_ADDRESS_MEMBERS = Map.of(OrganizationCreated.class,
+			"owner_email", UserInvited.class, "email", MemberJoined.class, "email", InvitationRevoked.class, "email");
 
 	/** The key of a user's address. */
 	static String userKey(UserId user) {

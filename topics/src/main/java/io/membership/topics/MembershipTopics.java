@@ -13,6 +13,12 @@ public final class MembershipTopics {
 
 	public static final String ROLES = "membership.roles.v1";
 
+	/**
+	 * The e-mail addresses the events refer to by key ({@code user:<id>},
+	 * {@code invitation:<id>}), compacted; an erased one gets a tombstone.
+	 */
+	public static final String PERSONAL_DATA = "membership.personal-data.v1";
+
 	public static final String CHECKPOINTS = "membership.audit-checkpoints.v1";
 
 	/**

@@ -13,6 +13,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import io.membership.audit.personal.PersonalData;
 import io.membership.audit.security.SecurityEvents;
 import io.membership.topics.RecordMac;
 
@@ -33,8 +34,8 @@ class KafkaPublisherConfiguration {
 
 	@Bean
 	KafkaEventPublisher kafkaEventPublisher(PublishingProducer producer, MemberRoleStates memberRoles,
-			RecordMac recordMac, KafkaSettings settings) {
-		return new KafkaEventPublisher(producer, memberRoles, recordMac, settings);
+			RecordMac recordMac, KafkaSettings settings, PersonalData personalData) {
+		return new KafkaEventPublisher(producer, memberRoles, recordMac, settings, personalData);
 	}
 
 	/**

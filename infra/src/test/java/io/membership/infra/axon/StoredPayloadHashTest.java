@@ -23,6 +23,7 @@ import io.membership.events.MemberAssignedToWorkspace;
 import io.membership.events.MemberDeactivated;
 import io.membership.events.MemberJoined;
 import io.membership.events.MemberRemoved;
+import io.membership.events.PersonalDataErased;
 import io.membership.events.MemberRemovedFromProject;
 import io.membership.events.MemberRemovedFromWorkspace;
 import io.membership.events.MemberRoleChanged;
@@ -69,7 +70,7 @@ class StoredPayloadHashTest {
 	/** Quotes, a line break, a tab, non-ASCII and a supplementary character. */
 	private static final String REASON = "passed \"training\"\n\tÀ la carte ✓ 𝄞";
 
-	private final Serializer storedAs = new AxonConfiguration().eventSerializer();
+	private final Serializer storedAs = AxonConfiguration.storedEventSerializer();
 
 	@Test
 	void the_hash_from_the_stored_bytes_is_the_hash_of_the_event_for_every_type() {
@@ -127,7 +128,8 @@ class StoredPayloadHashTest {
 				new ProjectRoleChanged(ORG, PROJECT, MEMBER, Role.REVIEWER, null, null, OWNER, AT, "corr-16"),
 				new MemberRemovedFromProject(ORG, PROJECT, MEMBER, null, OWNER, AT, "corr-17"),
 				new ProjectRemoved(ORG, PROJECT, new WorkspaceId("ws_a"), OWNER, AT, "corr-18"),
-				new MemberRemoved(ORG, MEMBER, Role.MANAGER, OWNER, AT, "corr-19"));
+				new MemberRemoved(ORG, MEMBER, Role.MANAGER, OWNER, AT, "corr-19"),
+				new PersonalDataErased(ORG, MEMBER, List.of(INVITATION), null, "privacy", AT, "corr-20"));
 	}
 
 }

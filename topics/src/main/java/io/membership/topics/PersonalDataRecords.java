@@ -1,0 +1,73 @@
+package io.membership.topics;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.UUID;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import tools.jackson.databind.node.ObjectNode;
+
+import io.membership.events.InvitationRevoked;
+import io.membership.events.UserInvited;
+import io.membership.events.AddressKeptApart;
+import io.membership.events.MembershipEvent;
+import io.membership.events.json.MembershipJson;
+
+/**
+ * The records of {@value MembershipTopics#PERSONAL_DATA}, unsigned: keyed
+ * {@code user:<user_id>} or {@code invitation:<invitation_id>}, the value the address
+ * with what it belongs to, or null (a tombstone) once it is erased; with the CloudEvents
+ * binary-mode headers of the other topics ({@code ce_type} {@value #TYPE}).
+ */
+public final class PersonalDataRecords {
+
+	public static final String TYPE = "membership.PersonalData.v1";
+
+	private PersonalDataRecords() {
+	}
+
+	/** The record of the address an event refers to; the event must carry it. */
+	public static ProducerRecord<String, byte[]> of(MembershipEvent event, Instant time) {
+		AddressKeptApart addressed = (AddressKeptApart) event;
+		ObjectNode value = MembershipJson.mapper().createObjectNode();
+		value.put("email", addressed.email());
+		if (event instanceof UserInvited invited) {
+			value.put("invitation_id", invited.invitationId().value());
+			value.put("organization_id", invited.organizationId().value());
+		}
+		else if (event instanceof InvitationRevoked revoked) {
+			value.put("invitation_id", revoked.invitationId().value());
+			value.put("organization_id", revoked.organizationId().value());
+		}
+		else {
+			value.put("user_id", event.subject().orElseThrow().value());
+		}
+		return record(addressed.personalDataKey(), MembershipJson.mapper().writeValueAsBytes(value), time);
+	}
+
+	/** The tombstone of an erased key. */
+	public static ProducerRecord<String, byte[]> tombstone(String key, Instant time) {
+		return record(key, null, time);
+	}
+
+	private static ProducerRecord<String, byte[]> record(String key, byte[] value, Instant time) {
+		ProducerRecord<String, byte[]> record = new ProducerRecord<>(MembershipTopics.PERSONAL_DATA, key, value);
+		Headers headers = record.headers();
+		put(headers, "ce_specversion", CloudEventRecords.SPEC_VERSION);
+		put(headers, "ce_id", UUID.randomUUID().toString());
+		put(headers, "ce_source", "/personal-data/" + key);
+		put(headers, "ce_type", TYPE);
+		put(headers, "ce_time", DateTimeFormatter.ISO_INSTANT.format(time));
+		if (value != null) {
+			put(headers, "content-type", CloudEventRecords.CONTENT_TYPE);
+		}
+		return record;
+	}
+
+	private static void put(Headers headers, String name, String value) {
+		headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+	}
+
+}
