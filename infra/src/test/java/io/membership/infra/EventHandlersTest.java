@@ -53,6 +53,9 @@ class EventHandlersTest {
 			// log's
 			// sentences.
 			"io.membership.query.projection.EventRoutes", "io.membership.query.projection.ActivitySummaries",
+			// The key of the address an event refers to, in the query side's personal
+			// data.
+			"io.membership.query.projection.PersonalDataProjection$AddressKeys",
 			// The permission view's workspaces and projects.
 			"io.membership.query.view.PermissionView$OrganizationView$WorkspacesAndProjects");
 

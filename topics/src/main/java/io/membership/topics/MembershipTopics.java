@@ -13,12 +13,6 @@ public final class MembershipTopics {
 
 	public static final String ROLES = "membership.roles.v1";
 
-	/**
-	 * The e-mail addresses the events refer to by key ({@code user:<id>},
-	 * {@code invitation:<id>}), compacted; an erased one gets a tombstone.
-	 */
-	public static final String PERSONAL_DATA = "membership.personal-data.v1";
-
 	public static final String CHECKPOINTS = "membership.audit-checkpoints.v1";
 
 	/**
@@ -26,6 +20,13 @@ public final class MembershipTopics {
 	 * {@code -}, kept as long as the service keeps them in its table.
 	 */
 	public static final String SECURITY = "membership.security.v1";
+
+	/**
+	 * The e-mail addresses the events no longer carry, compacted: key
+	 * {@code user:{user_id}} or {@code invitation:{invitation_id}}, the latest address as
+	 * its value, and a tombstone (null value) once the person's data is erased.
+	 */
+	public static final String PERSONAL_DATA = "membership.personal-data.v1";
 
 	private MembershipTopics() {
 	}

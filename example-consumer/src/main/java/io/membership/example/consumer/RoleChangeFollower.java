@@ -9,8 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.function.Function;
+import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -81,11 +82,23 @@ public final class RoleChangeFollower {
 
 	private static final String SOURCE_PREFIX = "/organizations/";
 
+	private static final Set<Class<?>> WITHOUT_ADDRESS_SINCE_REVISION_2 = Set.of(OrganizationCreated.class,
+			UserInvited.class, MemberJoined.class, InvitationRevoked.class);
+
+	/**
+	 * The {@code ce_type}s this follower reads: every event's revision 1, and revision 2
+	 * of the four that no longer carry an e-mail address (issue 17; their revision-1
+	 * records still on the topic do). This follower reads no address from either: the
+	 * roles are all it keeps, and addresses are on {@code membership.personal-data.v1}.
+	 */
 	private static final Map<String, Class<? extends MembershipEvent>> TYPES = Arrays
 		.stream(MembershipEvent.class.getPermittedSubclasses())
 		.map(RoleChangeFollower::eventClass)
-		.collect(Collectors.toUnmodifiableMap((type) -> "membership." + type.getSimpleName() + ".v1",
-				Function.identity()));
+		.flatMap((type) -> WITHOUT_ADDRESS_SINCE_REVISION_2.contains(type)
+				? Stream.of(Map.entry("membership." + type.getSimpleName() + ".v1", type),
+						Map.entry("membership." + type.getSimpleName() + ".v2", type))
+				: Stream.of(Map.entry("membership." + type.getSimpleName() + ".v1", type)))
+		.collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
 
 	private final Map<String, Long> lastVersions;
 
@@ -216,7 +229,10 @@ public final class RoleChangeFollower {
 
 		private final String organization;
 
-		private final long actor;
+		/**
+		 * Null only for an erasure a service principal asked for, which changes no role.
+		 */
+		private final UserId actor;
 
 		private final String type;
 
@@ -226,14 +242,14 @@ public final class RoleChangeFollower {
 
 		RoleChanges(MembershipEvent event, long version, String eventId) {
 			this.organization = event.organizationId().value();
-			this.actor = event.actorUserId().value();
+			this.actor = event.actorUserId();
 			this.type = event.typeName();
 			this.version = version;
 			this.eventId = eventId;
 		}
 
 		private Outcome.RoleChange change(UserId user, Role from, Role to) {
-			return new Outcome.RoleChange(this.organization, user.value(), from, to, this.version, this.actor,
+			return new Outcome.RoleChange(this.organization, user.value(), from, to, this.version, this.actor.value(),
 					this.type, this.eventId);
 		}
 
@@ -330,7 +346,9 @@ public final class RoleChangeFollower {
 			return List.of();
 		}
 
-		/** The member has no role any more: a cache drops them. */
+		// Erasing a person's addresses leaves their roles as they are; a subscriber that
+		// keeps addresses purges its copies here (see RoleChangeConsumer). /** The member
+		// has no role any more: a cache drops them. */
 		@Override
 		public List<Outcome.RoleChange> on(MemberRemoved removed) {
 			return List.of(change(removed.userId(), removed.fromRole(), null));

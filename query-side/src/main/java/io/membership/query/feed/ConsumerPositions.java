@@ -20,13 +20,21 @@ final class ConsumerPositions {
 
 	private final String consumerName;
 
+	private final String topic;
+
 	/**
 	 * @param consumerName this instance's name for its position; instances sharing a
 	 * database must each have their own
 	 */
 	ConsumerPositions(JdbcClient jdbc, String consumerName) {
+		this(jdbc, consumerName, MembershipTopics.EVENTS);
+	}
+
+	/** The consumer's positions in another of the topics the query side reads. */
+	ConsumerPositions(JdbcClient jdbc, String consumerName, String topic) {
 		this.jdbc = jdbc;
 		this.consumerName = consumerName;
+		this.topic = topic;
 	}
 
 	/** Per partition, the offset of the next record to apply; none for a new consumer. */
@@ -34,7 +42,7 @@ final class ConsumerPositions {
 		Map<Integer, Long> stored = new HashMap<>();
 		this.jdbc
 			.sql("SELECT partition_id, next_offset FROM qs_consumer_positions WHERE consumer_name = ? AND topic = ?")
-			.params(this.consumerName, MembershipTopics.EVENTS)
+			.params(this.consumerName, this.topic)
 			.query((row) -> {
 				stored.put(row.getInt(1), row.getLong(2));
 			});

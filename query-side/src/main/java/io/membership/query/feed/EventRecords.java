@@ -1,6 +1,7 @@
 package io.membership.query.feed;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Optional;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -8,20 +9,42 @@ import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.membership.events.InvitationRevoked;
+import io.membership.events.MemberJoined;
 import io.membership.events.MembershipEvent;
+import io.membership.events.OrganizationCreated;
+import io.membership.events.UserInvited;
 import io.membership.events.ids.OrganizationId;
 import io.membership.events.json.MembershipJson;
+import io.membership.query.projection.PersonalDataProjection;
 import io.membership.query.projection.ProjectedEvent;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Reads an event from a record of {@code membership.events.v1}, as the publisher writes
  * it: CloudEvents 1.0 in binary content mode, the JSON body as the value, the attributes
  * as {@code ce_*} headers. Also what little can be told of a record that could not be
  * applied, for setting its organization aside.
+ *
+ * <p>
+ * Its {@code ce_type} names the event's revision ({@code membership.<Name>.v<revision>}).
+ * Revision 2 of {@link OrganizationCreated}, {@link UserInvited}, {@link MemberJoined}
+ * and {@link InvitationRevoked} no longer carries the e-mail address; their revision-1
+ * records, still on the topic, do, and are read here, for the live consumer and the
+ * rebuild alike, without it ({@link PersonalDataProjection#withoutAddress}): the query
+ * side takes addresses from {@code membership.personal-data.v1} alone. A revision newer
+ * than this version reads is an unknown type.
  */
 public final class EventRecords {
 
 	private static final Logger logger = LoggerFactory.getLogger(EventRecords.class);
+
+	/**
+	 * The newest revision of each event type this version reads, where it is not 1.
+	 */
+	private static final Map<Class<? extends MembershipEvent>, Integer> REVISIONS = Map.of(OrganizationCreated.class, 2,
+			UserInvited.class, 2, MemberJoined.class, 2, InvitationRevoked.class, 2);
 
 	private EventRecords() {
 	}
@@ -36,8 +59,7 @@ public final class EventRecords {
 			return Optional.empty();
 		}
 		String type = header(record, "ce_type");
-		Optional<Class<? extends MembershipEvent>> eventClass = (type != null) ? MembershipEvent.typeNamed(type)
-				: Optional.empty();
+		Optional<Class<? extends MembershipEvent>> eventClass = (type != null) ? readableType(type) : Optional.empty();
 		if (eventClass.isEmpty()) {
 			// A type this version does not know: the organization's next event will show
 			// up as a gap, recorded and reported, rather than being applied past it.
@@ -45,9 +67,38 @@ public final class EventRecords {
 					record.offset());
 			return Optional.empty();
 		}
-		MembershipEvent event = MembershipJson.mapper().readValue(record.value(), eventClass.get());
+		MembershipEvent event = MembershipJson.mapper().treeToValue(upcast(record.value()), eventClass.get());
 		return Optional
 			.of(new ProjectedEvent(event, Long.parseLong(header(record, "ce_orgversion")), header(record, "ce_id")));
+	}
+
+	/**
+	 * The body as the newest revision has it: whatever revision it is, no member of it
+	 * that held an address is read (revision 2 has none).
+	 */
+	private static JsonNode upcast(byte[] value) {
+		JsonNode body = MembershipJson.mapper().readTree(value);
+		return (body instanceof ObjectNode object) ? PersonalDataProjection.withoutAddress(object) : body;
+	}
+
+	/**
+	 * The class of a CloudEvents type {@code membership.<Name>.v<revision>} this version
+	 * reads: a known name of a revision no newer than it knows.
+	 */
+	private static Optional<Class<? extends MembershipEvent>> readableType(String type) {
+		int revisionAt = type.lastIndexOf(".v");
+		if (!type.startsWith("membership.") || revisionAt < 0) {
+			return Optional.empty();
+		}
+		int revision;
+		try {
+			revision = Integer.parseInt(type.substring(revisionAt + 2));
+		}
+		catch (NumberFormatException notARevision) {
+			return Optional.empty();
+		}
+		return MembershipEvent.typeNamed(type)
+			.filter((known) -> revision >= 1 && revision <= REVISIONS.getOrDefault(known, 1));
 	}
 
 	/** The organization the record's key names, or null if it names none. */

@@ -20,6 +20,7 @@ import io.membership.events.ids.OrganizationId;
 import io.membership.events.text.TextRules;
 import io.membership.query.projection.MembershipProjection;
 import io.membership.query.projection.OrganizationQuarantine;
+import io.membership.query.projection.PersonalDataProjection;
 import io.membership.query.projection.ProjectedEvent;
 import io.membership.query.view.PermissionView;
 
@@ -59,9 +60,24 @@ final class PollApplier {
 
 	private final Predicate<Throwable> databaseUnavailable;
 
+	private final java.util.function.Consumer<Set<String>> addresses;
+
 	PollApplier(MembershipProjection projection, OrganizationQuarantine quarantine, PermissionView view,
 			ConsumerPositions positions, TransactionTemplate transactions, AuthenticRecords authenticity,
 			Predicate<Throwable> databaseUnavailable) {
+		this(projection, quarantine, view, positions, transactions, authenticity, databaseUnavailable, (keys) -> {
+		});
+	}
+
+	/**
+	 * @param addresses called with the keys of the addresses a poll's events refer to,
+	 * before any of them is applied: makes sure every one the personal-data topic has is
+	 * in the table ({@link PersonalDataFeed#ensureKnown})
+	 */
+	PollApplier(MembershipProjection projection, OrganizationQuarantine quarantine, PermissionView view,
+			ConsumerPositions positions, TransactionTemplate transactions, AuthenticRecords authenticity,
+			Predicate<Throwable> databaseUnavailable, java.util.function.Consumer<Set<String>> addresses) {
+		this.addresses = addresses;
 		this.projection = projection;
 		this.quarantine = quarantine;
 		this.view = view;
@@ -79,9 +95,14 @@ final class PollApplier {
 	 * applied, and the caller starts again from the stored positions
 	 */
 	void apply(ConsumerRecords<String, byte[]> records) {
+		List<Parsed> parsed = new ArrayList<>(records.count());
+		for (ConsumerRecord<String, byte[]> record : records) {
+			parsed.add(parse(record));
+		}
+		this.addresses.accept(keysReferredTo(parsed));
 		Applied applied;
 		try {
-			applied = this.transactions.execute((status) -> applyTogether(records));
+			applied = this.transactions.execute((status) -> applyTogether(parsed));
 		}
 		catch (RuntimeException ex) {
 			if (this.databaseUnavailable.test(ex)) {
@@ -90,7 +111,7 @@ final class PollApplier {
 			logger.warn("A poll of {} records could not be applied in one transaction; applying them one by one "
 					+ "to set aside the organization at fault", records.count());
 			applied = new Applied();
-			for (ConsumerRecord<String, byte[]> record : records) {
+			for (Parsed record : parsed) {
 				applied.addAll(applyAlone(record));
 			}
 		}
@@ -115,12 +136,13 @@ final class PollApplier {
 		}
 	}
 
-	private Applied applyTogether(ConsumerRecords<String, byte[]> records) {
+	private Applied applyTogether(List<Parsed> records) {
 		Applied applied = new Applied();
 		List<ProjectedEvent> events = new ArrayList<>();
 		Map<TopicPartition, Long> next = new HashMap<>();
-		for (ConsumerRecord<String, byte[]> record : records) {
-			parse(record).filter((event) -> !isHeldBack(event.organizationId(), applied)).ifPresent(events::add);
+		for (Parsed parsed : records) {
+			ConsumerRecord<String, byte[]> record = parsed.record();
+			parsed.event().filter((event) -> !isHeldBack(event.organizationId(), applied)).ifPresent(events::add);
 			next.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
 		}
 		List<MembershipProjection.Outcome> outcomes = this.projection.applyAll(events);
@@ -142,13 +164,14 @@ final class PollApplier {
 	 * One record in a transaction of its own; if it fails for any reason but an
 	 * unreachable database, its organization is set aside in another.
 	 */
-	private Applied applyAlone(ConsumerRecord<String, byte[]> record) {
+	private Applied applyAlone(Parsed parsed) {
+		ConsumerRecord<String, byte[]> record = parsed.record();
 		TopicPartition partition = new TopicPartition(record.topic(), record.partition());
 		try {
 			return this.transactions.execute((status) -> {
 				Applied applied = new Applied();
-				Optional<ProjectedEvent> event = parse(record)
-					.filter((parsed) -> !isHeldBack(parsed.organizationId(), applied));
+				Optional<ProjectedEvent> event = parsed.event()
+					.filter((projected) -> !isHeldBack(projected.organizationId(), applied));
 				if (event.isPresent()) {
 					ProjectedEvent projected = event.get();
 					if (this.projection.apply(projected) == MembershipProjection.Outcome.GAP) {
@@ -186,8 +209,42 @@ final class PollApplier {
 		}
 	}
 
-	private Optional<ProjectedEvent> parse(ConsumerRecord<String, byte[]> record) {
-		return EventRecords.parse(record, this.authenticity);
+	/** The record's event, or the failure to read it, which fails its transaction. */
+	private Parsed parse(ConsumerRecord<String, byte[]> record) {
+		try {
+			return new Parsed(record, EventRecords.parse(record, this.authenticity), null);
+		}
+		catch (RuntimeException unreadable) {
+			return new Parsed(record, null, unreadable);
+		}
+	}
+
+	/** The keys of the addresses the poll's events refer to. */
+	private static Set<String> keysReferredTo(List<Parsed> records) {
+		Set<String> keys = new LinkedHashSet<>();
+		for (Parsed parsed : records) {
+			if (parsed.failure() == null) {
+				parsed.event().flatMap((event) -> PersonalDataProjection.keyOf(event.event())).ifPresent(keys::add);
+			}
+		}
+		return keys;
+	}
+
+	/**
+	 * A record read ahead of its transaction: its event (empty if it is none to apply),
+	 * or why it could not be read, which fails the transaction that gets to it, as
+	 * reading it there would have.
+	 */
+	private record Parsed(ConsumerRecord<String, byte[]> record, Optional<ProjectedEvent> parsedEvent,
+			RuntimeException failure) {
+
+		Optional<ProjectedEvent> event() {
+			if (this.failure != null) {
+				throw this.failure;
+			}
+			return this.parsedEvent;
+		}
+
 	}
 
 	/**

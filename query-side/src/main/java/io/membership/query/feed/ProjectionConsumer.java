@@ -26,6 +26,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import io.membership.query.projection.MembershipProjection;
 import io.membership.query.projection.OrganizationQuarantine;
+import io.membership.query.projection.PersonalDataProjection;
 import io.membership.query.view.PermissionView;
 import io.membership.topics.MembershipTopics;
 
@@ -34,7 +35,10 @@ import io.membership.topics.MembershipTopics;
  * services read: it follows the topic on a thread of its own from the positions it stored
  * ({@link ConsumerPositions}) and hands each poll to a {@link PollApplier}, which applies
  * it in one transaction with the new positions and sets aside an organization whose event
- * cannot be applied.
+ * cannot be applied. Between those polls it follows
+ * {@value MembershipTopics#PERSONAL_DATA}, where the addresses the events no longer carry
+ * are ({@link PersonalDataFeed}), and reads it up to its end before a poll whose events
+ * refer to an address the query side has not heard of.
  *
  * <p>
  * It reads every partition itself (no consumer-group rebalancing): each instance's
@@ -62,6 +66,17 @@ public class ProjectionConsumer implements SmartLifecycle {
 	private final ConsumerPositions positions;
 
 	private final PollApplier applier;
+
+	private final JdbcClient jdbc;
+
+	private final TransactionTemplate transactions;
+
+	private final AuthenticRecords authenticity;
+
+	private final String consumerName;
+
+	/** Read on this consumer's thread only, between the polls of the events topic. */
+	private volatile PersonalDataFeed personalData;
 
 	private final Predicate<Throwable> databaseUnavailable;
 
@@ -117,7 +132,11 @@ public class ProjectionConsumer implements SmartLifecycle {
 		this.view = view;
 		this.positions = new ConsumerPositions(jdbc, consumerName);
 		this.applier = new PollApplier(projection, quarantine, view, this.positions, transactions, authenticity,
-				databaseUnavailable);
+				databaseUnavailable, (keys) -> this.personalData.ensureKnown(keys));
+		this.jdbc = jdbc;
+		this.transactions = transactions;
+		this.authenticity = authenticity;
+		this.consumerName = consumerName;
 		this.databaseUnavailable = databaseUnavailable;
 		this.lag = new ConsumerLag(meters);
 		this.meters = meters;
@@ -128,6 +147,10 @@ public class ProjectionConsumer implements SmartLifecycle {
 	public synchronized void start() {
 		this.view.loadAll();
 		this.consumer = new KafkaConsumer<>(this.properties, new StringDeserializer(), new ByteArrayDeserializer());
+		this.personalData = new PersonalDataFeed(
+				new KafkaConsumer<>(personalDataProperties(), new StringDeserializer(), new ByteArrayDeserializer()),
+				new PersonalDataProjection(this.jdbc), this.transactions, this.authenticity,
+				new ConsumerPositions(this.jdbc, this.consumerName, MembershipTopics.PERSONAL_DATA));
 		this.consumerMeters = new KafkaClientMetrics(this.consumer);
 		this.consumerMeters.bindTo(this.meters);
 		this.running = true;
@@ -164,7 +187,7 @@ public class ProjectionConsumer implements SmartLifecycle {
 	 * error) never ends the loop: it starts again from the last committed positions.
 	 */
 	private void run() {
-		try (Consumer<String, byte[]> kafka = this.consumer) {
+		try (Consumer<String, byte[]> kafka = this.consumer; PersonalDataFeed addresses = this.personalData) {
 			while (this.running) {
 				try {
 					follow(kafka);
@@ -199,8 +222,10 @@ public class ProjectionConsumer implements SmartLifecycle {
 		this.lag.track(partitions);
 		this.groupCommits.restarted();
 		seekToStoredPositions(kafka, partitions);
+		this.personalData.restart();
 		while (this.running) {
 			ConsumerRecords<String, byte[]> records = kafka.poll(Duration.ofMillis(500));
+			this.personalData.poll();
 			this.lag.polled(kafka, records);
 			if (!records.isEmpty()) {
 				apply(records);
@@ -235,6 +260,19 @@ public class ProjectionConsumer implements SmartLifecycle {
 		}
 		this.nextQuarantineCheck = System.nanoTime() + QUARANTINE_CHECK_INTERVAL.toNanos();
 		this.applier.releaseRepaired();
+	}
+
+	/**
+	 * The personal-data topic's consumer: its own client id, no group (its positions are
+	 * kept with the table only).
+	 */
+	private Properties personalDataProperties() {
+		Properties properties = new Properties();
+		properties.putAll(this.properties);
+		properties.remove(ConsumerConfig.GROUP_ID_CONFIG);
+		properties.put(ConsumerConfig.CLIENT_ID_CONFIG,
+				this.properties.get(ConsumerConfig.CLIENT_ID_CONFIG) + "-personal-data");
+		return properties;
 	}
 
 	/** The consumer group whose committed offsets mirror this consumer's positions. */

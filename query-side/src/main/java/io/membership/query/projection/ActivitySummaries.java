@@ -1,6 +1,5 @@
 package io.membership.query.projection;
 
-import io.membership.events.PersonalDataErased;
 import io.membership.events.InvitationRevoked;
 import io.membership.events.InviteLinkReset;
 import io.membership.events.MemberActivated;
@@ -16,6 +15,7 @@ import io.membership.events.MembershipEvent;
 import io.membership.events.MembershipEventVisitor;
 import io.membership.events.OrganizationCreated;
 import io.membership.events.OwnershipTransferred;
+import io.membership.events.PersonalDataErased;
 import io.membership.events.ProjectRegistered;
 import io.membership.events.ProjectRemoved;
 import io.membership.events.ProjectRoleChanged;
@@ -23,6 +23,7 @@ import io.membership.events.ProjectUpdated;
 import io.membership.events.UserInvited;
 import io.membership.events.WorkspaceCreated;
 import io.membership.events.access.Role;
+import io.membership.events.text.TextRules;
 
 /** One sentence per activity-log entry, for people reading the log. */
 final class ActivitySummaries implements MembershipEventVisitor<String> {
@@ -40,6 +41,8 @@ final class ActivitySummaries implements MembershipEventVisitor<String> {
 		return "User " + event.actorUserId();
 	}
 
+	/** No address in any summary: the entry shows it beside, while it is known. */
+
 	@Override
 	public String on(OrganizationCreated created) {
 		return actor(created) + " created the organization \"" + created.name() + "\" and is its Owner";
@@ -47,13 +50,13 @@ final class ActivitySummaries implements MembershipEventVisitor<String> {
 
 	@Override
 	public String on(UserInvited invited) {
-		return actor(invited) + " invited " + invited.email()
+		return actor(invited) + " sent invitation " + invited.invitationId().value()
 				+ ((invited.role() != null) ? " as " + invited.role().code() : " (joins as NO)");
 	}
 
 	@Override
 	public String on(InvitationRevoked revoked) {
-		return actor(revoked) + " revoked the invitation of " + revoked.email();
+		return actor(revoked) + " revoked invitation " + revoked.invitationId().value();
 	}
 
 	@Override
@@ -151,8 +154,11 @@ final class ActivitySummaries implements MembershipEventVisitor<String> {
 
 	@Override
 	public String on(PersonalDataErased erased) {
-		return ((erased.actorUserId() != null) ? actor(erased) : "Service " + erased.requestedBy())
-				+ " erased the e-mail address of user " + erased.userId();
+		String requester = (erased.actorUserId() != null) ? actor(erased)
+				: "Client " + TextRules.escape(erased.requestedBy());
+		return requester + " had the e-mail addresses of user " + erased.userId() + " erased"
+				+ (erased.invitationIds().isEmpty() ? "" : ", with those of " + erased.invitationIds().size()
+						+ " invitation" + ((erased.invitationIds().size() == 1) ? "" : "s"));
 	}
 
 	private static String projectRole(Role role) {

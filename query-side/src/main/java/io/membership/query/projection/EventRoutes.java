@@ -2,7 +2,6 @@ package io.membership.query.projection;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-import io.membership.events.PersonalDataErased;
 import io.membership.events.InvitationRevoked;
 import io.membership.events.InviteLinkReset;
 import io.membership.events.MemberActivated;
@@ -17,6 +16,7 @@ import io.membership.events.MemberRoleChanged;
 import io.membership.events.MembershipEventVisitor;
 import io.membership.events.OrganizationCreated;
 import io.membership.events.OwnershipTransferred;
+import io.membership.events.PersonalDataErased;
 import io.membership.events.ProjectRegistered;
 import io.membership.events.ProjectRemoved;
 import io.membership.events.ProjectRoleChanged;
@@ -40,11 +40,14 @@ final class EventRoutes implements MembershipEventVisitor<Void> {
 
 	private final RoleHistoryWriter roleHistory;
 
+	private final PersonalDataProjection personalData;
+
 	EventRoutes(JdbcClient jdbc, Applying applying) {
 		this.members = new MembersWriter(jdbc, applying);
 		this.workspaces = new WorkspacesWriter(applying);
 		this.projects = new ProjectsWriter(jdbc, applying);
 		this.roleHistory = new RoleHistoryWriter(applying);
+		this.personalData = new PersonalDataProjection(jdbc);
 	}
 
 	@Override
@@ -179,11 +182,13 @@ final class EventRoutes implements MembershipEventVisitor<Void> {
 	}
 
 	/**
-	 * The views' addresses are the query side's (branch erasure-query); an erasure
-	 * changes no role, membership or assignment.
+	 * The person's addresses are forgotten at once, before the topic's tombstones arrive;
+	 * no role, workspace or project changes, so the role history and the timeline do not
+	 * change either (the activity log keeps the event).
 	 */
 	@Override
 	public Void on(PersonalDataErased erased) {
+		this.personalData.erased(erased);
 		return null;
 	}
 

@@ -24,7 +24,9 @@ import io.membership.query.read.Timestamps;
 /**
  * The members as they are now ({@code qs_members}), the invitations they join by
  * ({@code qs_invitations}: the member list shows who invited a member and when), and the
- * organization's Owner in {@code qs_organizations}, which moves with the Owner's role.
+ * organization's Owner in {@code qs_organizations}, which moves with the Owner's role. No
+ * address: the reads take it from {@code qs_personal_data}
+ * ({@link PersonalDataProjection}).
  */
 final class MembersWriter {
 
@@ -38,14 +40,13 @@ final class MembersWriter {
 	}
 
 	void created(OrganizationCreated created) {
-		insertMember(created.ownerUserId(), created.ownerEmail(), Role.OWNER, null, null);
+		insertMember(created.ownerUserId(), Role.OWNER, null, null);
 	}
 
 	void invited(UserInvited invited) {
 		Map<String, Object> row = new LinkedHashMap<>();
 		row.put("organization_id", this.applying.organization().value());
 		row.put("invitation_id", invited.invitationId().value());
-		row.put("email", invited.email());
 		row.put("role", StoredRole.code(invited.role()));
 		row.put("invited_at", this.applying.at());
 		row.put("invited_by", invited.actorUserId().value());
@@ -71,7 +72,7 @@ final class MembersWriter {
 			}
 			setInvitationStatus(joined.invitationId().value(), "ACCEPTED");
 		}
-		insertMember(joined.userId(), joined.email(), joined.role(), invitedAt, invitedBy);
+		insertMember(joined.userId(), joined.role(), invitedAt, invitedBy);
 	}
 
 	void activated(MemberActivated activated) {
@@ -100,12 +101,11 @@ final class MembersWriter {
 		this.applying.batch().organizations.ownerIs(this.applying.organization(), transferred.newOwnerUserId());
 	}
 
-	private void insertMember(UserId user, String email, Role role, OffsetDateTime invitedAt, Long invitedBy) {
+	private void insertMember(UserId user, Role role, OffsetDateTime invitedAt, Long invitedBy) {
 		OffsetDateTime at = this.applying.at();
 		Map<String, Object> row = new LinkedHashMap<>();
 		row.put("organization_id", this.applying.organization().value());
 		row.put("user_id", user.value());
-		row.put("email", email);
 		row.put("role", role.code());
 		row.put("invited_at", invitedAt);
 		row.put("invited_by", invitedBy);

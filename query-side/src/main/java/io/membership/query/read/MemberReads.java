@@ -16,7 +16,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 import io.membership.events.MemberJoined;
-import io.membership.events.OrganizationCreated;
 import io.membership.events.access.Role;
 import io.membership.events.ids.OrganizationId;
 import io.membership.events.ids.UserId;
@@ -32,8 +31,15 @@ import io.membership.events.state.MemberState;
 @Repository
 public class MemberReads {
 
-	private static final String COLUMNS = "m.user_id, m.email, m.role, m.invited_at, m.invited_by, m.joined_at, "
-			+ "m.activated_at, m.role_changed_at";
+	private static final String COLUMNS = "m.user_id, p.email, p.erased, m.role, m.invited_at, m.invited_by, "
+			+ "m.joined_at, m.activated_at, m.role_changed_at";
+
+	/**
+	 * The members with their addresses: the view keeps none, {@code qs_personal_data} has
+	 * each under the user's key (or has it erased, or does not know it).
+	 */
+	private static final String MEMBERS = " FROM qs_members m LEFT JOIN qs_personal_data p"
+			+ " ON p.data_key = 'user:' || CAST(m.user_id AS VARCHAR(20))";
 
 	private final JdbcClient jdbc;
 
@@ -48,7 +54,7 @@ public class MemberReads {
 	public long count(OrganizationId organization, MemberFilter filter) {
 		Map<String, Object> params = new HashMap<>();
 		String where = where(organization, filter, params);
-		return this.jdbc.sql("SELECT COUNT(*) FROM qs_members m" + where).params(params).query(Long.class).single();
+		return this.jdbc.sql("SELECT COUNT(*)" + MEMBERS + where).params(params).query(Long.class).single();
 	}
 
 	/** One page of the members that pass the filter, by user id. */
@@ -58,7 +64,7 @@ public class MemberReads {
 		params.put("limit", limit);
 		params.put("offset", offset);
 		List<MemberRow> rows = this.jdbc
-			.sql("SELECT " + COLUMNS + " FROM qs_members m" + where + " ORDER BY m.user_id LIMIT :limit OFFSET :offset")
+			.sql("SELECT " + COLUMNS + MEMBERS + where + " ORDER BY m.user_id LIMIT :limit OFFSET :offset")
 			.params(params)
 			.query(MemberReads::memberRow)
 			.list();
@@ -70,8 +76,7 @@ public class MemberReads {
 	/** The member as they are now, if they are one. */
 	public Optional<MemberRecord> current(OrganizationId organization, UserId user) {
 		return this.jdbc
-			.sql("SELECT " + COLUMNS
-					+ " FROM qs_members m WHERE m.organization_id = :organization AND m.user_id = :user")
+			.sql("SELECT " + COLUMNS + MEMBERS + " WHERE m.organization_id = :organization AND m.user_id = :user")
 			.param("organization", organization.value())
 			.param("user", user.value())
 			.query(MemberReads::memberRow)
@@ -98,16 +103,15 @@ public class MemberReads {
 		Instant activatedAt = latestRoleChange(params,
 				"to_role NOT IN ('NO', 'DI') AND (from_role IS NULL OR from_role IN ('NO', 'DI'))");
 		Instant roleChangedAt = latestRoleChange(params, "from_role IS NOT NULL");
-		Optional<MemberRow> row = removedSince(params) ? earlierMembership(organization, user, params)
-				: this.jdbc
-					.sql("SELECT " + COLUMNS
-							+ " FROM qs_members m WHERE m.organization_id = :organization AND m.user_id = :user")
-					.param("organization", organization.value())
-					.param("user", user.value())
-					.query(MemberReads::memberRow)
-					.optional();
-		return row.map((member) -> new MemberRecord(member.userId(), member.email(), state.role(), state.workspaces(),
-				member.invitedAt(), member.invitedBy(), member.joinedAt(), activatedAt, roleChangedAt));
+		Optional<MemberRow> row = removedSince(params) ? earlierMembership(organization, user, params) : this.jdbc
+			.sql("SELECT " + COLUMNS + MEMBERS + " WHERE m.organization_id = :organization AND m.user_id = :user")
+			.param("organization", organization.value())
+			.param("user", user.value())
+			.query(MemberReads::memberRow)
+			.optional();
+		return row.map((member) -> new MemberRecord(member.userId(), member.email(), member.erased(), state.role(),
+				state.workspaces(), member.invitedAt(), member.invitedBy(), member.joinedAt(), activatedAt,
+				roleChangedAt));
 	}
 
 	/**
@@ -140,21 +144,22 @@ public class MemberReads {
 	 * A membership that a removal ended, whose row {@code qs_members} no longer has: who
 	 * the member was then, from the event that began it (as the activity log keeps it:
 	 * their joining, or the organization's creation for a first Owner who handed on
-	 * ownership and was removed since) and the invitation they accepted.
+	 * ownership and was removed since) and the invitation they accepted; their address
+	 * from {@code qs_personal_data}, as for a current member (the log keeps none).
 	 */
 	private Optional<MemberRow> earlierMembership(OrganizationId organization, UserId user,
 			Map<String, Object> params) {
 		return this.jdbc
-			.sql("SELECT occurred_at, details, type FROM qs_activity_log WHERE organization_id = :organization "
-					+ "AND version = :joined")
+			.sql("SELECT a.occurred_at, a.details, a.type, p.email, p.erased FROM qs_activity_log a "
+					+ "LEFT JOIN qs_personal_data p ON p.data_key = a.personal_data_key "
+					+ "WHERE a.organization_id = :organization AND a.version = :joined")
 			.params(params)
 			.query((row, number) -> {
 				Instant joinedAt = Timestamps.instant(row, 1);
+				String email = row.getString(4);
+				boolean erased = row.getBoolean(5);
 				if ("OrganizationCreated".equals(row.getString(3))) {
-					OrganizationCreated created = MembershipJson.mapper()
-						.readValue(row.getString(2), OrganizationCreated.class);
-					return new MemberRow(user.value(), created.ownerEmail(), Role.OWNER, null, null, joinedAt, null,
-							null);
+					return new MemberRow(user.value(), email, erased, Role.OWNER, null, null, joinedAt, null, null);
 				}
 				MemberJoined joined = MembershipJson.mapper().readValue(row.getString(2), MemberJoined.class);
 				Optional<Map<String, Object>> invitation = (joined.invitationId() == null) ? Optional.empty()
@@ -165,7 +170,7 @@ public class MemberReads {
 							.query((stored, at) -> Map.<String, Object>of("invited_at", Timestamps.instant(stored, 1),
 									"invited_by", stored.getLong(2)))
 							.optional();
-				return new MemberRow(user.value(), joined.email(), joined.role(),
+				return new MemberRow(user.value(), email, erased, joined.role(),
 						invitation.map((stored) -> (Instant) stored.get("invited_at")).orElse(null),
 						invitation.map((stored) -> (Long) stored.get("invited_by")).orElse(null), joinedAt, null, null);
 			})
@@ -228,7 +233,7 @@ public class MemberReads {
 		}
 		if (filter.search() != null) {
 			String search = filter.search();
-			where.append(" AND (LOWER(m.email) LIKE :pattern ESCAPE '!'");
+			where.append(" AND (LOWER(p.email) LIKE :pattern ESCAPE '!'");
 			params.put("pattern", "%" + likeEscaped(search.toLowerCase(Locale.ROOT)) + "%");
 			Long user = userIdIn(search);
 			if (user != null) {
@@ -260,8 +265,8 @@ public class MemberReads {
 	}
 
 	private static MemberRow memberRow(ResultSet row, int number) throws SQLException {
-		return new MemberRow(row.getLong("user_id"), row.getString("email"), role(row, "role"),
-				Timestamps.instant(row, "invited_at"), Timestamps.nullableLong(row, "invited_by"),
+		return new MemberRow(row.getLong("user_id"), row.getString("email"), row.getBoolean("erased"),
+				role(row, "role"), Timestamps.instant(row, "invited_at"), Timestamps.nullableLong(row, "invited_by"),
 				Timestamps.instant(row, "joined_at"), Timestamps.instant(row, "activated_at"),
 				Timestamps.instant(row, "role_changed_at"));
 	}
@@ -282,10 +287,12 @@ public class MemberReads {
 
 	/**
 	 * A member as the list and the member query show them; {@code activated_at} is the
-	 * latest activation, {@code role_changed_at} the latest change after joining.
+	 * latest activation, {@code role_changed_at} the latest change after joining;
+	 * {@code email} the address their identity provider vouched for last, null if it is
+	 * not known or was erased ({@code erased}).
 	 */
-	public record MemberRecord(long userId, String email, Role role, Set<WorkspaceId> workspaces, Instant invitedAt,
-			Long invitedBy, Instant joinedAt, Instant activatedAt, Instant roleChangedAt) {
+	public record MemberRecord(long userId, String email, boolean erased, Role role, Set<WorkspaceId> workspaces,
+			Instant invitedAt, Long invitedBy, Instant joinedAt, Instant activatedAt, Instant roleChangedAt) {
 
 		public MemberRecord {
 			workspaces = WorkspaceId.sortedSet(workspaces);
@@ -301,12 +308,12 @@ public class MemberReads {
 			String projectId, Role fromRole, Role toRole, String reason, String correlationId) {
 	}
 
-	private record MemberRow(long userId, String email, Role role, Instant invitedAt, Long invitedBy, Instant joinedAt,
-			Instant activatedAt, Instant roleChangedAt) {
+	private record MemberRow(long userId, String email, boolean erased, Role role, Instant invitedAt, Long invitedBy,
+			Instant joinedAt, Instant activatedAt, Instant roleChangedAt) {
 
 		MemberRecord toRecord(Set<WorkspaceId> workspaces) {
-			return new MemberRecord(this.userId, this.email, this.role, workspaces, this.invitedAt, this.invitedBy,
-					this.joinedAt, this.activatedAt, this.roleChangedAt);
+			return new MemberRecord(this.userId, this.email, this.erased, this.role, workspaces, this.invitedAt,
+					this.invitedBy, this.joinedAt, this.activatedAt, this.roleChangedAt);
 		}
 
 	}

@@ -59,6 +59,8 @@ public class ProjectionRebuild {
 
 	private final Supplier<Consumer<String, byte[]>> topic;
 
+	private final Supplier<Consumer<String, byte[]>> personalData;
+
 	private final String consumerName;
 
 	private final RecordMac mac;
@@ -72,16 +74,20 @@ public class ProjectionRebuild {
 	 * @param mac the service's record keys, to replay only the records it signed
 	 */
 	public ProjectionRebuild(DataSource live, Map<String, Object> kafkaClient, String consumerName, RecordMac mac) {
-		this(live, () -> Replay.consumer(kafkaClient), consumerName, mac);
+		this(live, () -> Replay.consumer(kafkaClient, "membership-rebuild-projections"),
+				() -> Replay.consumer(kafkaClient, "membership-rebuild-projections-personal-data"), consumerName, mac);
 	}
 
 	/**
 	 * @param topic opens a consumer of the events topic for each run (the tests give an
 	 * in-memory topic)
+	 * @param personalData opens a consumer of the personal-data topic for each run
 	 */
-	ProjectionRebuild(DataSource live, Supplier<Consumer<String, byte[]>> topic, String consumerName, RecordMac mac) {
+	ProjectionRebuild(DataSource live, Supplier<Consumer<String, byte[]>> topic,
+			Supplier<Consumer<String, byte[]>> personalData, String consumerName, RecordMac mac) {
 		this.live = live;
 		this.topic = topic;
+		this.personalData = personalData;
 		this.consumerName = consumerName;
 		this.mac = mac;
 	}
@@ -91,7 +97,7 @@ public class ProjectionRebuild {
 	 * nothing.
 	 */
 	public Report verify(PrintStream out) {
-		try (Replay replay = new Replay(this.topic.get(), this.mac);
+		try (Replay replay = new Replay(this.topic.get(), this.personalData.get(), this.mac);
 				Connection connection = this.live.getConnection()) {
 			connection.setAutoCommit(false);
 			connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -102,6 +108,7 @@ public class ProjectionRebuild {
 						+ positions + " into a scratch database ...");
 				long started = System.nanoTime();
 				replay.replayTo(positions);
+				replay.personalDataToEnd();
 				out.println("Replayed " + replay.replayed() + " events in " + millisSince(started)
 						+ " ms. Comparing every projection table:");
 				reportRefused(replay, out);
@@ -123,7 +130,7 @@ public class ProjectionRebuild {
 	 * differed first.
 	 */
 	public Report rebuild(PrintStream out) {
-		try (Replay replay = new Replay(this.topic.get(), this.mac);
+		try (Replay replay = new Replay(this.topic.get(), this.personalData.get(), this.mac);
 				Connection connection = this.live.getConnection()) {
 			connection.setAutoCommit(true);
 			Map<Integer, Long> before = LiveTables.positions(connection);
@@ -142,6 +149,7 @@ public class ProjectionRebuild {
 				}
 				Map<Integer, Long> positions = LiveTables.positions(connection);
 				replay.replayTo(positions);
+				replay.personalDataToEnd();
 				out.println("Replayed " + replay.replayed() + " events in " + millisSince(started)
 						+ " ms, up to the live positions " + positions + ". Comparing every projection table:");
 				reportRefused(replay, out);
@@ -149,7 +157,9 @@ public class ProjectionRebuild {
 				summarize(differences, out);
 				Map<Integer, Long> end = replay.endOffsets();
 				replay.replayTo(end);
-				TableReplacement.replace(connection, replay.database(), end, this.consumerName);
+				replay.personalDataToEnd();
+				TableReplacement.replace(connection, replay.database(), end, replay.personalDataPositions(),
+						this.consumerName);
 				connection.commit();
 				out.println("REBUILT: every projection table now holds the replay of " + replay.replayed()
 						+ " events, up to offsets " + end + "; the consumer positions are set there"

@@ -29,7 +29,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import io.membership.query.feed.AuthenticRecords;
 import io.membership.query.feed.EventRecords;
+import io.membership.query.feed.PersonalDataFeed;
 import io.membership.query.projection.MembershipProjection;
+import io.membership.query.projection.PersonalDataProjection;
 import io.membership.query.projection.ProjectedEvent;
 import io.membership.topics.MembershipTopics;
 import io.membership.topics.RecordMac;
@@ -56,6 +58,8 @@ final class Replay implements AutoCloseable {
 
 	private final AuthenticRecords authenticity;
 
+	private final PersonalDataFeed personalData;
+
 	/** Per partition, the offset of the next record to apply. */
 	private final Map<TopicPartition, Long> next = new HashMap<>();
 
@@ -63,18 +67,21 @@ final class Replay implements AutoCloseable {
 
 	/**
 	 * @param consumer a consumer of the events topic, closed with the replay
+	 * @param personalData a consumer of the personal-data topic, closed with the replay
 	 * @param mac the service's record keys
 	 * @throws IllegalStateException if a partition no longer starts at offset 0
 	 */
-	Replay(Consumer<String, byte[]> consumer, RecordMac mac) {
+	Replay(Consumer<String, byte[]> consumer, Consumer<String, byte[]> personalData, RecordMac mac) {
 		this.consumer = consumer;
 		this.database = new ScratchDatabase();
+		JdbcClient jdbc = JdbcClient.create(this.database.dataSource());
+		this.projection = new MembershipProjection(jdbc, new JdbcTemplate(this.database.dataSource()));
+		this.transactions = new TransactionTemplate(new DataSourceTransactionManager(this.database.dataSource()));
+		// Refusals are counted for the report, not as the service's metrics.
+		this.authenticity = new AuthenticRecords(mac, new SimpleMeterRegistry());
+		this.personalData = new PersonalDataFeed(personalData, new PersonalDataProjection(jdbc), this.transactions,
+				this.authenticity);
 		try {
-			this.projection = new MembershipProjection(JdbcClient.create(this.database.dataSource()),
-					new JdbcTemplate(this.database.dataSource()));
-			this.transactions = new TransactionTemplate(new DataSourceTransactionManager(this.database.dataSource()));
-			// Refusals are counted for the report, not as the service's metrics.
-			this.authenticity = new AuthenticRecords(mac, new SimpleMeterRegistry());
 			assignFromTheStart();
 		}
 		catch (RuntimeException ex) {
@@ -87,12 +94,12 @@ final class Replay implements AutoCloseable {
 	 * The consumer a rebuild reads the topic with: its own client id, positions kept by
 	 * the replay, never committed.
 	 */
-	static Consumer<String, byte[]> consumer(Map<String, Object> kafkaClient) {
+	static Consumer<String, byte[]> consumer(Map<String, Object> kafkaClient, String clientId) {
 		Properties properties = new Properties();
 		properties.putAll(kafkaClient);
 		properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
 		properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-		properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "membership-rebuild-projections");
+		properties.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
 		return new KafkaConsumer<>(properties, new StringDeserializer(), new ByteArrayDeserializer());
 	}
 
@@ -125,6 +132,21 @@ final class Replay implements AutoCloseable {
 	/** How many records were refused for want of a valid MAC so far. */
 	long refused() {
 		return this.authenticity.refused();
+	}
+
+	/**
+	 * Reads the personal-data topic up to its end, so that the rebuilt addresses are
+	 * those the topic holds now.
+	 */
+	void personalDataToEnd() {
+		this.transactions.executeWithoutResult((status) -> this.personalData.readToEnd());
+	}
+
+	/**
+	 * Per partition of the personal-data topic, the offset of the next record to read.
+	 */
+	Map<Integer, Long> personalDataPositions() {
+		return this.personalData.positions();
 	}
 
 	/** Per partition, the offset the topic's next record will get. */
@@ -209,12 +231,17 @@ final class Replay implements AutoCloseable {
 			EventRecords.parse(record, this.authenticity).ifPresent(events::add);
 			this.next.put(partition, record.offset() + 1);
 		}
+		// As the live consumer: the addresses the events refer to are read first.
+		this.personalData.ensureKnown(events.stream()
+			.flatMap((projected) -> PersonalDataProjection.keyOf(projected.event()).stream())
+			.collect(Collectors.toCollection(LinkedHashSet::new)));
 		this.projection.applyAll(events);
 		this.replayed += events.size();
 	}
 
 	@Override
 	public void close() {
+		this.personalData.close();
 		this.consumer.close(Duration.ofSeconds(5));
 		this.database.close();
 	}

@@ -29,12 +29,13 @@ final class TableReplacement {
 	 * positions of {@code consumerName} and of every consumer the table knows to
 	 * {@code end}.
 	 */
-	static void replace(Connection live, Connection rebuilt, Map<Integer, Long> end, String consumerName)
-			throws SQLException {
+	static void replace(Connection live, Connection rebuilt, Map<Integer, Long> end, Map<Integer, Long> personalDataEnd,
+			String consumerName) throws SQLException {
 		for (String table : LiveTables.projectionTables(live)) {
 			copy(live, rebuilt, TableShape.of(live, table));
 		}
-		setPositions(live, end, consumerName);
+		setPositions(live, MembershipTopics.EVENTS, end, consumerName);
+		setPositions(live, MembershipTopics.PERSONAL_DATA, personalDataEnd, consumerName);
 	}
 
 	private static void copy(Connection live, Connection rebuilt, TableShape shape) throws SQLException {
@@ -56,7 +57,8 @@ final class TableReplacement {
 		}
 	}
 
-	private static void setPositions(Connection live, Map<Integer, Long> end, String consumerName) throws SQLException {
+	private static void setPositions(Connection live, String topic, Map<Integer, Long> end, String consumerName)
+			throws SQLException {
 		Set<String> consumers = new LinkedHashSet<>();
 		consumers.add(consumerName);
 		try (Statement select = live.createStatement();
@@ -68,7 +70,7 @@ final class TableReplacement {
 		}
 		try (PreparedStatement delete = live
 			.prepareStatement("DELETE FROM " + LiveTables.POSITIONS_TABLE + " WHERE topic = ?")) {
-			delete.setString(1, MembershipTopics.EVENTS);
+			delete.setString(1, topic);
 			delete.executeUpdate();
 		}
 		try (PreparedStatement insert = live.prepareStatement("INSERT INTO " + LiveTables.POSITIONS_TABLE
@@ -76,7 +78,7 @@ final class TableReplacement {
 			for (String consumer : consumers) {
 				for (Map.Entry<Integer, Long> position : end.entrySet()) {
 					insert.setString(1, consumer);
-					insert.setString(2, MembershipTopics.EVENTS);
+					insert.setString(2, topic);
 					insert.setInt(3, position.getKey());
 					insert.setLong(4, position.getValue());
 					insert.addBatch();

@@ -539,11 +539,6 @@ public class PermissionView {
 			}
 
 			@Override
-			public Void on(PersonalDataErased erased) {
-				return null;
-			}
-
-			@Override
 			public Void on(ProjectRegistered registered) {
 				OrganizationView.this.projects.put(registered.projectId(), new ProjectState(registered.projectId(),
 						registered.workspaceId(), registered.annotatorsViewOwnData()));
@@ -575,6 +570,12 @@ public class PermissionView {
 
 			@Override
 			public Void on(MemberRemovedFromProject removed) {
+				return null;
+			}
+
+			// Checks decide by user id and roles, never by address: nothing changes.
+			@Override
+			public Void on(PersonalDataErased erased) {
 				return null;
 			}
 

@@ -126,13 +126,14 @@ class MemberQueryController {
 	record MemberPage(long count, String next, String previous, List<MemberRecord> results, long version) {
 	}
 
-	record MemberAnswer(long userId, String email, Role role, Set<WorkspaceId> workspaces, Instant invitedAt,
-			Long invitedBy, Instant joinedAt, Instant activatedAt, Instant roleChangedAt, long version) {
+	record MemberAnswer(long userId, String email, boolean erased, Role role, Set<WorkspaceId> workspaces,
+			Instant invitedAt, Long invitedBy, Instant joinedAt, Instant activatedAt, Instant roleChangedAt,
+			long version) {
 
 		static MemberAnswer of(MemberRecord member, long version) {
-			return new MemberAnswer(member.userId(), member.email(), member.role(), member.workspaces(),
-					member.invitedAt(), member.invitedBy(), member.joinedAt(), member.activatedAt(),
-					member.roleChangedAt(), version);
+			return new MemberAnswer(member.userId(), member.email(), member.erased(), member.role(),
+					member.workspaces(), member.invitedAt(), member.invitedBy(), member.joinedAt(),
+					member.activatedAt(), member.roleChangedAt(), version);
 		}
 
 	}

@@ -39,7 +39,7 @@ class EventRecordsTest {
 	void every_event_the_publisher_writes_reads_back_with_its_version_and_id() {
 		for (long version = 1; version <= this.history.version(); version++) {
 			assertThat(EventRecords.parse(read(this.history.record(version)), this.authenticity))
-				.contains(this.history.projected(version));
+				.contains(this.history.projectedAsRead(version));
 		}
 	}
 

@@ -112,6 +112,7 @@ class MemberRemovalProjectionTest {
 			.contains(new MemberState(ANN, Role.ANNOTATOR, Set.of(IMAGES), Map.of(CATS, Role.REVIEWER)));
 		assertThat(this.tables.members().asOf(acme.id(), ANN, acme.occurredAt(7))).hasValueSatisfying((ann) -> {
 			assertThat(ann.email()).isEqualTo("ann@acme.test");
+			assertThat(ann.erased()).isFalse();
 			assertThat(ann.role()).isEqualTo(Role.ANNOTATOR);
 			assertThat(ann.workspaces()).containsExactly(IMAGES);
 			assertThat(ann.invitedAt()).isEqualTo(acme.occurredAt(2));
@@ -200,7 +201,9 @@ class MemberRemovalProjectionTest {
 		this.tables.given(acme);
 
 		assertThat(this.tables.members().asOf(acme.id(), ANN, acme.occurredAt(7))).hasValueSatisfying((ann) -> {
-			assertThat(ann.email()).isEqualTo("ann@acme.test");
+			// One address per person: the latest their identity provider vouched for.
+			assertThat(ann.email()).isEqualTo("Ann@acme.test");
+			assertThat(ann.erased()).isFalse();
 			assertThat(ann.role()).isEqualTo(Role.ANNOTATOR);
 			assertThat(ann.invitedAt()).isEqualTo(acme.occurredAt(2));
 			assertThat(ann.joinedAt()).isEqualTo(acme.occurredAt(3));

@@ -120,6 +120,7 @@ class MembersWriterTest {
 		String ownerEmail = AcceptedText.longestEmail('o', Limits.EMAIL);
 		String memberEmail = AcceptedText.longestEmail('m', Limits.EMAIL);
 		OrganizationHistory acme = OrganizationHistory.created("Acme", ownerEmail)
+			.address("user:2", memberEmail)
 			.then((organization, occurredAt, correlationId) -> new MemberJoined(organization, UserId.of(2), memberEmail,
 					Role.ANNOTATOR, null, Set.of(), UserId.of(2), occurredAt, correlationId));
 		this.tables.given(acme);

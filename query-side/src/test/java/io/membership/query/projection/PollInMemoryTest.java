@@ -71,7 +71,8 @@ class PollInMemoryTest {
 	void an_organization_created_and_changed_many_times_in_one_poll_ends_as_one_event_per_poll_leaves_it() {
 		this.oneByOne.givenOneByOne(this.acme);
 
-		assertThat(this.together.projection().applyAll(events(this.acme, 1, this.acme.version())))
+		assertThat(
+				this.together.addressesOf(this.acme).projection().applyAll(events(this.acme, 1, this.acme.version())))
 			.containsOnly(Outcome.APPLIED);
 
 		assertThat(everyRow(this.together)).isEqualTo(everyRow(this.oneByOne));
@@ -86,7 +87,7 @@ class PollInMemoryTest {
 		for (long split = 1; split < this.acme.version(); split++) {
 			ProjectedTables tables = new ProjectedTables();
 			try {
-				tables.projection().applyAll(events(this.acme, 1, split));
+				tables.addressesOf(this.acme).projection().applyAll(events(this.acme, 1, split));
 				tables.projection().applyAll(events(this.acme, split + 1, this.acme.version()));
 
 				assertThat(everyRow(tables)).as("split after version %d", split).isEqualTo(expected);
@@ -111,7 +112,7 @@ class PollInMemoryTest {
 			}
 		}
 
-		this.together.projection().applyAll(interleaved);
+		this.together.addressesOf(this.acme).addressesOf(this.globex).projection().applyAll(interleaved);
 
 		assertThat(everyRow(this.together)).isEqualTo(everyRow(this.oneByOne));
 	}

@@ -34,8 +34,12 @@ final class ProjectedTables implements AfterEachCallback {
 	private final MembershipProjection projection = new MembershipProjection(this.jdbc,
 			new JdbcTemplate(this.database.dataSource()));
 
-	/** Applies every event of the history, in order, as one poll. */
+	/**
+	 * Applies every event of the history, in order, as one poll, after the addresses they
+	 * refer to (as the publisher writes them to the personal-data topic first).
+	 */
 	ProjectedTables given(OrganizationHistory history) {
+		addressesOf(history);
 		List<ProjectedEvent> events = new ArrayList<>();
 		for (long version = 1; version <= history.version(); version++) {
 			events.add(history.projected(version));
@@ -46,10 +50,22 @@ final class ProjectedTables implements AfterEachCallback {
 
 	/** Applies every event of the history, in order, each in a poll of its own. */
 	ProjectedTables givenOneByOne(OrganizationHistory history) {
+		addressesOf(history);
 		for (long version = 1; version <= history.version(); version++) {
 			this.projection.apply(history.projected(version));
 		}
 		return this;
+	}
+
+	/** What the personal-data topic holds for the history's events. */
+	ProjectedTables addressesOf(OrganizationHistory history) {
+		history.addresses(history.version())
+			.forEach((address) -> personalData().published(address.key(), address.email(), address.publishedAt()));
+		return this;
+	}
+
+	PersonalDataProjection personalData() {
+		return new PersonalDataProjection(this.jdbc);
 	}
 
 	MembershipProjection projection() {

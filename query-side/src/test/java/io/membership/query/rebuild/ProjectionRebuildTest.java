@@ -16,11 +16,15 @@ import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import io.membership.events.access.Role;
 import io.membership.query.feed.AuthenticRecords;
 import io.membership.query.feed.EventRecords;
+import io.membership.query.feed.PersonalDataFeed;
 import io.membership.query.projection.MembershipProjection;
+import io.membership.query.projection.PersonalDataProjection;
 import io.membership.query.support.InMemoryTopic;
 import io.membership.query.support.OrganizationHistory;
 import io.membership.topics.MembershipTopics;
@@ -45,10 +49,14 @@ class ProjectionRebuildTest {
 
 	private final OrganizationHistory globex = OrganizationHistory.busy("Globex");
 
+	private final InMemoryTopic personalData = new InMemoryTopic(MembershipTopics.PERSONAL_DATA, 2);
+
 	private final ProjectionRebuild rebuild = new ProjectionRebuild(this.live.dataSource(), this.topic::consumer,
-			"query-side", OrganizationHistory.MAC);
+			this.personalData::consumer, "query-side", OrganizationHistory.MAC);
 
 	ProjectionRebuildTest() {
+		this.personalData.appendAll(this.acme.personalDataRecords());
+		this.personalData.appendAll(this.globex.personalDataRecords());
 		this.topic.appendAll(this.acme.records());
 		this.topic.appendAll(this.globex.records());
 	}
@@ -63,6 +71,12 @@ class ProjectionRebuildTest {
 	 * position at the topic's end; a second instance, further behind, has one too.
 	 */
 	private void followTheTopic() {
+		try (PersonalDataFeed addresses = new PersonalDataFeed(this.personalData.consumer(),
+				new PersonalDataProjection(this.jdbc),
+				new TransactionTemplate(new DataSourceTransactionManager(this.live.dataSource())),
+				new AuthenticRecords(OrganizationHistory.MAC, new SimpleMeterRegistry()))) {
+			addresses.readToEnd();
+		}
 		MembershipProjection projection = new MembershipProjection(this.jdbc);
 		AuthenticRecords authenticity = new AuthenticRecords(OrganizationHistory.MAC, new SimpleMeterRegistry());
 		for (ConsumerRecord<String, byte[]> record : this.topic.all()) {
@@ -85,10 +99,12 @@ class ProjectionRebuildTest {
 
 	private Map<String, Map<Integer, Long>> positions() {
 		Map<String, Map<Integer, Long>> positions = new TreeMap<>();
-		this.jdbc.sql("SELECT consumer_name, partition_id, next_offset FROM qs_consumer_positions").query((row) -> {
-			positions.computeIfAbsent(row.getString(1), (consumer) -> new TreeMap<>())
-				.put(row.getInt(2), row.getLong(3));
-		});
+		this.jdbc.sql("SELECT consumer_name, partition_id, next_offset FROM qs_consumer_positions WHERE topic = ?")
+			.param(MembershipTopics.EVENTS)
+			.query((row) -> {
+				positions.computeIfAbsent(row.getString(1), (consumer) -> new TreeMap<>())
+					.put(row.getInt(2), row.getLong(3));
+			});
 		return positions;
 	}
 

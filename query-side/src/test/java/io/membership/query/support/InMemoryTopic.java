@@ -34,7 +34,15 @@ public final class InMemoryTopic {
 
 	private final Map<Integer, Long> firstOffsets = new HashMap<>();
 
+	private final String topic;
+
 	public InMemoryTopic(int partitions) {
+		this(MembershipTopics.EVENTS, partitions);
+	}
+
+	/** Another of the service's topics in memory. */
+	public InMemoryTopic(String topic, int partitions) {
+		this.topic = topic;
 		for (int i = 0; i < partitions; i++) {
 			this.partitions.add(new ArrayList<>());
 		}
@@ -45,8 +53,8 @@ public final class InMemoryTopic {
 		int partition = Utils.toPositive(Utils.murmur2(record.key().getBytes(StandardCharsets.UTF_8)))
 				% this.partitions.size();
 		List<ConsumerRecord<String, byte[]>> log = this.partitions.get(partition);
-		ConsumerRecord<String, byte[]> written = new ConsumerRecord<>(MembershipTopics.EVENTS, partition, log.size(),
-				0L, TimestampType.CREATE_TIME, 0, 0, record.key(), record.value(), record.headers(), Optional.empty());
+		ConsumerRecord<String, byte[]> written = new ConsumerRecord<>(this.topic, partition, log.size(), 0L,
+				TimestampType.CREATE_TIME, 0, 0, record.key(), record.value(), record.headers(), Optional.empty());
 		log.add(written);
 		return written;
 	}
@@ -97,13 +105,12 @@ public final class InMemoryTopic {
 		Map<TopicPartition, Long> beginning = new HashMap<>();
 		Map<TopicPartition, Long> end = new HashMap<>();
 		for (int i = 0; i < this.partitions.size(); i++) {
-			infos.add(new PartitionInfo(MembershipTopics.EVENTS, i, BROKER, new Node[] { BROKER },
-					new Node[] { BROKER }));
-			TopicPartition partition = new TopicPartition(MembershipTopics.EVENTS, i);
+			infos.add(new PartitionInfo(this.topic, i, BROKER, new Node[] { BROKER }, new Node[] { BROKER }));
+			TopicPartition partition = new TopicPartition(this.topic, i);
 			beginning.put(partition, this.firstOffsets.getOrDefault(i, 0L));
 			end.put(partition, (long) this.partitions.get(i).size());
 		}
-		consumer.updatePartitions(MembershipTopics.EVENTS, infos);
+		consumer.updatePartitions(this.topic, infos);
 		consumer.updateBeginningOffsets(beginning);
 		consumer.updateEndOffsets(end);
 		return consumer;

@@ -1,14 +1,20 @@
 package io.membership.query.support;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import tools.jackson.databind.node.ObjectNode;
 
 import io.membership.events.InvitationRevoked;
 import io.membership.events.InviteLinkReset;
@@ -24,6 +30,7 @@ import io.membership.events.MemberRoleChanged;
 import io.membership.events.MembershipEvent;
 import io.membership.events.OrganizationCreated;
 import io.membership.events.OwnershipTransferred;
+import io.membership.events.PersonalDataErased;
 import io.membership.events.ProjectRegistered;
 import io.membership.events.ProjectRemoved;
 import io.membership.events.ProjectRoleChanged;
@@ -37,6 +44,7 @@ import io.membership.events.ids.OrganizationId;
 import io.membership.events.ids.ProjectId;
 import io.membership.events.ids.UserId;
 import io.membership.events.ids.WorkspaceId;
+import io.membership.events.json.MembershipJson;
 import io.membership.query.projection.ProjectedEvent;
 import io.membership.topics.CloudEventRecords;
 import io.membership.topics.RecordMac;
@@ -58,9 +66,17 @@ public final class OrganizationHistory {
 
 	private final List<MembershipEvent> events = new ArrayList<>();
 
+	/**
+	 * The addresses the events refer to, by the version of the event that first did and
+	 * its key on the personal-data topic: what the publisher writes there before the
+	 * event.
+	 */
+	private final Map<Long, Map.Entry<String, String>> addresses = new TreeMap<>();
+
 	private Instant clock = Instant.parse("2026-11-26T10:00:00Z");
 
 	private OrganizationHistory(String name, String ownerEmail) {
+		address("user:" + OWNER.value(), ownerEmail);
 		add(new OrganizationCreated(this.id, name, OWNER, ownerEmail, new InviteLinkId("lnk_1"), OWNER, next(),
 				"correlation-1"));
 	}
@@ -84,6 +100,7 @@ public final class OrganizationHistory {
 	}
 
 	public OrganizationHistory joined(long user, Role role) {
+		address("user:" + user, "user" + user + "@acme.test");
 		return add(new MemberJoined(this.id, UserId.of(user), "user" + user + "@acme.test", role, null, Set.of(),
 				UserId.of(user), next(), correlation()));
 	}
@@ -107,6 +124,7 @@ public final class OrganizationHistory {
 	}
 
 	public OrganizationHistory invited(InvitationId invitation, String email, Role role, String... workspaces) {
+		address("invitation:" + invitation.value(), email);
 		return add(new UserInvited(this.id, invitation, email, role, workspaces(workspaces),
 				this.clock.plus(Duration.ofDays(7)), OWNER, next(), correlation()));
 	}
@@ -123,6 +141,7 @@ public final class OrganizationHistory {
 	/** The user accepts the invitation, with the role and workspaces it names. */
 	public OrganizationHistory joinedByInvitation(long user, InvitationId invitation, String email, Role role,
 			String... workspaces) {
+		address("user:" + user, email);
 		return add(new MemberJoined(this.id, UserId.of(user), email, role, invitation, workspaces(workspaces),
 				UserId.of(user), next(), correlation()));
 	}
@@ -180,6 +199,15 @@ public final class OrganizationHistory {
 		return add(new MemberRemoved(this.id, UserId.of(user), from, OWNER, next(), correlation()));
 	}
 
+	/**
+	 * A service principal (client {@code privacy-desk}, no user id) had the user's
+	 * addresses erased, with those of the invitations named.
+	 */
+	public OrganizationHistory erased(long user, InvitationId... invitations) {
+		return add(new PersonalDataErased(this.id, UserId.of(user), List.of(invitations), null, "privacy-desk", next(),
+				correlation()));
+	}
+
 	public OrganizationHistory removedFromProject(String project, long user, Role projectRole) {
 		return add(new MemberRemovedFromProject(this.id, new ProjectId(project), UserId.of(user), projectRole, OWNER,
 				next(), correlation()));
@@ -211,8 +239,8 @@ public final class OrganizationHistory {
 	 * joining by the link and by invitation, activated, changing role, deactivated; an
 	 * invitation revoked and the link reset; workspaces and their members; projects
 	 * registered, moved and removed, with members joining, changing role in and leaving
-	 * them; the ownership handed on; and a deactivated member (user 4, still assigned to
-	 * a workspace) removed.
+	 * them; the ownership handed on; a deactivated member (user 4, still assigned to a
+	 * workspace) removed, and their addresses (theirs and their invitation's) erased.
 	 */
 	public static OrganizationHistory everyEventType(String name) {
 		InvitationId ann = new InvitationId("inv_ann");
@@ -243,7 +271,8 @@ public final class OrganizationHistory {
 			.removedFromWorkspace("ws_images", 3)
 			.deactivated(4, Role.REVIEWER)
 			.ownershipTransferred(2, Role.ADMINISTRATOR)
-			.removed(4, Role.DEACTIVATED);
+			.removed(4, Role.DEACTIVATED)
+			.erased(4, bob);
 	}
 
 	public OrganizationId id() {
@@ -269,14 +298,113 @@ public final class OrganizationHistory {
 		return new ProjectedEvent(event(version), version, eventId(version));
 	}
 
-	/** The event of this version as the publisher writes it: signed. */
+	/**
+	 * The event of this version as the query side reads it from the topic: without an
+	 * address, whichever revision was published.
+	 */
+	public ProjectedEvent projectedAsRead(long version) {
+		MembershipEvent event = event(version);
+		ObjectNode body = MembershipJson.mapper().valueToTree(event);
+		body.remove(List.of("email", "owner_email"));
+		return new ProjectedEvent(MembershipJson.mapper().treeToValue(body, event.getClass()), version,
+				eventId(version));
+	}
+
+	/**
+	 * The event of this version as the publisher writes it: signed, and of the revision
+	 * without an address ({@code membership.<Name>.v2}, no {@code email} or
+	 * {@code owner_email}) for the events that had one.
+	 */
 	public ProducerRecord<String, byte[]> record(long version) {
 		return MAC.sign(unsigned(version));
 	}
 
 	/** The event of this version as anyone may write it: without a MAC. */
 	public ProducerRecord<String, byte[]> unsigned(long version) {
-		return CloudEventRecords.of(event(version), eventId(version), version);
+		return withoutAddress(CloudEventRecords.of(event(version), eventId(version), version));
+	}
+
+	/**
+	 * The event of this version as the service published it before addresses left the
+	 * events topic: revision 1 ({@code membership.<Name>.v1}), the address in the body;
+	 * signed.
+	 */
+	public ProducerRecord<String, byte[]> revision1Record(long version) {
+		ProducerRecord<String, byte[]> record = CloudEventRecords.of(event(version), eventId(version), version);
+		return MAC.sign(retyped(record, record.value(), ".v1"));
+	}
+
+	/**
+	 * The records of the personal-data topic the publisher writes before the events up to
+	 * this version refer to their addresses, in order: {@code user:} and
+	 * {@code invitation:} keys with {@code {"email": ...}} values, signed.
+	 */
+	public List<ProducerRecord<String, byte[]>> personalDataRecords(long upToVersion) {
+		return addresses(upToVersion).stream()
+			.map((address) -> PersonalDataTopic.address(address.key(), address.email(), address.publishedAt()))
+			.toList();
+	}
+
+	/**
+	 * The addresses the events up to this version refer to, as the publisher writes them
+	 * to the personal-data topic before the event: published when the event occurred.
+	 */
+	public List<Address> addresses(long upToVersion) {
+		List<Address> addresses = new ArrayList<>();
+		this.addresses.forEach((version, address) -> {
+			if (version <= upToVersion && address.getValue() != null) {
+				addresses.add(new Address(address.getKey(), address.getValue(), occurredAt(version)));
+			}
+		});
+		return addresses;
+	}
+
+	/** An address on the personal-data topic. */
+	public record Address(String key, String email, Instant publishedAt) {
+	}
+
+	/** Every record of the personal-data topic the events refer to. */
+	public List<ProducerRecord<String, byte[]>> personalDataRecords() {
+		return personalDataRecords(version());
+	}
+
+	/** The four events that carried an address in revision 1, as revision 2 has them. */
+	private static ProducerRecord<String, byte[]> withoutAddress(ProducerRecord<String, byte[]> record) {
+		String type = new String(record.headers().lastHeader("ce_type").value(), StandardCharsets.UTF_8);
+		if (!ADDRESSED.contains(type.substring("membership.".length(), type.lastIndexOf(".v")))) {
+			return record;
+		}
+		ObjectNode body = (ObjectNode) MembershipJson.mapper().readTree(record.value());
+		body.remove(List.of("email", "owner_email"));
+		return retyped(record, MembershipJson.mapper().writeValueAsBytes(body), ".v2");
+	}
+
+	private static ProducerRecord<String, byte[]> retyped(ProducerRecord<String, byte[]> record, byte[] value,
+			String revision) {
+		RecordHeaders headers = new RecordHeaders();
+		for (Header header : record.headers()) {
+			if (header.key().equals("ce_type")) {
+				String type = new String(header.value(), StandardCharsets.UTF_8);
+				headers.add("ce_type",
+						(type.substring(0, type.lastIndexOf(".v")) + revision).getBytes(StandardCharsets.UTF_8));
+			}
+			else {
+				headers.add(header);
+			}
+		}
+		return new ProducerRecord<>(record.topic(), null, record.key(), value, headers);
+	}
+
+	private static final Set<String> ADDRESSED = Set.of("OrganizationCreated", "UserInvited", "MemberJoined",
+			"InvitationRevoked");
+
+	/**
+	 * The next event refers to the address under this key, which the publisher writes to
+	 * the personal-data topic first: for an event a test spells with {@link #then}.
+	 */
+	public OrganizationHistory address(String key, String email) {
+		this.addresses.putIfAbsent(this.events.size() + 1L, Map.entry(key, email));
+		return this;
 	}
 
 	/** Every event's record, in order. */

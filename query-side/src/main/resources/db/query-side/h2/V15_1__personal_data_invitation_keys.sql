@@ -1,0 +1,16 @@
+-- The invitation an activity-log entry of UserInvited or InvitationRevoked is about, read
+-- from its copy of the event's body (H2 has no JSON operators; PostgreSQL's twin uses
+-- them), then its summary in the words the projection now writes: with the invitation
+-- id instead of the address.
+UPDATE qs_activity_log
+    SET personal_data_key = 'invitation:' || REGEXP_SUBSTR(details, '"invitation_id":"([^"]*)"', 1, 1, NULL, 1)
+    WHERE type IN ('UserInvited', 'InvitationRevoked');
+UPDATE qs_activity_log
+    SET summary = 'User ' || CAST(actor_user_id AS VARCHAR(20)) || ' sent invitation '
+        || SUBSTRING(personal_data_key FROM 12)
+        || CASE WHEN summary LIKE '% (joins as NO)' THEN ' (joins as NO)' ELSE ' as ' || RIGHT(summary, 2) END
+    WHERE type = 'UserInvited';
+UPDATE qs_activity_log
+    SET summary = 'User ' || CAST(actor_user_id AS VARCHAR(20)) || ' revoked invitation '
+        || SUBSTRING(personal_data_key FROM 12)
+    WHERE type = 'InvitationRevoked';
