@@ -37,5 +37,7 @@ CREATE TABLE personal_data_migration (
     old_head_hash   CHAR(64)    NOT NULL,
     new_head_hash   CHAR(64)    NOT NULL,
     first_rewritten BIGINT      NOT NULL,
-    migrated_at     TIMESTAMP WITH TIME ZONE NOT NULL
+    migrated_at     TIMESTAMP WITH TIME ZONE NOT NULL,
+    -- When its addresses and re-signed checkpoints went out on Kafka (MigratedOrganizations).
+    published_at    TIMESTAMP WITH TIME ZONE
 );

@@ -47,6 +47,28 @@ public final class PersonalDataRecords {
 		return record(addressed.personalDataKey(), MembershipJson.mapper().writeValueAsBytes(value), time);
 	}
 
+	/**
+	 * The record of a key as stored, for republishing: its address, or a tombstone once
+	 * erased.
+	 * @param organizationId the organization that sent it, for an invitation key
+	 */
+	public static ProducerRecord<String, byte[]> stored(String key, String email, String organizationId, Instant time) {
+		if (email == null) {
+			return tombstone(key, time);
+		}
+		ObjectNode value = MembershipJson.mapper().createObjectNode();
+		value.put("email", email);
+		String id = key.substring(key.indexOf(':') + 1);
+		if (key.startsWith("user:")) {
+			value.put("user_id", Long.parseLong(id));
+		}
+		else {
+			value.put("invitation_id", id);
+			value.put("organization_id", organizationId);
+		}
+		return record(key, MembershipJson.mapper().writeValueAsBytes(value), time);
+	}
+
 	/** The tombstone of an erased key. */
 	public static ProducerRecord<String, byte[]> tombstone(String key, Instant time) {
 		return record(key, null, time);

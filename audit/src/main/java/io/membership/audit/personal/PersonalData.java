@@ -11,6 +11,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
@@ -182,6 +184,24 @@ public class PersonalData {
 			.param(AddressKeptApart.userKey(user))
 			.query(Long.class)
 			.single() > 0;
+	}
+
+	/**
+	 * Every key, with its address (null once erased) and, for an invitation key, the
+	 * organization that sent it: for a command that writes the personal data topic anew.
+	 */
+	public static void forEachStored(JdbcClient jdbc, Consumer<Stored> action) {
+		try (Stream<Stored> stored = jdbc
+			.sql("SELECT p.data_key, p.email, (SELECT MIN(o.organization_id) FROM personal_data_organizations o "
+					+ "WHERE o.data_key = p.data_key) FROM personal_data p ORDER BY p.data_key")
+			.query((row, number) -> new Stored(row.getString(1), row.getString(2), row.getString(3)))
+			.stream()) {
+			stored.forEach(action);
+		}
+	}
+
+	/** A key as stored: its address, null once erased. */
+	public record Stored(String key, String email, String organizationId) {
 	}
 
 	/** The organizations that recorded the user's erasure, and when the first did. */

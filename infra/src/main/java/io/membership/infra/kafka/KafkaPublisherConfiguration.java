@@ -13,6 +13,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import io.membership.audit.AuditCheckpoints;
 import io.membership.audit.personal.PersonalData;
 import io.membership.audit.security.SecurityEvents;
 import io.membership.topics.RecordMac;
@@ -48,6 +49,12 @@ class KafkaPublisherConfiguration {
 		return (configurer) -> configurer.eventProcessing()
 			.registerListenerInvocationErrorHandler(KafkaEventPublisher.PROCESSING_GROUP,
 					(configuration) -> PropagatingErrorHandler.instance());
+	}
+
+	@Bean
+	MigratedOrganizations migratedOrganizations(JdbcClient jdbc, PublishingProducer producer, RecordMac recordMac,
+			Clock clock, AuditCheckpoints checkpoints) {
+		return new MigratedOrganizations(jdbc, producer, recordMac, clock, checkpoints);
 	}
 
 	/** The audit trail's signed checkpoints go out through the same producer. */
