@@ -25,6 +25,15 @@ public interface AddressKeptApart {
 	MembershipEvent withEmail(String email);
 
 	/**
+	 * Whether the event can be the first to refer to its key (a creation, an invitation,
+	 * a join), so that a publisher sends the address before it; a revocation refers to
+	 * its invitation's key, already published.
+	 */
+	default boolean introducesKey() {
+		return true;
+	}
+
+	/**
 	 * The member of each event's revision-1 JSON that held the address, which revision 2
 	 * dropped: what upcasters and the one-time migration of stored events remove.
 	 */

@@ -20,6 +20,12 @@ import io.membership.events.ids.UserId;
 public record InvitationRevoked(OrganizationId organizationId, InvitationId invitationId, @JsonIgnore String email,
 		UserId actorUserId, Instant occurredAt, String correlationId) implements MembershipEvent, AddressKeptApart {
 
+	/** The invitation's address went out with its UserInvited. */
+	@Override
+	public boolean introducesKey() {
+		return false;
+	}
+
 	@Override
 	public String personalDataKey() {
 		return AddressKeptApart.invitationKey(this.invitationId);

@@ -55,6 +55,11 @@ public sealed interface MembershipEvent permits OrganizationCreated, UserInvited
 		return Optional.empty();
 	}
 
+	/** The erasure this event is, if it is one. */
+	default Optional<PersonalDataErased> asErasure() {
+		return Optional.empty();
+	}
+
 	/** The reason the actor gave, for the events that take one. */
 	default Optional<String> givenReason() {
 		return Optional.empty();

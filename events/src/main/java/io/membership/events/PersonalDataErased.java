@@ -34,6 +34,11 @@ public record PersonalDataErased(OrganizationId organizationId, UserId userId, L
 	}
 
 	@Override
+	public Optional<PersonalDataErased> asErasure() {
+		return Optional.of(this);
+	}
+
+	@Override
 	public Optional<UserId> subject() {
 		return Optional.of(this.userId);
 	}

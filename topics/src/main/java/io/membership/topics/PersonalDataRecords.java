@@ -9,8 +9,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 import tools.jackson.databind.node.ObjectNode;
 
-import io.membership.events.InvitationRevoked;
-import io.membership.events.UserInvited;
 import io.membership.events.AddressKeptApart;
 import io.membership.events.MembershipEvent;
 import io.membership.events.json.MembershipJson;
@@ -31,20 +29,7 @@ public final class PersonalDataRecords {
 	/** The record of the address an event refers to; the event must carry it. */
 	public static ProducerRecord<String, byte[]> of(MembershipEvent event, Instant time) {
 		AddressKeptApart addressed = (AddressKeptApart) event;
-		ObjectNode value = MembershipJson.mapper().createObjectNode();
-		value.put("email", addressed.email());
-		if (event instanceof UserInvited invited) {
-			value.put("invitation_id", invited.invitationId().value());
-			value.put("organization_id", invited.organizationId().value());
-		}
-		else if (event instanceof InvitationRevoked revoked) {
-			value.put("invitation_id", revoked.invitationId().value());
-			value.put("organization_id", revoked.organizationId().value());
-		}
-		else {
-			value.put("user_id", event.subject().orElseThrow().value());
-		}
-		return record(addressed.personalDataKey(), MembershipJson.mapper().writeValueAsBytes(value), time);
+		return stored(addressed.personalDataKey(), addressed.email(), event.organizationId().value(), time);
 	}
 
 	/**

@@ -908,9 +908,15 @@ public class Organization {
 		this.inviteLinkId = event.inviteLinkId();
 	}
 
+	/**
+	 * A user whose address this organization erased joins again without one: the event
+	 * store records no address for an erased user (the erasure is final for the user id),
+	 * so a state rebuilt from the events has none either.
+	 */
 	@EventSourcingHandler
 	void on(MemberJoined event) {
-		this.members.add(new Member(event.userId(), event.email(), event.role(), event.workspaces()));
+		String email = this.erasedUsers.contains(event.userId()) ? null : event.email();
+		this.members.add(new Member(event.userId(), email, event.role(), event.workspaces()));
 		if (event.invitationId() != null) {
 			this.invitations.computeIfPresent(event.invitationId(),
 					(id, invitation) -> invitation.withStatus(Status.ACCEPTED));

@@ -85,7 +85,8 @@ public class HashChainingStorageEngine implements EventStorageEngine {
 		if (stored.event() instanceof AddressKeptApart addressed) {
 			this.personalData.record(stored.organizationId(), addressed);
 		}
-		else if (stored.event() instanceof PersonalDataErased erased) {
+		else if (stored.event().asErasure().isPresent()) {
+			PersonalDataErased erased = stored.event().asErasure().get();
 			List<String> keys = new ArrayList<>();
 			keys.add(AddressKeptApart.userKey(erased.userId()));
 			erased.invitationIds().forEach((invitation) -> keys.add(AddressKeptApart.invitationKey(invitation)));

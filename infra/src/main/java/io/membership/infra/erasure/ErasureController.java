@@ -1,14 +1,17 @@
 package io.membership.infra.erasure;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Size;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -51,9 +54,12 @@ class ErasureController {
 
 	private final CommandGateway commands;
 
-	ErasureController(PersonalData personalData, CommandGateway commands) {
+	private final JdbcClient jdbc;
+
+	ErasureController(PersonalData personalData, CommandGateway commands, JdbcClient jdbc) {
 		this.personalData = personalData;
 		this.commands = commands;
+		this.jdbc = jdbc;
 	}
 
 	@PostMapping(path = "/users/{userId}/erasure", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -87,9 +93,37 @@ class ErasureController {
 						addresses, caller.userId(), requestedBy, context.correlationId()));
 			}
 		}
+		forgetStoredResponsesNaming(addresses);
 		return this.personalData.erasure(user)
 			.map((erasure) -> new Answer(userId, List.copyOf(erasure.organizations()), erasure.erasedAt()))
 			.orElseGet(() -> new Answer(userId, List.of(), null));
+	}
+
+	/**
+	 * Answers kept for a retry with the same {@code Idempotency-Key} (a day at most) may
+	 * show the address (an invitation's answer does): they are forgotten, and such a
+	 * retry is decided afresh. Few rows, and a rare request: they are read and matched
+	 * here, alike on PostgreSQL and H2.
+	 */
+	private void forgetStoredResponsesNaming(Set<String> addresses) {
+		if (addresses.isEmpty()) {
+			return;
+		}
+		List<String[]> naming = this.jdbc
+			.sql("SELECT caller, idempotency_key, response_body FROM idempotency_keys WHERE response_body IS NOT NULL")
+			.query((row,
+					number) -> new String[] { row.getString(1), row.getString(2),
+							new String(row.getBytes(3), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT) })
+			.list()
+			.stream()
+			.filter((row) -> addresses.stream()
+				.anyMatch((address) -> row[2].contains(address.toLowerCase(Locale.ROOT))))
+			.toList();
+		for (String[] row : naming) {
+			this.jdbc.sql("DELETE FROM idempotency_keys WHERE caller = ? AND idempotency_key = ?")
+				.params(row[0], row[1])
+				.update();
+		}
 	}
 
 	/** The body: why (validated as every reason is, and never stored). */

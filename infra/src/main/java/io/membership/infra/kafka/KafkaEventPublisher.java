@@ -2,6 +2,7 @@ package io.membership.infra.kafka;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -21,11 +22,8 @@ import org.axonframework.messaging.unitofwork.UnitOfWork;
 
 import io.membership.audit.personal.PersonalData;
 import io.membership.events.AddressKeptApart;
-import io.membership.events.MemberJoined;
 import io.membership.events.MembershipEvent;
-import io.membership.events.OrganizationCreated;
 import io.membership.events.PersonalDataErased;
-import io.membership.events.UserInvited;
 import io.membership.infra.tracing.TracingConfiguration;
 import io.membership.topics.CloudEventRecords;
 import io.membership.topics.PersonalDataRecords;
@@ -85,7 +83,9 @@ class KafkaEventPublisher {
 					message.getMetaData().get(TracingConfiguration.TRACEPARENT))));
 		this.memberRoles.apply(event, version, batch.roleChanges)
 			.forEach((state) -> batch.send(this.mac.sign(state.toRecord())));
-		if (event instanceof PersonalDataErased erased) {
+		Optional<PersonalDataErased> erasure = event.asErasure();
+		if (erasure.isPresent()) {
+			PersonalDataErased erased = erasure.get();
 			// A subscriber that sees the tombstones has seen (or will see) the erasure.
 			await(published);
 			batch.send(this.mac
@@ -102,8 +102,7 @@ class KafkaEventPublisher {
 	 * to its end before applying such an event finds the address or its tombstone).
 	 */
 	private static boolean refersFirst(MembershipEvent event) {
-		return (event instanceof OrganizationCreated || event instanceof UserInvited || event instanceof MemberJoined)
-				&& ((AddressKeptApart) event).email() != null;
+		return event instanceof AddressKeptApart addressed && addressed.introducesKey() && addressed.email() != null;
 	}
 
 	/**

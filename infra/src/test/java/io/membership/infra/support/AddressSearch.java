@@ -1,6 +1,5 @@
 package io.membership.infra.support;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -54,9 +53,11 @@ public final class AddressSearch {
 					try (ResultSet rows = columns.executeQuery()) {
 						while (rows.next()) {
 							String column = rows.getString(1);
-							try (PreparedStatement statement = connection.prepareStatement(
-									"SELECT COUNT(*) FROM " + name + " WHERE position(? in \"" + column + "\") > 0")) {
-								statement.setBytes(1, address.getBytes(StandardCharsets.UTF_8));
+							// encode(..., 'escape') keeps ASCII as it is, so an ASCII
+							// address is found whatever its case.
+							try (PreparedStatement statement = connection.prepareStatement("SELECT COUNT(*) FROM "
+									+ name + " WHERE LOWER(encode(\"" + column + "\", 'escape')) LIKE ?")) {
+								statement.setString(1, "%" + address.toLowerCase() + "%");
 								if (count(statement) > 0) {
 									found.add(table[0] + "." + table[1] + "." + column);
 								}
