@@ -953,7 +953,8 @@ public final class Bench {
 
 	private static long appliedPosition(Connection connection) {
 		try {
-			return count(connection, "SELECT COALESCE(SUM(next_offset), 0) FROM qs_consumer_positions");
+			return count(connection,
+					"SELECT COALESCE(SUM(next_offset), 0) FROM qs_consumer_positions WHERE topic = 'membership.events.v1'");
 		}
 		catch (IllegalStateException ex) {
 			// Flyway has not created the table yet.

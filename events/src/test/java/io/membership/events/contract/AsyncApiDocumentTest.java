@@ -74,6 +74,30 @@ class AsyncApiDocumentTest {
 			.map(JsonNode::asString)).containsExactly("compact");
 	}
 
+	/**
+	 * Issue 17: what a subscriber needs to keep addresses apart from the events and to
+	 * forget them: the compacted topic, its keys, what a tombstone means, the ordering
+	 * promise, and how to read the older records that still carry an address.
+	 */
+	@Test
+	void the_personal_data_channel_tells_subscribers_where_addresses_are_and_what_a_tombstone_means() {
+		JsonNode channel = channel("personalData");
+		String description = channel.path("description").asString();
+
+		assertThat(channel.path("address").asString()).isEqualTo("membership.personal-data.v1");
+		assertThat(
+				channel.at("/bindings/kafka/topicConfiguration/cleanup.policy").valueStream().map(JsonNode::asString))
+			.containsExactly("compact");
+		assertThat(description).contains("`user:{user_id}`", "`invitation:{invitation_id}`", "tombstone",
+				"PersonalDataErased", "up to its end offsets");
+		assertThat(resolve("#/components/messages/PersonalData").at("/bindings/kafka/key/pattern").asString())
+			.isEqualTo("^(user:[1-9][0-9]*|invitation:.{1,64})$");
+		assertThat(operationMessages("receivePersonalData"))
+			.containsExactly("#/channels/personalData/messages/PersonalData");
+		assertThat(this.document.at("/info/description").asString()).contains("membership.<Name>.v2",
+				"Records of revision 1 stay on", "PersonalDataErased");
+	}
+
 	@Test
 	void the_events_channel_states_the_guarantees_of_api_md() {
 		String description = channel("membershipEvents").path("description").asString();

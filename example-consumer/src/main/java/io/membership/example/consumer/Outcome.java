@@ -3,9 +3,10 @@ package io.membership.example.consumer;
 import io.membership.events.access.Role;
 
 /**
- * What following one record of {@code membership.events.v1} came to. A record gives no
- * outcome at all when it is an event that changes no role (a workspace was created, an
- * invitation sent, ...): it is counted, nothing more.
+ * What following one record of {@code membership.events.v1} (or of
+ * {@code membership.personal-data.v1}, for an {@link AddressBook}) came to. A record
+ * gives no outcome at all when it is an event that changes no role (a workspace was
+ * created, an invitation sent, ...): it is counted, nothing more.
  */
 public sealed interface Outcome {
 
@@ -34,6 +35,37 @@ public sealed interface Outcome {
 			return "%s user %d: %s -> %s (v%d, by %d)".formatted(this.organizationId, this.userId,
 					(this.from != null) ? this.from.code() : "--", (this.to != null) ? this.to.code() : "--",
 					this.version, this.actorUserId);
+		}
+
+	}
+
+	/**
+	 * An address under a key of {@code membership.personal-data.v1}: the person's (a
+	 * {@code user:} key) or an invitation's.
+	 *
+	 * @param key the topic's key
+	 * @param email the address
+	 */
+	record AddressLearned(String key, String email) implements Outcome {
+
+		@Override
+		public String describe() {
+			return "%s: %s".formatted(this.key, this.email);
+		}
+
+	}
+
+	/**
+	 * The address under a key was erased (a tombstone, or {@code PersonalDataErased}):
+	 * forgotten, and never shown again. The line says so without the address.
+	 *
+	 * @param key the topic's key
+	 */
+	record AddressForgotten(String key) implements Outcome {
+
+		@Override
+		public String describe() {
+			return "%s: address erased".formatted(this.key);
 		}
 
 	}

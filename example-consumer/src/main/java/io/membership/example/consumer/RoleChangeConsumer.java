@@ -3,12 +3,14 @@ package io.membership.example.consumer;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -30,8 +32,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * Run it with the bootstrap servers, and optionally Kafka client properties: <pre>
  * java -jar example-consumer/target/membership-example-consumer.jar localhost:9092 [name=value ...]
  * </pre> Role changes go to stdout, one a line
- * ({@code org_x user 42: AN -> RE (v7, by 1)}); gaps, dropped duplicates and unreadable
- * records go to stderr.
+ * ({@code org_x user 42: AN -> RE (v7, by 1)}), and so do the addresses it learns from
+ * {@value AddressBook#PERSONAL_DATA_TOPIC} ({@code user:42: ann@acme.test}) and those it
+ * forgets on erasure ({@code user:42: address erased}); gaps, dropped duplicates and
+ * unreadable records go to stderr.
  */
 public final class RoleChangeConsumer implements AutoCloseable {
 
@@ -41,6 +45,11 @@ public final class RoleChangeConsumer implements AutoCloseable {
 
 	private final RoleChangeFollower follower;
 
+	/** The personal-data topic's consumer and the book it fills; null without a book. */
+	private final KafkaConsumer<String, byte[]> personalData;
+
+	private final AddressBook addresses;
+
 	private volatile boolean stopped;
 
 	/**
@@ -49,6 +58,16 @@ public final class RoleChangeConsumer implements AutoCloseable {
 	 * @param follower what decides what each record means
 	 */
 	public RoleChangeConsumer(String bootstrapServers, Properties clientProperties, RoleChangeFollower follower) {
+		this(bootstrapServers, clientProperties, follower, null);
+	}
+
+	/**
+	 * A consumer that also keeps the addresses of
+	 * {@value AddressBook#PERSONAL_DATA_TOPIC} in the book (give the follower the same
+	 * book, so that erasures forget them).
+	 */
+	public RoleChangeConsumer(String bootstrapServers, Properties clientProperties, RoleChangeFollower follower,
+			AddressBook addresses) {
 		Properties properties = new Properties();
 		properties.putAll(clientProperties);
 		properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -56,6 +75,17 @@ public final class RoleChangeConsumer implements AutoCloseable {
 		properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
 		this.consumer = new KafkaConsumer<>(properties, new StringDeserializer(), new ByteArrayDeserializer());
 		this.follower = follower;
+		this.addresses = addresses;
+		if (addresses != null) {
+			Properties personalDataProperties = new Properties();
+			personalDataProperties.putAll(properties);
+			personalDataProperties.put(ConsumerConfig.CLIENT_ID_CONFIG, "membership-example-consumer-personal-data");
+			this.personalData = new KafkaConsumer<>(personalDataProperties, new StringDeserializer(),
+					new ByteArrayDeserializer());
+		}
+		else {
+			this.personalData = null;
+		}
 	}
 
 	/**
@@ -71,8 +101,21 @@ public final class RoleChangeConsumer implements AutoCloseable {
 			}
 			this.consumer.assign(partitions);
 			this.consumer.seekToBeginning(partitions);
+			boolean readingAddresses = startReadingAddresses();
 			while (!this.stopped) {
-				for (ConsumerRecord<String, byte[]> record : this.consumer.poll(POLL)) {
+				ConsumerRecords<String, byte[]> records = this.consumer.poll(POLL);
+				if (readingAddresses) {
+					readAddresses(this.personalData.poll(Duration.ZERO), sink);
+				}
+				else if (this.addresses != null) {
+					readingAddresses = startReadingAddresses();
+				}
+				for (ConsumerRecord<String, byte[]> record : records) {
+					// The address an event first refers to is on the personal-data topic
+					// before the event: read that topic to its end when one is missing.
+					if (readingAddresses && this.addresses.refersToUnknownKey(record)) {
+						readAddressesToTheEnd(sink);
+					}
 					this.follower.accept(record).forEach(sink);
 				}
 			}
@@ -84,15 +127,57 @@ public final class RoleChangeConsumer implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Assigns the personal-data topic's partitions from their beginning, once the topic
+	 * exists; false while it does not (or without a book).
+	 */
+	private boolean startReadingAddresses() {
+		if (this.personalData == null) {
+			return false;
+		}
+		List<TopicPartition> partitions = this.personalData.partitionsFor(AddressBook.PERSONAL_DATA_TOPIC, POLL)
+			.stream()
+			.map((info) -> new TopicPartition(info.topic(), info.partition()))
+			.toList();
+		if (partitions.isEmpty()) {
+			return false;
+		}
+		this.personalData.assign(partitions);
+		this.personalData.seekToBeginning(partitions);
+		return true;
+	}
+
+	private void readAddresses(ConsumerRecords<String, byte[]> records, Consumer<Outcome> sink) {
+		for (ConsumerRecord<String, byte[]> record : records) {
+			sink.accept(this.addresses.accept(record));
+		}
+	}
+
+	/** Reads the personal-data topic up to its end offsets as of now. */
+	private void readAddressesToTheEnd(Consumer<Outcome> sink) {
+		Map<TopicPartition, Long> end = this.personalData.endOffsets(this.personalData.assignment(), POLL);
+		while (!this.stopped && end.entrySet()
+			.stream()
+			.anyMatch((partition) -> this.personalData.position(partition.getKey()) < partition.getValue())) {
+			readAddresses(this.personalData.poll(POLL), sink);
+		}
+	}
+
 	/** Makes {@link #run} return soon; safe to call from any thread. */
 	public void stop() {
 		this.stopped = true;
 		this.consumer.wakeup();
+		if (this.personalData != null) {
+			this.personalData.wakeup();
+		}
 	}
 
 	@Override
 	public void close() {
 		this.consumer.close();
+		if (this.personalData != null) {
+			this.personalData.close();
+		}
 	}
 
 	private List<TopicPartition> partitions(Runnable waitingForTopic) {
@@ -145,8 +230,9 @@ public final class RoleChangeConsumer implements AutoCloseable {
 		PrintStream out = System.out;
 		PrintStream err = System.err;
 		CountDownLatch finished = new CountDownLatch(1);
+		AddressBook addresses = new AddressBook();
 		try (RoleChangeConsumer consumer = new RoleChangeConsumer(args[0], clientProperties,
-				new RoleChangeFollower())) {
+				new RoleChangeFollower(addresses), addresses)) {
 			Runtime.getRuntime().addShutdownHook(new Thread(() -> {
 				consumer.stop();
 				try {
@@ -158,7 +244,10 @@ public final class RoleChangeConsumer implements AutoCloseable {
 			}, "stop-consumer"));
 			err.println("Following role changes on " + RoleChangeFollower.EVENTS_TOPIC + " at " + args[0]
 					+ " (Ctrl-C stops)");
-			consumer.run((outcome) -> ((outcome instanceof Outcome.RoleChange) ? out : err).println(outcome.describe()),
+			consumer.run(
+					(outcome) -> ((outcome instanceof Outcome.RoleChange || outcome instanceof Outcome.AddressLearned
+							|| outcome instanceof Outcome.AddressForgotten) ? out : err)
+						.println(outcome.describe()),
 					() -> err.println("Waiting for " + RoleChangeFollower.EVENTS_TOPIC + " at " + args[0] + " ..."));
 		}
 		finally {

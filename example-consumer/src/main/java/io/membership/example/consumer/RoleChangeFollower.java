@@ -17,7 +17,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import tools.jackson.core.JacksonException;
 
-import io.membership.events.PersonalDataErased;
 import io.membership.events.InvitationRevoked;
 import io.membership.events.InviteLinkReset;
 import io.membership.events.MemberActivated;
@@ -33,6 +32,7 @@ import io.membership.events.MembershipEvent;
 import io.membership.events.MembershipEventVisitor;
 import io.membership.events.OrganizationCreated;
 import io.membership.events.OwnershipTransferred;
+import io.membership.events.PersonalDataErased;
 import io.membership.events.ProjectRegistered;
 import io.membership.events.ProjectRemoved;
 import io.membership.events.ProjectRoleChanged;
@@ -102,11 +102,22 @@ public final class RoleChangeFollower {
 
 	private final Map<String, Long> lastVersions;
 
+	/** Where an erasure forgets the person's addresses; null to keep none. */
+	private final AddressBook addresses;
+
 	private final Map<String, Boolean> recentIds;
 
 	/** A follower that has seen nothing yet. */
 	public RoleChangeFollower() {
 		this(Map.of(), DEFAULT_REMEMBERED_IDS);
+	}
+
+	/**
+	 * A follower that has seen nothing yet and makes each {@code PersonalDataErased}
+	 * forget the person's addresses in the book.
+	 */
+	public RoleChangeFollower(AddressBook addresses) {
+		this(Map.of(), DEFAULT_REMEMBERED_IDS, addresses);
 	}
 
 	/**
@@ -116,6 +127,11 @@ public final class RoleChangeFollower {
 	 * check catches older redeliveries anyway
 	 */
 	public RoleChangeFollower(Map<String, Long> lastVersions, int rememberedIds) {
+		this(lastVersions, rememberedIds, null);
+	}
+
+	private RoleChangeFollower(Map<String, Long> lastVersions, int rememberedIds, AddressBook addresses) {
+		this.addresses = addresses;
 		if (rememberedIds < 1) {
 			throw new IllegalArgumentException("At least one event id must be remembered");
 		}
@@ -181,7 +197,7 @@ public final class RoleChangeFollower {
 			outcomes.add(unreadable(record, type + " body does not parse: " + ex.getMessage()));
 			return outcomes;
 		}
-		outcomes.addAll(event.accept(new RoleChanges(event, version, eventId)));
+		outcomes.addAll(event.accept(new RoleChanges(event, version, eventId, this.addresses)));
 		return outcomes;
 	}
 
@@ -225,7 +241,7 @@ public final class RoleChangeFollower {
 	 * for an event that changes no one's role. A visitor, so that a new event type does
 	 * not compile until it says whether it changes a role.
 	 */
-	private static final class RoleChanges implements MembershipEventVisitor<List<Outcome.RoleChange>> {
+	private static final class RoleChanges implements MembershipEventVisitor<List<? extends Outcome>> {
 
 		private final String organization;
 
@@ -240,7 +256,10 @@ public final class RoleChangeFollower {
 
 		private final String eventId;
 
-		RoleChanges(MembershipEvent event, long version, String eventId) {
+		private final AddressBook addresses;
+
+		RoleChanges(MembershipEvent event, long version, String eventId, AddressBook addresses) {
+			this.addresses = addresses;
 			this.organization = event.organizationId().value();
 			this.actor = event.actorUserId();
 			this.type = event.typeName();
@@ -254,109 +273,109 @@ public final class RoleChangeFollower {
 		}
 
 		@Override
-		public List<Outcome.RoleChange> on(OrganizationCreated created) {
+		public List<? extends Outcome> on(OrganizationCreated created) {
 			return List.of(change(created.ownerUserId(), null, Role.OWNER));
 		}
 
 		@Override
-		public List<Outcome.RoleChange> on(UserInvited invited) {
+		public List<? extends Outcome> on(UserInvited invited) {
 			return List.of();
 		}
 
 		@Override
-		public List<Outcome.RoleChange> on(InvitationRevoked revoked) {
+		public List<? extends Outcome> on(InvitationRevoked revoked) {
 			return List.of();
 		}
 
 		@Override
-		public List<Outcome.RoleChange> on(InviteLinkReset reset) {
+		public List<? extends Outcome> on(InviteLinkReset reset) {
 			return List.of();
 		}
 
 		@Override
-		public List<Outcome.RoleChange> on(MemberJoined joined) {
+		public List<? extends Outcome> on(MemberJoined joined) {
 			return List.of(change(joined.userId(), null, joined.role()));
 		}
 
 		@Override
-		public List<Outcome.RoleChange> on(MemberActivated activated) {
+		public List<? extends Outcome> on(MemberActivated activated) {
 			return List.of(change(activated.userId(), activated.fromRole(), activated.toRole()));
 		}
 
 		@Override
-		public List<Outcome.RoleChange> on(MemberRoleChanged changed) {
+		public List<? extends Outcome> on(MemberRoleChanged changed) {
 			return List.of(change(changed.userId(), changed.fromRole(), changed.toRole()));
 		}
 
 		@Override
-		public List<Outcome.RoleChange> on(MemberDeactivated deactivated) {
+		public List<? extends Outcome> on(MemberDeactivated deactivated) {
 			return List.of(change(deactivated.userId(), deactivated.fromRole(), Role.DEACTIVATED));
 		}
 
 		@Override
-		public List<Outcome.RoleChange> on(OwnershipTransferred transferred) {
+		public List<? extends Outcome> on(OwnershipTransferred transferred) {
 			return List.of(change(transferred.previousOwnerUserId(), Role.OWNER, Role.ADMINISTRATOR),
 					change(transferred.newOwnerUserId(), transferred.newOwnerPreviousRole(), Role.OWNER));
 		}
 
 		@Override
-		public List<Outcome.RoleChange> on(WorkspaceCreated created) {
+		public List<? extends Outcome> on(WorkspaceCreated created) {
 			return List.of();
 		}
 
 		@Override
-		public List<Outcome.RoleChange> on(MemberAssignedToWorkspace assigned) {
+		public List<? extends Outcome> on(MemberAssignedToWorkspace assigned) {
 			return List.of();
 		}
 
 		@Override
-		public List<Outcome.RoleChange> on(MemberRemovedFromWorkspace removed) {
+		public List<? extends Outcome> on(MemberRemovedFromWorkspace removed) {
 			return List.of();
 		}
 
 		@Override
-		public List<Outcome.RoleChange> on(ProjectRegistered registered) {
+		public List<? extends Outcome> on(ProjectRegistered registered) {
 			return List.of();
 		}
 
 		@Override
-		public List<Outcome.RoleChange> on(ProjectUpdated updated) {
+		public List<? extends Outcome> on(ProjectUpdated updated) {
 			return List.of();
 		}
 
 		@Override
-		public List<Outcome.RoleChange> on(ProjectRemoved removed) {
+		public List<? extends Outcome> on(ProjectRemoved removed) {
 			return List.of();
 		}
 
 		// A project role is the member's role in one project, not in the organization,
 		// which is all this follower keeps.
 		@Override
-		public List<Outcome.RoleChange> on(MemberAddedToProject added) {
+		public List<? extends Outcome> on(MemberAddedToProject added) {
 			return List.of();
 		}
 
 		@Override
-		public List<Outcome.RoleChange> on(ProjectRoleChanged changed) {
+		public List<? extends Outcome> on(ProjectRoleChanged changed) {
 			return List.of();
 		}
 
 		@Override
-		public List<Outcome.RoleChange> on(MemberRemovedFromProject removed) {
+		public List<? extends Outcome> on(MemberRemovedFromProject removed) {
 			return List.of();
 		}
 
 		// Erasing a person's addresses leaves their roles as they are; a subscriber that
-		// keeps addresses purges its copies here (see RoleChangeConsumer). /** The member
-		// has no role any more: a cache drops them. */
+		// keeps addresses forgets them here, before the tombstones arrive.
 		@Override
-		public List<Outcome.RoleChange> on(MemberRemoved removed) {
-			return List.of(change(removed.userId(), removed.fromRole(), null));
+		public List<? extends Outcome> on(PersonalDataErased erased) {
+			return (this.addresses != null) ? this.addresses.erase(erased) : List.of();
 		}
 
+		/** The member has no role any more: a cache drops them. */
 		@Override
-		public List<Outcome.RoleChange> on(PersonalDataErased erased) {
-			return List.of();
+		public List<? extends Outcome> on(MemberRemoved removed) {
+			return List.of(change(removed.userId(), removed.fromRole(), null));
 		}
 
 	}

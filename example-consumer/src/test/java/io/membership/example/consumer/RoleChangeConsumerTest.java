@@ -3,8 +3,10 @@ package io.membership.example.consumer;
 import static io.membership.example.consumer.CloudEventsRecords.produced;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -25,7 +27,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.membership.events.PersonalDataErased;
 import io.membership.events.access.Role;
+import io.membership.events.ids.OrganizationId;
 
 @DisplayNameGeneration(ReplaceUnderscores.class)
 class RoleChangeConsumerTest {
@@ -81,6 +85,62 @@ class RoleChangeConsumerTest {
 			assertThat(orgB).containsExactly("org_b user 1: -- -> OW (v1, by 1)",
 					"org_b user 42: -- -> MA (v2, by 42)");
 		}
+	}
+
+	@Test
+	@Timeout(value = 2, unit = TimeUnit.MINUTES)
+	void with_an_address_book_it_learns_an_address_before_the_event_that_refers_to_it_and_forgets_it_on_erasure()
+			throws Exception {
+		try (TestKafkaBroker broker = new TestKafkaBroker(this.logDirectory)) {
+			createEventsTopic(broker);
+			try (Admin admin = Admin
+				.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+				admin
+					.createTopics(List.of(new NewTopic(AddressBook.PERSONAL_DATA_TOPIC, 1, (short) 1)
+						.configs(Map.of("cleanup.policy", "compact"))))
+					.all()
+					.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+			}
+			// As the service publishes: the address first, then the event that refers to
+			// it; the erasure, then its tombstone.
+			publish(broker,
+					List.of(personalData("user:42", "{\"email\":\"anna@acme.test\",\"user_id\":\"42\"}", Events.AT)));
+			publish(broker,
+					List.of(produced(Events.created("org_a"), 1, "a-1"),
+							produced(Events.joined("org_a", Role.NOT_ACTIVATED), 2, "a-2"),
+							produced(new PersonalDataErased(new OrganizationId("org_a"), Events.ANNA, List.of(),
+									Events.OWNER, "1", Events.AT.plusSeconds(60), "corr-3"), 3, "a-3")));
+			publish(broker, List.of(personalData("user:42", null, Events.AT.plusSeconds(61))));
+
+			AddressBook book = new AddressBook();
+			List<Outcome> outcomes = new CopyOnWriteArrayList<>();
+			try (RoleChangeConsumer consumer = new RoleChangeConsumer(broker.bootstrapServers(), new Properties(),
+					new RoleChangeFollower(book), book)) {
+				Thread running = new Thread(() -> consumer.run(outcomes::add, () -> {
+				}), "role-change-consumer");
+				running.start();
+				long deadline = System.nanoTime() + PATIENCE.toNanos();
+				while (outcomes.size() < 5 && System.nanoTime() < deadline) {
+					Thread.sleep(50);
+				}
+				consumer.stop();
+				running.join(PATIENCE.toMillis());
+			}
+
+			assertThat(outcomes).extracting(Outcome::describe)
+				.containsSubsequence("user:42: anna@acme.test", "org_a user 42: -- -> NO (v2, by 42)",
+						"user:42: address erased");
+			assertThat(book.address("user:42")).isEmpty();
+			assertThat(book.isErased("user:42")).isTrue();
+		}
+	}
+
+	private static ProducerRecord<String, byte[]> personalData(String key, String value, Instant at) {
+		ProducerRecord<String, byte[]> record = new ProducerRecord<>(AddressBook.PERSONAL_DATA_TOPIC, key,
+				(value != null) ? value.getBytes(StandardCharsets.UTF_8) : null);
+		record.headers().add("ce_type", "membership.PersonalData.v1".getBytes(StandardCharsets.UTF_8));
+		record.headers().add("ce_time", at.toString().getBytes(StandardCharsets.UTF_8));
+		return record;
 	}
 
 	private static void createEventsTopic(TestKafkaBroker broker) throws Exception {

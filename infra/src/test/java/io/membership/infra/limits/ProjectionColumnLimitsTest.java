@@ -42,8 +42,7 @@ class ProjectionColumnLimitsTest {
 		Map<String, Integer> columns = new LinkedHashMap<>();
 		columns.put("qs_organizations.name", Limits.NAME);
 		columns.put("qs_workspaces.title", Limits.TITLE);
-		columns.put("qs_invitations.email", Limits.EMAIL);
-		columns.put("qs_members.email", Limits.EMAIL);
+		columns.put("qs_personal_data.email", Limits.EMAIL);
 		columns.put("qs_role_history.reason", Limits.REASON);
 		columns.put("qs_role_history.correlation_id", Limits.CORRELATION_ID);
 		for (String table : new String[] { "qs_organizations", "qs_invitations", "qs_members", "qs_workspaces",
@@ -65,6 +64,9 @@ class ProjectionColumnLimitsTest {
 				"qs_role_history.project_id", "qs_activity_log.project_id" }) {
 			columns.put(column, Limits.ID);
 		}
+		// A key of the personal-data topic: "invitation:" and the longest id.
+		columns.put("qs_personal_data.data_key", "invitation:".length() + Limits.ID);
+		columns.put("qs_activity_log.personal_data_key", "invitation:".length() + Limits.ID);
 		return columns;
 	}
 

@@ -89,8 +89,8 @@ class OrganizationQuarantineTest {
 		assertThat(check(poisoned, admin.client(), poisoned.version()).json().get("allowed").asBoolean()).isTrue();
 
 		long victim = TestOrganization.newUserId();
-		this.database.update("INSERT INTO qs_members (organization_id, user_id, email, role, joined_at, version) "
-				+ "VALUES (?, ?, 'planted@members.test', 'AN', CURRENT_TIMESTAMP, 1)", poisoned.id(), victim);
+		this.database.update("INSERT INTO qs_members (organization_id, user_id, role, joined_at, version) "
+				+ "VALUES (?, ?, 'AN', CURRENT_TIMESTAMP, 1)", poisoned.id(), victim);
 		String email = "user" + victim + "@members.test";
 		String token = poisoned.invite(email, "AN").json().get("token").asString();
 		poisoned.recorded(ApiClient.as(this.port, victim)

@@ -77,7 +77,8 @@ public final class AuthenticRecords {
 
 	private Counter counter(Verdict verdict) {
 		return Counter.builder(REJECTED)
-			.description("Records of the events topic the query side refused for want of a valid MAC")
+			.description(
+					"Records of the events and personal-data topics the query side refused for want of a valid MAC")
 			.tag("reason", verdict.reason())
 			.register(this.meters);
 	}

@@ -51,6 +51,9 @@ public final class PersonalDataFeed implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(PersonalDataFeed.class);
 
+	/** How often {@link #poll} looks for the topic while it does not exist. */
+	private static final Duration LOOKUP_INTERVAL = Duration.ofSeconds(10);
+
 	/** How long the topic may deliver nothing while it is read up to its end. */
 	private static final Duration STALL = Duration.ofSeconds(30);
 
@@ -66,6 +69,8 @@ public final class PersonalDataFeed implements AutoCloseable {
 
 	/** Per partition, the offset of the next record to apply. */
 	private final Map<TopicPartition, Long> next = new HashMap<>();
+
+	private long nextLookup = System.nanoTime();
 
 	/**
 	 * A feed that reads the topic from its start and keeps its positions in memory, as a
@@ -99,8 +104,11 @@ public final class PersonalDataFeed implements AutoCloseable {
 	 * read.
 	 */
 	public void poll() {
-		if (assigned()) {
-			apply(this.consumer.poll(Duration.ZERO));
+		if (!this.next.isEmpty() || System.nanoTime() - this.nextLookup >= 0) {
+			this.nextLookup = System.nanoTime() + LOOKUP_INTERVAL.toNanos();
+			if (assigned()) {
+				apply(this.consumer.poll(Duration.ZERO));
+			}
 		}
 	}
 
@@ -155,8 +163,12 @@ public final class PersonalDataFeed implements AutoCloseable {
 		this.consumer.close(Duration.ofSeconds(5));
 	}
 
+	/**
+	 * Whether the consumer's position (which also steps over offsets that hold no record
+	 * to read, such as transaction markers) has reached the end in every partition.
+	 */
 	private boolean reached(Map<TopicPartition, Long> end) {
-		return end.entrySet().stream().allMatch((goal) -> this.next.get(goal.getKey()) >= goal.getValue());
+		return end.entrySet().stream().allMatch((goal) -> this.consumer.position(goal.getKey()) >= goal.getValue());
 	}
 
 	/**
@@ -177,10 +189,19 @@ public final class PersonalDataFeed implements AutoCloseable {
 		this.consumer.assign(partitions);
 		Map<Integer, Long> positions = (this.stored != null) ? this.stored.stored() : Map.of();
 		Map<TopicPartition, Long> beginnings = this.consumer.beginningOffsets(partitions);
+		Map<TopicPartition, Long> ends = positions.isEmpty() ? Map.of() : this.consumer.endOffsets(partitions);
 		for (TopicPartition partition : partitions) {
 			// Compaction deletes records from the start of a partition: a stored position
-			// below its first offset, or none, reads it from where it starts now.
-			long offset = Math.max(positions.getOrDefault(partition.partition(), 0L), beginnings.get(partition));
+			// below its first offset, or none, reads it from where it starts now. One
+			// past
+			// its end means the topic was written anew (republish): read it again.
+			long stored = positions.getOrDefault(partition.partition(), 0L);
+			if (ends.containsKey(partition) && stored > ends.get(partition)) {
+				logger.warn("The stored position {} in {} is past the partition's end, {}: the topic was written anew; "
+						+ "reading it again from its start", stored, partition, ends.get(partition));
+				stored = 0;
+			}
+			long offset = Math.max(stored, beginnings.get(partition));
 			this.consumer.seek(partition, offset);
 			this.next.put(partition, offset);
 		}
@@ -224,7 +245,7 @@ public final class PersonalDataFeed implements AutoCloseable {
 		}
 		Instant at = timeOf(record);
 		if (record.value() == null) {
-			this.table.erased(record.key(), at);
+			this.table.tombstone(record.key(), at);
 			return;
 		}
 		String email = emailIn(record.value());

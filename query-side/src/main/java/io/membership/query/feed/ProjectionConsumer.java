@@ -223,6 +223,9 @@ public class ProjectionConsumer implements SmartLifecycle {
 		this.groupCommits.restarted();
 		seekToStoredPositions(kafka, partitions);
 		this.personalData.restart();
+		// Every address the topic holds before the first event is applied: after an
+		// upgrade (the table starts empty) the members already there show theirs at once.
+		this.personalData.readToEnd();
 		while (this.running) {
 			ConsumerRecords<String, byte[]> records = kafka.poll(Duration.ofMillis(500));
 			this.personalData.poll();
@@ -270,6 +273,9 @@ public class ProjectionConsumer implements SmartLifecycle {
 		Properties properties = new Properties();
 		properties.putAll(this.properties);
 		properties.remove(ConsumerConfig.GROUP_ID_CONFIG);
+		// Looking the topic up before the service has created it must not create it,
+		// uncompacted, on a broker that creates topics on demand.
+		properties.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
 		properties.put(ConsumerConfig.CLIENT_ID_CONFIG,
 				this.properties.get(ConsumerConfig.CLIENT_ID_CONFIG) + "-personal-data");
 		return properties;

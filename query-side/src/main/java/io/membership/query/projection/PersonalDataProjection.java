@@ -115,7 +115,11 @@ public class PersonalDataProjection {
 
 	/**
 	 * A record of the topic gave the key this address, published at that instant: it is
-	 * the key's address now, unless the key was erased at or after that instant.
+	 * the key's address now, unless the key was erased at or after that instant, or holds
+	 * an address published later (so the outcome does not depend on which records were
+	 * read when). An address published after an erasure (the person joined again) starts
+	 * afresh: the erasure before it is no longer the key's, and a later one is judged on
+	 * its own.
 	 */
 	public void published(String key, String email, Instant publishedAt) {
 		OffsetDateTime at = Timestamps.utc(publishedAt);
@@ -129,21 +133,43 @@ public class PersonalDataProjection {
 			return;
 		}
 		OffsetDateTime erasedAt = stored.get().erasedAt();
-		if (erasedAt != null && !at.isAfter(erasedAt)) {
+		OffsetDateTime heldSince = stored.get().publishedAt();
+		if ((erasedAt != null && !at.isAfter(erasedAt)) || (heldSince != null && heldSince.isAfter(at))) {
 			return;
 		}
-		this.jdbc.sql("UPDATE qs_personal_data SET email = ?, erased = FALSE, published_at = ? WHERE data_key = ?")
+		this.jdbc
+			.sql("UPDATE qs_personal_data SET email = ?, erased = FALSE, published_at = ?, erased_at = NULL "
+					+ "WHERE data_key = ?")
 			.params(email, at, key)
 			.update();
 	}
 
 	/**
-	 * The key's address was erased at that instant (a tombstone, or
-	 * {@link PersonalDataErased}): forgotten, unless the address it holds was published
-	 * after the erasure. The key keeps the earliest erasure known.
+	 * A tombstone of the topic, written at that instant: the key's address is forgotten,
+	 * whatever it was. Records of one key are read in the order the topic has them, so
+	 * whatever this key held was published before the tombstone, whatever the clocks of
+	 * the instances that stamped them said.
+	 */
+	public void tombstone(String key, Instant writtenAt) {
+		erase(key, Timestamps.utc(writtenAt), true);
+	}
+
+	/**
+	 * {@link PersonalDataErased} erased the key's address at that instant: forgotten,
+	 * unless the address it holds was published after the erasure (the person joined
+	 * again; the erasure concerns an address the key no longer holds). The two topics
+	 * have no order between them, so this compares the instants; the tombstone that
+	 * follows the event settles it by the topic's order anyway.
 	 */
 	public void erased(String key, Instant erasedAt) {
-		OffsetDateTime at = Timestamps.utc(erasedAt);
+		erase(key, Timestamps.utc(erasedAt), false);
+	}
+
+	/**
+	 * The key keeps the earliest erasure known of the address it held, so that the event
+	 * and its tombstone, in either order, leave the same row.
+	 */
+	private void erase(String key, OffsetDateTime at, boolean inTheTopicsOrder) {
 		Optional<Stored> stored = stored(key);
 		if (stored.isEmpty()) {
 			this.jdbc
@@ -153,15 +179,12 @@ public class PersonalDataProjection {
 				.update();
 			return;
 		}
-		OffsetDateTime earliest = (stored.get().erasedAt() != null && stored.get().erasedAt().isBefore(at))
-				? stored.get().erasedAt() : at;
 		OffsetDateTime publishedAt = stored.get().publishedAt();
-		if (publishedAt != null && publishedAt.isAfter(at)) {
-			this.jdbc.sql("UPDATE qs_personal_data SET erased_at = ? WHERE data_key = ?")
-				.params(earliest, key)
-				.update();
+		if (!inTheTopicsOrder && publishedAt != null && publishedAt.isAfter(at)) {
 			return;
 		}
+		OffsetDateTime earliest = (stored.get().erasedAt() != null && stored.get().erasedAt().isBefore(at))
+				? stored.get().erasedAt() : at;
 		this.jdbc
 			.sql("UPDATE qs_personal_data SET email = NULL, erased = TRUE, published_at = NULL, erased_at = ? "
 					+ "WHERE data_key = ?")

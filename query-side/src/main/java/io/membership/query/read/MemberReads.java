@@ -22,6 +22,7 @@ import io.membership.events.ids.UserId;
 import io.membership.events.ids.WorkspaceId;
 import io.membership.events.json.MembershipJson;
 import io.membership.events.state.MemberState;
+import io.membership.query.read.ActivityLogReads.PersonalData;
 
 /**
  * Members as the projection tables hold them: the filtered, paged list, one member now or
@@ -175,6 +176,18 @@ public class MemberReads {
 						invitation.map((stored) -> (Long) stored.get("invited_by")).orElse(null), joinedAt, null, null);
 			})
 			.optional();
+	}
+
+	/**
+	 * The user's address as the service knows it now: null if it was erased or was never
+	 * known.
+	 */
+	public PersonalData addressOf(UserId user) {
+		return this.jdbc.sql("SELECT email, erased FROM qs_personal_data WHERE data_key = :key")
+			.param("key", "user:" + user.value())
+			.query((row, number) -> new PersonalData(row.getString(1), row.getBoolean(2)))
+			.optional()
+			.orElse(new PersonalData(null, false));
 	}
 
 	/** Every change of the member's role or status since they joined, oldest first. */

@@ -21,6 +21,7 @@ import io.membership.events.ids.UserId;
 import io.membership.events.ids.WorkspaceId;
 import io.membership.query.read.MemberReads;
 import io.membership.query.read.MemberReads.MemberFilter;
+import io.membership.query.read.ActivityLogReads.PersonalData;
 import io.membership.query.read.MemberReads.MemberRecord;
 import io.membership.query.read.MemberReads.RoleChange;
 import io.membership.query.read.ReadSnapshot;
@@ -117,7 +118,9 @@ class MemberQueryController {
 			if (history.isEmpty()) {
 				throw Problems.memberNotFound(subject);
 			}
-			return new RoleHistoryAnswer(subject.value(), this.timelines.versionOf(organization), history);
+			PersonalData address = this.members.addressOf(subject);
+			return new RoleHistoryAnswer(subject.value(), address.email(), address.erased(),
+					this.timelines.versionOf(organization), history);
 		});
 		return QueryAnswers.versioned(answer, answer.version());
 	}
@@ -138,7 +141,8 @@ class MemberQueryController {
 
 	}
 
-	record RoleHistoryAnswer(long userId, long version, List<RoleChange> history) {
+	/** The person's address beside their history: null once erased ({@code erased}). */
+	record RoleHistoryAnswer(long userId, String email, boolean erased, long version, List<RoleChange> history) {
 	}
 
 }

@@ -2,7 +2,10 @@ package io.membership.query.feed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -13,8 +16,13 @@ import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 import io.membership.events.access.Role;
+import io.membership.events.json.MembershipJson;
 import io.membership.query.projection.ProjectedEvent;
 import io.membership.query.support.OrganizationHistory;
 
@@ -84,6 +92,73 @@ class EventRecordsTest {
 		assertThat(EventRecords.versionOf(bare)).isZero();
 		assertThat(EventRecords.eventIdOf(bare)).isEqualTo("unknown");
 		assertThat(EventRecords.typeOf(bare)).isEqualTo("unknown");
+	}
+
+	/**
+	 * A record of one of the four events as the service published them before addresses
+	 * left the events topic: the fixture's body, {@code membership.<Name>.v1}, signed.
+	 */
+	private static ConsumerRecord<String, byte[]> revision1(String type) throws IOException {
+		byte[] body;
+		try (InputStream fixture = EventRecordsTest.class.getResourceAsStream("/revision-1/" + type + ".json")) {
+			body = fixture.readAllBytes();
+		}
+		String organization = MembershipJson.mapper().readTree(body).path("organization_id").asString();
+		ProducerRecord<String, byte[]> record = new ProducerRecord<>("membership.events.v1", organization, body);
+		record.headers().add("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8));
+		record.headers().add("ce_id", ("evt-" + type).getBytes(StandardCharsets.UTF_8));
+		record.headers().add("ce_type", ("membership." + type + ".v1").getBytes(StandardCharsets.UTF_8));
+		record.headers().add("ce_orgversion", "1".getBytes(StandardCharsets.UTF_8));
+		return read(OrganizationHistory.MAC.sign(record));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "OrganizationCreated", "UserInvited", "MemberJoined", "InvitationRevoked" })
+	void a_revision_1_record_is_read_without_its_address_and_everything_else_as_it_was(String type) throws IOException {
+		ConsumerRecord<String, byte[]> record = revision1(type);
+
+		ProjectedEvent event = EventRecords.parse(record, this.authenticity).orElseThrow();
+
+		assertThat(event.event().typeName()).isEqualTo(type);
+		JsonNode read = MembershipJson.mapper().readTree(MembershipJson.mapper().writeValueAsString(event.event()));
+		assertThat(read.toString()).as("no address is read from the events topic").doesNotContain("@acme.test");
+		ObjectNode published = (ObjectNode) MembershipJson.mapper().readTree(record.value());
+		published.remove(List.of("email", "owner_email"));
+		published.properties()
+			.forEach((member) -> assertThat(read.path(member.getKey())).as(member.getKey())
+				.isEqualTo(member.getValue()));
+	}
+
+	@Test
+	void a_revision_2_record_reads_as_its_revision_1_did_without_the_address() throws IOException {
+		ConsumerRecord<String, byte[]> old = revision1("MemberJoined");
+		ObjectNode body = (ObjectNode) MembershipJson.mapper().readTree(old.value());
+		body.remove("email");
+		RecordHeaders headers = new RecordHeaders();
+		old.headers()
+			.forEach((header) -> headers.add(header.key(), header.key().equals("ce_type")
+					? "membership.MemberJoined.v2".getBytes(StandardCharsets.UTF_8) : header.value()));
+		headers.remove("membership_mac");
+		ConsumerRecord<String, byte[]> revision2 = read(OrganizationHistory.MAC.sign(new ProducerRecord<>(old.topic(),
+				null, old.key(), MembershipJson.mapper().writeValueAsBytes(body), headers)));
+
+		assertThat(EventRecords.parse(revision2, this.authenticity))
+			.isEqualTo(EventRecords.parse(old, this.authenticity));
+	}
+
+	@Test
+	void a_revision_newer_than_this_version_reads_is_an_unknown_type() {
+		ProducerRecord<String, byte[]> record = this.history.unsigned(2);
+		RecordHeaders headers = new RecordHeaders();
+		record.headers()
+			.forEach((header) -> headers.add(header.key(), header.key().equals("ce_type")
+					? "membership.MemberJoined.v3".getBytes(StandardCharsets.UTF_8) : header.value()));
+
+		assertThat(EventRecords.parse(
+				read(OrganizationHistory.MAC
+					.sign(new ProducerRecord<>(record.topic(), null, record.key(), record.value(), headers))),
+				this.authenticity))
+			.isEmpty();
 	}
 
 }

@@ -6,11 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
@@ -27,6 +30,7 @@ import io.membership.query.projection.MembershipProjection;
 import io.membership.query.projection.PersonalDataProjection;
 import io.membership.query.support.InMemoryTopic;
 import io.membership.query.support.OrganizationHistory;
+import io.membership.query.support.PersonalDataTopic;
 import io.membership.topics.MembershipTopics;
 
 /**
@@ -279,6 +283,73 @@ class ProjectionRebuildTest {
 
 		assertThat(verified.report().identical()).as(verified.out()).isTrue();
 		assertThat(verified.report().replayedEvents()).isEqualTo(this.topic.all().size());
+	}
+
+	/**
+	 * A person erased (user 4 of an organization with every event type: their address and
+	 * their invitation's), the tombstones written after the event. The live tables are
+	 * compared with replays of the personal-data topic as it is, compacted to the
+	 * tombstones, and with the tombstones deleted in turn: every replay equals them row
+	 * by row, and no table holds the erased addresses.
+	 */
+	@Test
+	void after_an_erasure_a_replay_equals_the_live_tables_however_far_the_topic_was_compacted()
+			throws java.sql.SQLException {
+		OrganizationHistory erased = OrganizationHistory.everyEventType("Initech");
+		Instant erasedAt = erased.occurredAt(erased.version());
+		List<ProducerRecord<String, byte[]>> tombstones = List.of(
+				PersonalDataTopic.tombstone("user:4", erasedAt.plusMillis(20)),
+				PersonalDataTopic.tombstone("invitation:inv_bob", erasedAt.plusMillis(20)));
+		this.personalData.appendAll(erased.personalDataRecords());
+		this.topic.appendAll(erased.records());
+		this.personalData.appendAll(tombstones);
+		followTheTopic();
+		assertThat(everyValue()).as("live").noneMatch((value) -> value.contains("bob@acme.test"));
+
+		InMemoryTopic compacted = new InMemoryTopic(MembershipTopics.PERSONAL_DATA, 2);
+		compacted.appendAll(this.acme.personalDataRecords());
+		compacted.appendAll(this.globex.personalDataRecords());
+		compacted.appendAll(erased.personalDataRecords()
+			.stream()
+			.filter((record) -> !record.key().equals("user:4") && !record.key().equals("invitation:inv_bob"))
+			.toList());
+		InMemoryTopic tombstonesDeleted = new InMemoryTopic(MembershipTopics.PERSONAL_DATA, 2);
+		tombstonesDeleted.appendAll(compacted.all()
+			.stream()
+			.map((record) -> new ProducerRecord<>(record.topic(), null, record.key(), record.value(), record.headers()))
+			.toList());
+		compacted.appendAll(tombstones);
+
+		for (InMemoryTopic personalData : List.of(this.personalData, compacted, tombstonesDeleted)) {
+			ProjectionRebuild rebuild = new ProjectionRebuild(this.live.dataSource(), this.topic::consumer,
+					personalData::consumer, "query-side", OrganizationHistory.MAC);
+			ByteArrayOutputStream out = new ByteArrayOutputStream();
+			ProjectionRebuild.Report report = rebuild.verify(new PrintStream(out, true, StandardCharsets.UTF_8));
+
+			assertThat(report.identical()).as(out.toString(StandardCharsets.UTF_8)).isTrue();
+			assertThat(out.toString(StandardCharsets.UTF_8)).contains("  qs_personal_data: ");
+		}
+		ProjectionRebuild fromTheCompactedTopic = new ProjectionRebuild(this.live.dataSource(), this.topic::consumer,
+				tombstonesDeleted::consumer, "query-side", OrganizationHistory.MAC);
+		fromTheCompactedTopic.rebuild(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+		assertThat(everyValue()).as("rebuilt").isNotEmpty().noneMatch((value) -> value.contains("bob@acme.test"));
+		assertThat(this.jdbc.sql("SELECT email, erased FROM qs_personal_data WHERE data_key = 'user:4'")
+			.query()
+			.singleRow()).containsValues(null, true);
+	}
+
+	/** Every value of every projection table, as text. */
+	private List<String> everyValue() throws java.sql.SQLException {
+		List<String> values = new java.util.ArrayList<>();
+		try (java.sql.Connection connection = this.live.dataSource().getConnection()) {
+			for (String table : LiveTables.projectionTables(connection)) {
+				this.jdbc.sql("SELECT * FROM " + table)
+					.query()
+					.listOfRows()
+					.forEach((row) -> row.values().forEach((value) -> values.add(String.valueOf(value))));
+			}
+		}
+		return values;
 	}
 
 }

@@ -1,12 +1,15 @@
 package io.membership.query.support;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collection;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -36,6 +39,11 @@ public final class InMemoryTopic {
 
 	private final String topic;
 
+	/** The consumers made so far: a record appended later reaches them too. */
+	private final List<MockConsumer<String, byte[]>> consumers = new ArrayList<>();
+
+	private final AtomicInteger endOffsetRequests = new AtomicInteger();
+
 	public InMemoryTopic(int partitions) {
 		this(MembershipTopics.EVENTS, partitions);
 	}
@@ -56,6 +64,13 @@ public final class InMemoryTopic {
 		ConsumerRecord<String, byte[]> written = new ConsumerRecord<>(this.topic, partition, log.size(), 0L,
 				TimestampType.CREATE_TIME, 0, 0, record.key(), record.value(), record.headers(), Optional.empty());
 		log.add(written);
+		TopicPartition topicPartition = new TopicPartition(this.topic, partition);
+		for (MockConsumer<String, byte[]> consumer : this.consumers) {
+			consumer.updateEndOffsets(Map.of(topicPartition, (long) log.size()));
+			if (consumer.assignment().contains(topicPartition)) {
+				consumer.addRecord(written);
+			}
+		}
 		return written;
 	}
 
@@ -100,7 +115,21 @@ public final class InMemoryTopic {
 					.forEach(this::addRecord);
 			}
 
+			@Override
+			public synchronized Map<TopicPartition, Long> endOffsets(Collection<TopicPartition> partitions) {
+				InMemoryTopic.this.endOffsetRequests.incrementAndGet();
+				return super.endOffsets(partitions);
+			}
+
+			@Override
+			public synchronized Map<TopicPartition, Long> endOffsets(Collection<TopicPartition> partitions,
+					Duration timeout) {
+				InMemoryTopic.this.endOffsetRequests.incrementAndGet();
+				return super.endOffsets(partitions);
+			}
+
 		};
+		this.consumers.add(consumer);
 		List<PartitionInfo> infos = new ArrayList<>();
 		Map<TopicPartition, Long> beginning = new HashMap<>();
 		Map<TopicPartition, Long> end = new HashMap<>();
@@ -114,6 +143,11 @@ public final class InMemoryTopic {
 		consumer.updateBeginningOffsets(beginning);
 		consumer.updateEndOffsets(end);
 		return consumer;
+	}
+
+	/** How often a consumer of this topic asked for its end offsets. */
+	public int endOffsetRequests() {
+		return this.endOffsetRequests.get();
 	}
 
 	/** What one poll of these records delivers, partition by partition. */

@@ -325,16 +325,6 @@ public final class OrganizationHistory {
 	}
 
 	/**
-	 * The event of this version as the service published it before addresses left the
-	 * events topic: revision 1 ({@code membership.<Name>.v1}), the address in the body;
-	 * signed.
-	 */
-	public ProducerRecord<String, byte[]> revision1Record(long version) {
-		ProducerRecord<String, byte[]> record = CloudEventRecords.of(event(version), eventId(version), version);
-		return MAC.sign(retyped(record, record.value(), ".v1"));
-	}
-
-	/**
 	 * The records of the personal-data topic the publisher writes before the events up to
 	 * this version refer to their addresses, in order: {@code user:} and
 	 * {@code invitation:} keys with {@code {"email": ...}} values, signed.
@@ -403,7 +393,9 @@ public final class OrganizationHistory {
 	 * the personal-data topic first: for an event a test spells with {@link #then}.
 	 */
 	public OrganizationHistory address(String key, String email) {
-		this.addresses.putIfAbsent(this.events.size() + 1L, Map.entry(key, email));
+		if (email != null) {
+			this.addresses.putIfAbsent(this.events.size() + 1L, Map.entry(key, email));
+		}
 		return this;
 	}
 
