@@ -45,7 +45,9 @@ public final class PersonalDataRecords {
 		value.put("email", email);
 		String id = key.substring(key.indexOf(':') + 1);
 		if (key.startsWith("user:")) {
-			value.put("user_id", Long.parseLong(id));
+			// As in the key, in decimal: the interface of the erasure fixes it as a
+			// string.
+			value.put("user_id", id);
 		}
 		else {
 			value.put("invitation_id", id);

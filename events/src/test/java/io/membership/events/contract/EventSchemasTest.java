@@ -212,7 +212,7 @@ class EventSchemasTest {
 	private static ObjectNode personalData(String email) {
 		ObjectNode body = MembershipJson.mapper().createObjectNode();
 		body.put("email", email);
-		body.put("user_id", 42);
+		body.put("user_id", "42");
 		return body;
 	}
 
