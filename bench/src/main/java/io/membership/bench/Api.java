@@ -130,6 +130,60 @@ final class Api {
 		}
 	}
 
+	/**
+	 * One bulk invitation request of {@code items} addresses never invited before, each
+	 * with a role.
+	 * @return how many of its items were accepted (one UserInvited each)
+	 */
+	int inviteInBulk(Organization organization, int items, String addressPrefix)
+			throws IOException, InterruptedException {
+		StringBuilder body = new StringBuilder("{\"invitations\":[");
+		for (int item = 0; item < items; item++) {
+			body.append((item > 0) ? "," : "")
+				.append("{\"email\":\"")
+				.append(addressPrefix)
+				.append(item)
+				.append("@bench.test\",\"role\":\"AN\"}");
+		}
+		return accepted(expect(post("/api/organizations/" + organization.id() + "/invitations/bulk",
+				organization.ownerToken(), body.append("]}").toString()), 200));
+	}
+
+	/**
+	 * One bulk membership request of {@code items} role changes over the members, round
+	 * after round: each member between Annotator and Reviewer, every item a change, and
+	 * an even number of rounds so each member ends with the role they had (a request of
+	 * 1,000 items over 100 members is 10 rounds). The caller sends one at a time per
+	 * organization.
+	 * @return how many of its items were accepted (one event each)
+	 */
+	int changeRolesInBulk(Organization organization, List<Member> members, int items)
+			throws IOException, InterruptedException {
+		StringBuilder body = new StringBuilder("{\"changes\":[");
+		for (int item = 0; item < items; item++) {
+			Member member = members.get(item % members.size());
+			boolean away = (item / members.size()) % 2 == 0;
+			String other = "AN".equals(member.role) ? "RE" : "AN";
+			body.append((item > 0) ? "," : "")
+				.append("{\"user_id\":")
+				.append(member.userId())
+				.append(",\"role\":\"")
+				.append(away ? other : member.role)
+				.append("\"}");
+		}
+		return accepted(expect(post("/api/organizations/" + organization.id() + "/memberships/bulk",
+				organization.ownerToken(), body.append("]}").toString()), 200));
+	}
+
+	private static int accepted(JsonNode bulk) {
+		int accepted = 0;
+		for (JsonNode result : bulk.path("results")) {
+			int status = result.path("status").asInt();
+			accepted += (status >= 200 && status < 300) ? 1 : 0;
+		}
+		return accepted;
+	}
+
 	static JsonNode expect(HttpResponse<String> response, int status) {
 		if (response.statusCode() != status) {
 			throw new IllegalStateException(response.request().method() + " " + response.request().uri() + " answered "

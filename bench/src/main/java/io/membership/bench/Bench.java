@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import org.HdrHistogram.Histogram;
@@ -55,6 +56,14 @@ public final class Bench {
 	private static final int BATCH_SIZE = 100;
 
 	private static final String TRIVIAL_PATH = "/actuator/health/liveness";
+
+	/** Clients of the bulk phase, each in an organization of its own. */
+	private static final int BULK_CLIENTS = 4;
+
+	/** Items per bulk request: the most API.md allows. */
+	private static final int BULK_ITEMS = 1000;
+
+	private static final int BULK_MEMBERS = 100;
 
 	private final BenchSettings settings;
 
@@ -129,6 +138,9 @@ public final class Bench {
 				}
 				if (this.settings.runs("growth")) {
 					growth(api);
+				}
+				if (this.settings.runs("bulk")) {
+					bulk(api);
 				}
 				long[] loaded = service.residentKib();
 				section("memory").put("service_a_rss_after_command_phases_mb", mb(loaded[0]));
@@ -642,6 +654,91 @@ public final class Bench {
 	}
 
 	// 5. Command latency on a large, long-lived organization against a new one.
+	// 8. Bulk requests against single commands, in events stored per second.
+	/**
+	 * {@value #BULK_CLIENTS} clients, closed loop, each in an organization of its own of
+	 * {@value #BULK_MEMBERS} Annotators (a bulk request is one command of one
+	 * organization, so requests to one organization only queue): single role changes
+	 * first (one event each: the rate to compare with), then 1,000-item role-change
+	 * requests over the same members, then 1,000-item invitation requests; each after a
+	 * warm-up of its own, for as long as the command runs.
+	 */
+	private void bulk(Api api) throws Exception {
+		log("Bulk: setting up " + BULK_CLIENTS + " organizations of " + BULK_MEMBERS + " members");
+		List<Organization> organizations = parallel(BULK_CLIENTS, BULK_CLIENTS, (index) -> {
+			Organization organization = api.createOrganization("Bulk " + index);
+			for (int member = 0; member < BULK_MEMBERS; member++) {
+				api.join(organization, "AN");
+			}
+			return organization;
+		});
+		Load.Task single = (client, sequence) -> {
+			Organization organization = organizations.get(client);
+			api.toggleRole(organization, organization.members().get((int) (sequence % BULK_MEMBERS)));
+			return true;
+		};
+		Load.closed(BULK_CLIENTS, this.settings.warmup(), single);
+		Load.Outcome singles = Load.closed(BULK_CLIENTS, this.settings.commandRun(), single);
+		BulkRate singleRate = new BulkRate(singles.ok(), singles.ok(), singles.seconds());
+		log("Bulk: single role changes " + singles.summary());
+
+		AtomicLong roleEvents = new AtomicLong();
+		Load.Task roleChanges = (client, sequence) -> {
+			Organization organization = organizations.get(client);
+			int accepted = api.changeRolesInBulk(organization, List.copyOf(organization.members()), BULK_ITEMS);
+			roleEvents.addAndGet(accepted);
+			return accepted == BULK_ITEMS;
+		};
+		Load.closed(BULK_CLIENTS, this.settings.warmup(), roleChanges);
+		roleEvents.set(0);
+		Load.Outcome roleRun = Load.closed(BULK_CLIENTS, this.settings.commandRun(), roleChanges);
+		BulkRate roleRate = new BulkRate(roleRun.ok(), roleEvents.get(), roleRun.seconds());
+		log("Bulk: 1,000-item role changes " + roleRun.summary() + ", " + Load.round(roleRate.eventsPerSecond())
+				+ " events/s");
+
+		AtomicLong invitationEvents = new AtomicLong();
+		Load.Task invitations = (client, sequence) -> {
+			int accepted = api.inviteInBulk(organizations.get(client), BULK_ITEMS,
+					"bulk-" + client + "-" + sequence + "-" + System.nanoTime() + "-");
+			invitationEvents.addAndGet(accepted);
+			return accepted == BULK_ITEMS;
+		};
+		Load.closed(BULK_CLIENTS, this.settings.warmup(), invitations);
+		invitationEvents.set(0);
+		Load.Outcome invitationRun = Load.closed(BULK_CLIENTS, this.settings.commandRun(), invitations);
+		BulkRate invitationRate = new BulkRate(invitationRun.ok(), invitationEvents.get(), invitationRun.seconds());
+		log("Bulk: 1,000-item invitations " + invitationRun.summary() + ", "
+				+ Load.round(invitationRate.eventsPerSecond()) + " events/s");
+
+		Map<String, Object> section = section("bulk");
+		section.put("clients", BULK_CLIENTS);
+		section.put("items_per_request", BULK_ITEMS);
+		section.put("members_per_organization", BULK_MEMBERS);
+		section.put("single_role_changes",
+				with(singles.summary(), "events_per_second", Load.round(singleRate.eventsPerSecond())));
+		section.put("role_change_requests", bulkSummary(roleRun, roleRate));
+		section.put("invitation_requests", bulkSummary(invitationRun, invitationRate));
+		String baseline = Results.format(singleRate.eventsPerSecond()) + " events/s, single role changes by the same "
+				+ BULK_CLIENTS + " clients";
+		this.results.key("bulk_role_changes_ratio", roleRate.ratioTo(singleRate.eventsPerSecond()),
+				Results.format(roleRate.eventsPerSecond()) + " events/s in 1,000-item role-change requests ("
+						+ Results.format(roleRate.requestsPerSecond()) + " requests/s, p50 "
+						+ Results.format(roleRun.millis(50)) + " ms each)",
+				baseline, null, false);
+		this.results.key("bulk_invitations_ratio", invitationRate.ratioTo(singleRate.eventsPerSecond()),
+				Results.format(invitationRate.eventsPerSecond()) + " events/s in 1,000-item invitation requests ("
+						+ Results.format(invitationRate.requestsPerSecond()) + " requests/s, p50 "
+						+ Results.format(invitationRun.millis(50)) + " ms each)",
+				baseline, null, false);
+	}
+
+	private static Map<String, Object> bulkSummary(Load.Outcome outcome, BulkRate rate) {
+		Map<String, Object> summary = new LinkedHashMap<>(outcome.summary());
+		summary.put("events", rate.events());
+		summary.put("events_per_second", Load.round(rate.eventsPerSecond()));
+		return summary;
+	}
+
 	private void growth(Api api) throws Exception {
 		int members = this.settings.growthMembers();
 		int events = this.settings.growthEvents();
@@ -713,12 +810,14 @@ public final class Bench {
 			long deadline = this.settings.quick() ? Math.max(this.started + BenchSettings.quickBudget().toNanos(),
 					System.nanoTime() + TimeUnit.SECONDS.toNanos(30)) : launched + TimeUnit.MINUTES.toNanos(40);
 			long applied = 0;
+			long cpuAtFirst = 0;
 			while (System.nanoTime() < deadline) {
 				applied = appliedPosition(connection);
 				long now = System.nanoTime();
 				if (applied > 0 && first[0] == 0) {
 					first[0] = now;
 					first[1] = applied;
+					cpuAtFirst = service.cpuMillis();
 				}
 				if (applied >= topicEvents) {
 					done = now;
@@ -732,6 +831,9 @@ public final class Bench {
 			}
 			double seconds = (done - first[0]) / 1e9;
 			double perSecond = (applied - first[1]) / seconds;
+			// The service's own CPU for what it rebuilt: on a busy machine the rate drops
+			// with what else runs, this much less.
+			double cpuMicrosPerEvent = (service.cpuMillis() - cpuAtFirst) * 1000.0 / (applied - first[1]);
 			section.put("events_on_topic", topicEvents);
 			section.put("synthetic_events", synthetic.events());
 			section.put("events_applied", applied);
@@ -742,9 +844,11 @@ public final class Bench {
 			section.put("seconds_from_first_commit", Load.round(seconds));
 			section.put("seconds_from_launch", Load.round((done - launched) / 1e9));
 			section.put("per_second", Load.round(perSecond));
+			section.put("service_cpu_us_per_event", Load.round(cpuMicrosPerEvent));
 			section.put("method", "the service's own ProjectionConsumer (MembershipProjection + PermissionView) in a "
 					+ "second service JVM over a fresh schema; rate from its first committed batch to the last");
-			log("Replay: " + applied + " events in " + Load.round(seconds) + " s = " + Load.round(perSecond) + "/s");
+			log("Replay: " + applied + " events in " + Load.round(seconds) + " s = " + Load.round(perSecond) + "/s, "
+					+ Load.round(cpuMicrosPerEvent) + " µs of service CPU each");
 			ServiceProcess.sleep(Duration.ofMillis(1000));
 			long[] loaded = service.residentKib();
 			service.fullGc();

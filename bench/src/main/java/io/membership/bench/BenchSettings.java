@@ -66,7 +66,7 @@ record BenchSettings(boolean quick, Path jar, Path endpointJar, Path out, List<S
 	}
 
 	/** Every measurement, in the order they run. */
-	static final List<String> PHASES = List.of("commands", "checks", "propagation", "growth", "replay");
+	static final List<String> PHASES = List.of("commands", "checks", "propagation", "growth", "bulk", "replay");
 
 	/**
 	 * {@code -Dbench.phases=replay} (or any comma-separated list of {@link #PHASES}):

@@ -9,12 +9,15 @@ import org.axonframework.serialization.Revision;
 import io.membership.events.access.Role;
 import io.membership.events.ids.InvitationId;
 import io.membership.events.ids.OrganizationId;
+import io.membership.events.ids.ProjectId;
 import io.membership.events.ids.UserId;
 import io.membership.events.ids.WorkspaceId;
 
 /**
  * An Administrator or Owner invited someone by email. With a role the invitee is active
- * on sign-up; with a null role they join as Not Activated.
+ * on sign-up; with a null role they join as Not Activated. {@code projects}: the projects
+ * the invitee is added to on joining (as Inherit); a payload stored before they existed
+ * has none and reads as an invitation to no project.
  *
  * <p>
  * Revision 2 keeps the address out of the event: {@code email} is the invitee's address
@@ -24,11 +27,20 @@ import io.membership.events.ids.WorkspaceId;
  */
 @Revision("2")
 public record UserInvited(OrganizationId organizationId, InvitationId invitationId, @JsonIgnore String email, Role role,
-		Set<WorkspaceId> workspaces, Instant expiresAt, UserId actorUserId, Instant occurredAt,
+		Set<WorkspaceId> workspaces, Set<ProjectId> projects, Instant expiresAt, UserId actorUserId, Instant occurredAt,
 		String correlationId) implements MembershipEvent, AddressKeptApart {
 
 	public UserInvited {
 		workspaces = WorkspaceId.sortedSet(workspaces);
+		projects = ProjectId.sortedSet(projects);
+	}
+
+	/** An invitation to no project. */
+	public UserInvited(OrganizationId organizationId, InvitationId invitationId, String email, Role role,
+			Set<WorkspaceId> workspaces, Instant expiresAt, UserId actorUserId, Instant occurredAt,
+			String correlationId) {
+		this(organizationId, invitationId, email, role, workspaces, Set.of(), expiresAt, actorUserId, occurredAt,
+				correlationId);
 	}
 
 	@Override
@@ -39,7 +51,7 @@ public record UserInvited(OrganizationId organizationId, InvitationId invitation
 	@Override
 	public UserInvited withEmail(String address) {
 		return new UserInvited(this.organizationId, this.invitationId, address, this.role, this.workspaces,
-				this.expiresAt, this.actorUserId, this.occurredAt, this.correlationId);
+				this.projects, this.expiresAt, this.actorUserId, this.occurredAt, this.correlationId);
 	}
 
 	@Override

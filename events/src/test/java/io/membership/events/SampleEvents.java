@@ -39,7 +39,7 @@ public final class SampleEvents {
 				new OrganizationCreated(ORG, "Acme Labeling", OWNER, "owner@acme.test", new InviteLinkId("lnk_1"),
 						OWNER, AT, CORRELATION),
 				new UserInvited(ORG, INVITATION, "new@acme.test", Role.ANNOTATOR, Set.of(WS, new WorkspaceId("ws_a")),
-						AT.plusSeconds(604800), OWNER, AT, CORRELATION),
+						Set.of(new ProjectId("18"), PROJECT), AT.plusSeconds(604800), OWNER, AT, CORRELATION),
 				new InvitationRevoked(ORG, INVITATION, "new@acme.test", OWNER, AT, CORRELATION),
 				new InviteLinkReset(ORG, new InviteLinkId("lnk_2"), OWNER, AT, CORRELATION),
 				new MemberJoined(ORG, MEMBER, "new@acme.test", Role.NOT_ACTIVATED, null, Set.of(), MEMBER, AT,

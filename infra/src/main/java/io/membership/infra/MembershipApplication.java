@@ -24,8 +24,9 @@ public class MembershipApplication {
 	/** What {@code --help} prints: the service and its commands. */
 	static final String USAGE = String.join(System.lineSeparator(),
 			"usage: java -jar membership.jar [--spring.property=value ...]      run the service",
-			"       java -jar membership.jar verify --events EXPORT.ndjson [--checkpoints CHECKPOINTS.json --public-key KEY]",
-			"                                                                   verify an audit export offline",
+			"       java -jar membership.jar verify --events EXPORT.ndjson [--checkpoints CHECKPOINTS.json --public-key KEY] [--histories]",
+			"                                                                   verify an audit export offline (streamed; --histories",
+			"                                                                   also prints every member's role history)",
 			"       java -jar membership.jar rebuild-projections [--verify-only] [--spring.property=value ...]",
 			"                                                                   rebuild (or compare) the query side's tables",
 			"       java -jar membership.jar republish [--spring.property=value ...]",

@@ -39,6 +39,7 @@ class CommandLineTest {
 	void help_prints_the_usage_of_the_service_and_its_commands_and_exits_0() {
 		assertThat(run("--help")).isZero();
 		assertThat(out()).contains("verify --events")
+			.contains("[--histories]")
 			.contains("rebuild-projections")
 			.contains("republish")
 			.contains("--help");
@@ -47,7 +48,7 @@ class CommandLineTest {
 	@Test
 	void each_command_explains_itself_with_help() {
 		assertThat(run("verify", "--help")).isZero();
-		assertThat(out()).startsWith("usage: verify");
+		assertThat(out()).startsWith("usage: verify").contains("[--histories]");
 		assertThat(run("rebuild-projections", "--help")).isZero();
 		assertThat(out()).contains("usage: rebuild-projections");
 		assertThat(run("republish", "--help")).isZero();

@@ -73,7 +73,7 @@ class ModuleBoundariesTest {
 		.resideInAPackage("io.membership.command..")
 		.should()
 		.dependOnClassesThat()
-		.resideInAnyPackage("io.membership.topics..", "org.apache.kafka..")
+		.resideInAnyPackage("io.membership.topics..", "org.apache.kafka..", "io.cloudevents..")
 		.because("the command side records events; the publisher in infra puts them on the topics");
 
 	@ArchTest

@@ -1,11 +1,16 @@
 package io.membership.topics;
 
-import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeFormatter;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
+import io.cloudevents.CloudEvent;
+import io.cloudevents.SpecVersion;
+import io.cloudevents.core.data.BytesCloudEventData;
+import io.cloudevents.kafka.KafkaMessageFactory;
+import io.cloudevents.rw.CloudEventWriter;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Headers;
 
 import io.membership.events.MembershipEvent;
 import io.membership.events.json.MembershipJson;
@@ -18,10 +23,17 @@ import io.membership.events.json.MembershipJson;
  * body; {@code traceparent} (when the request had a trace) lets it join its spans to the
  * request's trace. The publisher writes every event so, and the query side reads it back
  * ({@code EventRecords} there); the query side's tests write theirs with it too.
+ * <p>
+ * The CloudEvents SDK's Kafka binding writes and reads the headers. The attributes are
+ * handed to its binary-mode writer one by one, as strings, rather than built into a
+ * {@link CloudEvent} and written whole: that way the headers keep the order and the
+ * values they have always had on the wire ({@code ce_time} as
+ * {@link DateTimeFormatter#ISO_INSTANT} writes it, with milliseconds kept as
+ * {@code .100}; the extensions in a fixed order), where the SDK's event would write its
+ * extensions in hash order and its time with the offset formatter, which trims trailing
+ * zeros.
  */
 public final class CloudEventRecords {
-
-	static final String SPEC_VERSION = "1.0";
 
 	static final String CONTENT_TYPE = "application/json";
 
@@ -44,43 +56,68 @@ public final class CloudEventRecords {
 	 * ({@code ce_orgversion}): its first event is 1
 	 */
 	public static ProducerRecord<String, byte[]> of(MembershipEvent event, String eventId, long version) {
-		String organization = event.organizationId().value();
-		ProducerRecord<String, byte[]> record = new ProducerRecord<>(MembershipTopics.EVENTS, organization,
-				MembershipJson.mapper().writeValueAsBytes(event));
-		Headers headers = record.headers();
-		put(headers, "ce_specversion", SPEC_VERSION);
-		put(headers, "ce_id", eventId);
-		put(headers, "ce_source", "/organizations/" + organization);
-		put(headers, "ce_type", type(event));
-		put(headers, "ce_time", DateTimeFormatter.ISO_INSTANT.format(event.occurredAt()));
-		event.subject().ifPresent((subject) -> put(headers, "ce_subject", subject.toString()));
-		put(headers, "content-type", CONTENT_TYPE);
-		put(headers, "ce_orgversion", Long.toString(version));
-		// A service principal that asked for an erasure has no user id.
-		if (event.actorUserId() != null) {
-			put(headers, "ce_actorid", event.actorUserId().toString());
-		}
-		put(headers, "ce_correlationid", event.correlationId());
-		return record;
+		return of(event, eventId, version, null);
 	}
 
 	/**
-	 * Adds the trace context of the request that produced the event, if it had a valid
-	 * one, so a subscriber's spans join that trace; before the record is signed.
+	 * The record of an event, unsigned, with the trace context of the request that
+	 * produced it ({@code ce_traceparent}) if it had a valid one, so a subscriber's spans
+	 * join that trace.
 	 */
-	public static ProducerRecord<String, byte[]> traced(ProducerRecord<String, byte[]> record, Object traceParent) {
-		if (traceParent instanceof String value && W3C_TRACEPARENT.matcher(value).matches()) {
-			put(record.headers(), TRACEPARENT, value);
+	public static ProducerRecord<String, byte[]> of(MembershipEvent event, String eventId, long version,
+			Object traceParent) {
+		String organization = event.organizationId().value();
+		CloudEventWriter<ProducerRecord<String, byte[]>> writer = writer(MembershipTopics.EVENTS, organization);
+		writer.withContextAttribute("id", eventId)
+			.withContextAttribute("source", "/organizations/" + organization)
+			.withContextAttribute("type", type(event))
+			.withContextAttribute("time", DateTimeFormatter.ISO_INSTANT.format(event.occurredAt()));
+		event.subject().ifPresent((subject) -> writer.withContextAttribute("subject", subject.toString()));
+		writer.withContextAttribute("datacontenttype", CONTENT_TYPE)
+			.withContextAttribute("orgversion", Long.toString(version));
+		// An erasure a service principal asked for has no acting user.
+		if (event.actorUserId() != null) {
+			writer.withContextAttribute("actorid", event.actorUserId().toString());
 		}
-		return record;
+		writer.withContextAttribute("correlationid", event.correlationId());
+		if (traceParent instanceof String value && W3C_TRACEPARENT.matcher(value).matches()) {
+			writer.withContextAttribute("traceparent", value);
+		}
+		return writer.end(BytesCloudEventData.wrap(MembershipJson.mapper().writeValueAsBytes(event)));
+	}
+
+	/**
+	 * The SDK's binary-mode writer of a record of {@code topic} under {@code key}, its
+	 * {@code ce_specversion} (1.0) written: the caller adds the attributes, in the order
+	 * they go on the wire, and ends it with the value.
+	 */
+	public static CloudEventWriter<ProducerRecord<String, byte[]>> writer(String topic, String key) {
+		return KafkaMessageFactory.<String>createWriter(topic, key).create(SpecVersion.V1);
+	}
+
+	/**
+	 * The CloudEvent a record carries in binary mode, as the SDK's Kafka binding reads
+	 * its headers and value, or empty if it is none (no {@code ce_specversion}, a
+	 * required attribute missing, a malformed {@code ce_time}). The MAC is not checked
+	 * here.
+	 */
+	public static Optional<CloudEvent> read(ConsumerRecord<String, byte[]> record) {
+		try {
+			return Optional.of(KafkaMessageFactory.createReader(record).toEvent());
+		}
+		catch (RuntimeException notACloudEvent) {
+			return Optional.empty();
+		}
+	}
+
+	/** An extension attribute of an event read from a record, as text, or null. */
+	public static String extension(CloudEvent event, String name) {
+		Object value = event.getExtension(name);
+		return (value != null) ? value.toString() : null;
 	}
 
 	static String type(MembershipEvent event) {
 		return event.cloudEventType();
-	}
-
-	private static void put(Headers headers, String name, String value) {
-		headers.add(name, value.getBytes(StandardCharsets.UTF_8));
 	}
 
 }

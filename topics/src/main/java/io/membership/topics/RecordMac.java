@@ -1,7 +1,5 @@
 package io.membership.topics;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -68,6 +66,15 @@ public final class RecordMac {
 	private final Map<Integer, Long> unsignedBelow;
 
 	/**
+	 * Per key id, a {@link Mac} initialized with that key and never used itself: each MAC
+	 * is computed on a clone of it, which costs a copy of its state, where
+	 * {@code Mac.getInstance} and {@code init} per record cost a provider lookup and the
+	 * key schedule (together about a sixth of the query side's work per event in a
+	 * profile of the rebuild).
+	 */
+	private final Map<String, Mac> initialized = new LinkedHashMap<>();
+
+	/**
 	 * @param signing the key new records are signed with (and verified with)
 	 * @param previous keys no longer used for signing, still accepted in verification
 	 * @param unsignedBelow per partition of {@value MembershipTopics#EVENTS}, the offset
@@ -82,6 +89,7 @@ public final class RecordMac {
 			}
 		}
 		this.unsignedBelow = Map.copyOf(unsignedBelow);
+		this.verifying.forEach((id, key) -> this.initialized.put(id, initialized(key)));
 	}
 
 	public RecordMac(Key signing) {
@@ -113,7 +121,7 @@ public final class RecordMac {
 		if (covered == null) {
 			throw new IllegalArgumentException("The record has a CloudEvents header twice");
 		}
-		byte[] mac = mac(this.signing, record.topic(), record.key(), covered, record.value());
+		byte[] mac = mac(this.signing.id(), record.topic(), record.key(), covered, record.value());
 		String value = VERSION + ":" + this.signing.id() + ":"
 				+ Base64.getUrlEncoder().withoutPadding().encodeToString(mac);
 		record.headers().add(HEADER, value.getBytes(StandardCharsets.UTF_8));
@@ -170,7 +178,7 @@ public final class RecordMac {
 		if (covered == null) {
 			return Verdict.MALFORMED;
 		}
-		return MessageDigest.isEqual(claimed, mac(keyUsed, topic, key, covered, value)) ? Verdict.VALID
+		return MessageDigest.isEqual(claimed, mac(keyUsed.id(), topic, key, covered, value)) ? Verdict.VALID
 				: Verdict.MISMATCH;
 	}
 
@@ -190,33 +198,63 @@ public final class RecordMac {
 		return new ArrayList<>(byName.values());
 	}
 
-	private static byte[] mac(Key key, String topic, String recordKey, List<Header> covered, byte[] value) {
-		ByteArrayOutputStream input = new ByteArrayOutputStream(256 + ((value != null) ? value.length : 0));
-		field(input, DOMAIN);
-		field(input, utf8(key.id()));
-		field(input, utf8(topic));
-		field(input, utf8(recordKey));
-		input.writeBytes(ByteBuffer.allocate(4).putInt(covered.size()).array());
+	/**
+	 * The MAC under the key with this id, fed field by field (each as its length and its
+	 * bytes) rather than through a copy of the whole input.
+	 */
+	private byte[] mac(String keyId, String topic, String recordKey, List<Header> covered, byte[] value) {
+		Mac mac = fresh(keyId);
+		field(mac, DOMAIN);
+		field(mac, utf8(keyId));
+		field(mac, utf8(topic));
+		field(mac, utf8(recordKey));
+		length(mac, covered.size());
 		for (Header header : covered) {
-			field(input, utf8(header.key()));
-			field(input, header.value());
+			field(mac, utf8(header.key()));
+			field(mac, header.value());
 		}
-		field(input, value);
+		field(mac, value);
+		return mac.doFinal();
+	}
+
+	private static Mac initialized(Key key) {
 		try {
 			Mac mac = Mac.getInstance(ALGORITHM);
 			mac.init(new SecretKeySpec(key.secret(), ALGORITHM));
-			return mac.doFinal(input.toByteArray());
+			return mac;
 		}
 		catch (GeneralSecurityException ex) {
 			throw new IllegalStateException("This JVM cannot compute " + ALGORITHM, ex);
 		}
 	}
 
-	private static void field(ByteArrayOutputStream input, byte[] bytes) {
-		input.writeBytes(ByteBuffer.allocate(4).putInt((bytes != null) ? bytes.length : -1).array());
-		if (bytes != null) {
-			input.writeBytes(bytes);
+	/**
+	 * A copy of the key's initialized MAC, ready for one computation: the prototype is
+	 * shared between threads and only ever read. Should a provider's MAC not be
+	 * cloneable, a new one is initialized instead.
+	 */
+	private Mac fresh(String keyId) {
+		try {
+			return (Mac) this.initialized.get(keyId).clone();
 		}
+		catch (CloneNotSupportedException ex) {
+			return initialized(this.verifying.get(keyId));
+		}
+	}
+
+	private static void field(Mac mac, byte[] bytes) {
+		length(mac, (bytes != null) ? bytes.length : -1);
+		if (bytes != null) {
+			mac.update(bytes);
+		}
+	}
+
+	/** A 4-byte big-endian length. */
+	private static void length(Mac mac, int length) {
+		mac.update((byte) (length >>> 24));
+		mac.update((byte) (length >>> 16));
+		mac.update((byte) (length >>> 8));
+		mac.update((byte) length);
 	}
 
 	private static byte[] utf8(String text) {

@@ -88,6 +88,104 @@ class RecordMacTest {
 			.matches("v1:2026-11:[A-Za-z0-9_-]{43}");
 	}
 
+	/**
+	 * The MAC as the class comment specifies it, computed here from that text alone: each
+	 * field as a 4-byte big-endian length and its bytes, the covered headers sorted by
+	 * name.
+	 */
+	static String specifiedMac(Key key, String topic, String recordKey, Headers headers, byte[] value)
+			throws Exception {
+		java.io.ByteArrayOutputStream input = new java.io.ByteArrayOutputStream();
+		java.io.DataOutputStream out = new java.io.DataOutputStream(input);
+		java.util.function.Consumer<byte[]> field = (bytes) -> {
+			try {
+				out.writeInt((bytes != null) ? bytes.length : -1);
+				if (bytes != null) {
+					out.write(bytes);
+				}
+			}
+			catch (java.io.IOException ex) {
+				throw new IllegalStateException(ex);
+			}
+		};
+		field.accept("membership-record-mac-v1".getBytes(StandardCharsets.UTF_8));
+		field.accept(key.id().getBytes(StandardCharsets.UTF_8));
+		field.accept(topic.getBytes(StandardCharsets.UTF_8));
+		field.accept((recordKey != null) ? recordKey.getBytes(StandardCharsets.UTF_8) : null);
+		java.util.TreeMap<String, byte[]> covered = new java.util.TreeMap<>();
+		headers.forEach((header) -> {
+			if (header.key().startsWith("ce_") || header.key().equals("content-type")) {
+				covered.put(header.key(), header.value());
+			}
+		});
+		out.writeInt(covered.size());
+		covered.forEach((name, headerValue) -> {
+			field.accept(name.getBytes(StandardCharsets.UTF_8));
+			field.accept(headerValue);
+		});
+		field.accept(value);
+		javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+		mac.init(new javax.crypto.spec.SecretKeySpec(key.secret(), "HmacSHA256"));
+		return "v1:" + key.id() + ":"
+				+ java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(input.toByteArray()));
+	}
+
+	@Test
+	void the_mac_is_the_one_the_specification_gives_also_without_a_record_key_or_a_value() throws Exception {
+		ProducerRecord<String, byte[]> full = record();
+		ProducerRecord<String, byte[]> tombstone = new ProducerRecord<String, byte[]>(full.topic(), null, "user:42",
+				(byte[]) null, withHeaders(full, UnaryOperator.identity()).headers());
+		ProducerRecord<String, byte[]> keyless = new ProducerRecord<String, byte[]>(full.topic(), null, (String) null,
+				full.value(), withHeaders(full, UnaryOperator.identity()).headers());
+		for (ProducerRecord<String, byte[]> written : List.of(full, tombstone, keyless)) {
+			String expected = specifiedMac(KEY, written.topic(), written.key(), written.headers(), written.value());
+
+			MAC.sign(written);
+
+			assertThat(new String(written.headers().lastHeader(RecordMac.HEADER).value(), StandardCharsets.UTF_8))
+				.isEqualTo(expected);
+			assertThat(MAC.verify(read(written))).isEqualTo(Verdict.VALID);
+		}
+	}
+
+	@Test
+	void threads_signing_and_verifying_at_once_each_get_their_own_records_mac() throws Exception {
+		RecordMac rotated = new RecordMac(KEY, List.of(OLD_KEY), Map.of());
+		RecordMac old = new RecordMac(OLD_KEY);
+		List<java.util.concurrent.Callable<Boolean>> work = new java.util.ArrayList<>();
+		for (int thread = 0; thread < 8; thread++) {
+			int seed = thread;
+			work.add(() -> {
+				for (int i = 0; i < 500; i++) {
+					ProducerRecord<String, byte[]> written = new ProducerRecord<String, byte[]>(MembershipTopics.EVENTS,
+							null, "org_" + seed + "_" + i, ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8),
+							withHeaders(record(), UnaryOperator.identity()).headers());
+					((i % 2 == 0) ? rotated : old).sign(written);
+					String expected = specifiedMac((i % 2 == 0) ? KEY : OLD_KEY, written.topic(), written.key(),
+							withHeaders(written, (headers) -> {
+								headers.remove(RecordMac.HEADER);
+								return headers;
+							}).headers(), written.value());
+					if (!expected.equals(
+							new String(written.headers().lastHeader(RecordMac.HEADER).value(), StandardCharsets.UTF_8))
+							|| rotated.verify(read(written)) != Verdict.VALID) {
+						return false;
+					}
+				}
+				return true;
+			});
+		}
+		java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(8);
+		try {
+			for (java.util.concurrent.Future<Boolean> done : threads.invokeAll(work)) {
+				assertThat(done.get()).isTrue();
+			}
+		}
+		finally {
+			threads.shutdownNow();
+		}
+	}
+
 	static Stream<String> coveredHeaders() {
 		return Stream.of("ce_specversion", "ce_id", "ce_source", "ce_type", "ce_time", "ce_subject", "content-type",
 				"ce_orgversion", "ce_actorid", "ce_correlationid");

@@ -3,6 +3,7 @@ package io.membership.audit.verify;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,9 +13,11 @@ import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -41,29 +44,54 @@ import io.membership.events.state.MemberStates;
  * signed checkpoints and the public key, and nothing of the service.
  *
  * <pre>
- * java -jar membership.jar verify --events export.ndjson --checkpoints checkpoints.json --public-key key.json
+ * java -jar membership.jar verify --events export.ndjson --checkpoints checkpoints.json --public-key key.json [--histories]
  * </pre>
  *
  * It checks that every organization's events run from version 1 without a gap, a repeated
  * or a misplaced version, that each links to the hash of the one before and that its own
  * hash matches its content; that every checkpoint's signature is the audit key's and that
  * the chain passes through the hash it signed. It stops at the first bad event, names it
- * (version and event id) and exits with status 1; on success it prints every member's
- * role history, rebuilt from the export alone, and exits with 0. Usage errors and
- * unreadable input exit with 2. What it prints from its input (reasons, ids, e-mails in a
- * library's message) is escaped first ({@link TerminalText}): the export may come from
- * the party under audit, and must not drive the auditor's terminal or forge a line.
+ * (version and event id) and exits with status 1; on success it exits with 0, and with
+ * {@code --histories} it prints every member's role history, rebuilt from the export
+ * alone. Usage errors and unreadable input exit with 2. What it prints from its input
+ * (reasons, ids, e-mails in a library's message) is escaped first ({@link TerminalText}):
+ * the export may come from the party under audit, and must not drive the auditor's
+ * terminal or forge a line.
+ * <p>
+ * The export is read once, line by line, and only what the next line is checked against
+ * is kept per organization: the last version, its hash and event id, the member states
+ * the next event must be valid against, and the signed checkpoints still ahead. An export
+ * of millions of events verifies in a small heap; the role histories, which grow with the
+ * export, are kept only when asked for. A misplaced version is explained by a second pass
+ * over the file that looks for that organization's versions alone.
+ * <p>
+ * An export line's hash covers its envelope ({@link HashChain}); other top-level members
+ * ({@code prev_hash}, {@code hash}, the system-wide stream's {@code position}, or members
+ * a later version of the export adds beside the envelope) are not hashed and are ignored.
  */
 public final class AuditVerifier {
 
-	static final String USAGE = "usage: verify --events EXPORT.ndjson [--checkpoints CHECKPOINTS.json --public-key KEY]";
+	static final String USAGE = "usage: verify --events EXPORT.ndjson [--checkpoints CHECKPOINTS.json --public-key KEY] [--histories]";
 
 	private static final Set<String> OPTIONS = Set.of("--events", "--checkpoints", "--public-key");
 
+	/**
+	 * The members of an export line the hash covers, in the order the service writes
+	 * them.
+	 */
+	private static final List<String> ENVELOPE = List.of("organization_id", "version", "event_id", "type",
+			"occurred_at", "payload");
+
 	private final PrintStream out;
 
-	private AuditVerifier(PrintStream out) {
+	private final Path events;
+
+	private final boolean histories;
+
+	private AuditVerifier(PrintStream out, Path events, boolean histories) {
 		this.out = out;
+		this.events = events;
+		this.histories = histories;
 	}
 
 	public static void main(String[] args) {
@@ -81,9 +109,17 @@ public final class AuditVerifier {
 			return 0;
 		}
 		Map<String, Path> options = new HashMap<>();
-		boolean valid = args.length % 2 == 0;
-		for (int i = 0; valid && i + 1 < args.length; i += 2) {
-			valid = OPTIONS.contains(args[i]) && options.put(args[i], Path.of(args[i + 1])) == null;
+		boolean histories = false;
+		boolean valid = true;
+		for (int i = 0; valid && i < args.length; i++) {
+			if (args[i].equals("--histories")) {
+				valid = !histories;
+				histories = true;
+			}
+			else {
+				valid = OPTIONS.contains(args[i]) && i + 1 < args.length
+						&& options.put(args[i], Path.of(args[++i])) == null;
+			}
 		}
 		if (!valid || !options.containsKey("--events")
 				|| options.containsKey("--checkpoints") != options.containsKey("--public-key")) {
@@ -91,11 +127,15 @@ public final class AuditVerifier {
 			return 2;
 		}
 		try {
-			return new AuditVerifier(out).verify(options.get("--events"), options.get("--checkpoints"),
+			return new AuditVerifier(out, options.get("--events"), histories).verify(options.get("--checkpoints"),
 					options.get("--public-key"));
 		}
 		catch (IOException ex) {
 			err.println(TerminalText.line("cannot read the input: " + ex));
+			return 2;
+		}
+		catch (UncheckedIOException ex) {
+			err.println(TerminalText.line("cannot read the input: " + ex.getCause()));
 			return 2;
 		}
 		catch (InputError ex) {
@@ -108,41 +148,65 @@ public final class AuditVerifier {
 		}
 	}
 
-	private int verify(Path events, Path checkpointFile, Path publicKeyFile) throws IOException {
+	private int verify(Path checkpointFile, Path publicKeyFile) throws IOException {
 		// Read what is needed to check the signatures first: a usage error is reported
 		// before any verdict on the export.
 		List<JsonNode> checkpoints = (checkpointFile != null) ? readCheckpoints(checkpointFile) : List.of();
 		PublicKey key = (publicKeyFile != null) ? readPublicKey(publicKeyFile) : null;
-		Map<String, Index> index = index(events);
+		// The signatures are checked before the export is read, so that the chain is held
+		// against signed hashes only; a forged checkpoint is reported after the chain's
+		// own faults, which say more about what was changed.
+		Failure forged = null;
+		Map<String, List<JsonNode>> signedByOrganization = new TreeMap<>();
+		String keyId = (key != null) ? keyIdOf(key) : null;
+		for (JsonNode checkpoint : checkpoints) {
+			if (forged == null && !signatureValid(checkpoint, key)) {
+				forged = new Failure("the checkpoint of " + shown(checkpoint.path("organization_id").asString())
+						+ " at version " + shown(checkpoint.path("version").asString())
+						+ " is not signed by the audit key " + keyId
+						+ (keyId.equals(checkpoint.path("key_id").asString()) ? ""
+								: " (it names key " + shown(checkpoint.path("key_id").asString()) + ")")
+						+ "; it was forged or altered");
+			}
+			signedByOrganization
+				.computeIfAbsent(checkpoint.path("organization_id").asString(), (id) -> new ArrayList<>())
+				.add(checkpoint);
+		}
+		signedByOrganization.values()
+			.forEach((signed) -> signed
+				.sort(Comparator.comparingLong((checkpoint) -> checkpoint.path("version").asLong())));
+		boolean anchoring = forged == null;
+
 		Map<String, Chain> chains = new LinkedHashMap<>();
-		forEachLine(events, (event, line) -> {
+		forEachLine(this.events, (event, line) -> {
 			String organization = event.path("organization_id").asString();
-			chains.computeIfAbsent(organization, (id) -> new Chain(id, index.get(id))).append(event, line);
+			chains
+				.computeIfAbsent(organization,
+						(id) -> new Chain(id, this.events, this.histories,
+								anchoring ? signedByOrganization.getOrDefault(id, List.of()) : List.of()))
+				.append(event, line);
 		});
 		long total = chains.values().stream().mapToLong((chain) -> chain.lastVersion).sum();
 		print("OK: " + total + " events of " + chains.size() + " organization(s), every hash verified");
 		if (key != null) {
-			verifyCheckpoints(chains, checkpoints, key);
+			if (forged != null) {
+				throw forged;
+			}
+			verifyCheckpoints(chains, signedByOrganization);
 		}
 		else {
 			print("NOTE: no checkpoints given; the chain is consistent but not anchored to a signature");
 		}
-		chains.values().forEach(this::printRoleHistories);
+		if (this.histories) {
+			chains.values().forEach(this::printRoleHistories);
+		}
 		return 0;
 	}
 
 	/**
-	 * The first pass: where every version of every organization is in the file, so that a
-	 * bad line can be told apart as deleted, repeated or out of order.
+	 * Reads the export line by line; a line is parsed, checked and dropped before the
+	 * next is read.
 	 */
-	private static Map<String, Index> index(Path events) throws IOException {
-		Map<String, Index> index = new HashMap<>();
-		forEachLine(events,
-				(event, line) -> index.computeIfAbsent(event.path("organization_id").asString(), (id) -> new Index())
-					.add(event.path("version").asLong(), new Occurrence(line, event.path("event_id").asString())));
-		return index;
-	}
-
 	private static void forEachLine(Path events, LineConsumer consumer) throws IOException {
 		int lineNumber = 0;
 		try (BufferedReader lines = Files.newBufferedReader(events, StandardCharsets.UTF_8)) {
@@ -172,30 +236,20 @@ public final class AuditVerifier {
 		}
 	}
 
-	private void verifyCheckpoints(Map<String, Chain> chains, List<JsonNode> checkpoints, PublicKey key) {
-		String keyId = keyIdOf(key);
-		Map<String, List<JsonNode>> byOrganization = new TreeMap<>();
-		for (JsonNode checkpoint : checkpoints) {
-			if (!signatureValid(checkpoint, key)) {
-				throw new Failure("the checkpoint of " + shown(checkpoint.path("organization_id").asString())
-						+ " at version " + shown(checkpoint.path("version").asString())
-						+ " is not signed by the audit key " + keyId
-						+ (keyId.equals(checkpoint.path("key_id").asString()) ? ""
-								: " (it names key " + shown(checkpoint.path("key_id").asString()) + ")")
-						+ "; it was forged or altered");
-			}
-			byOrganization.computeIfAbsent(checkpoint.path("organization_id").asString(), (id) -> new ArrayList<>())
-				.add(checkpoint);
-		}
-		byOrganization.forEach((organization, signed) -> {
-			signed.sort(Comparator.comparingLong((checkpoint) -> checkpoint.path("version").asLong()));
+	/**
+	 * After the export was read: what the chains could not settle while reading, in the
+	 * order of the organizations' ids. The hashes at the checkpoints' versions were
+	 * compared as the export went by.
+	 */
+	private void verifyCheckpoints(Map<String, Chain> chains, Map<String, List<JsonNode>> signedByOrganization) {
+		signedByOrganization.forEach((organization, signed) -> {
 			Chain chain = chains.get(organization);
 			if (chain == null) {
 				throw new Failure("organization " + shown(organization) + " has a signed checkpoint at version "
 						+ signed.get(signed.size() - 1).path("version").asLong()
 						+ " but no events in the export: its events were removed, or the export is not of it");
 			}
-			chain.anchor(signed);
+			chain.settleAnchors();
 		});
 		for (Chain chain : chains.values()) {
 			if (chain.anchored == 0) {
@@ -338,45 +392,74 @@ public final class AuditVerifier {
 
 	}
 
-	/** Every line of one organization, by version. */
-	private static final class Index {
-
-		private final Map<Long, List<Occurrence>> versions = new HashMap<>();
-
-		void add(long version, Occurrence occurrence) {
-			this.versions.computeIfAbsent(version, (v) -> new ArrayList<>(1)).add(occurrence);
+	/**
+	 * Where some versions of one organization are in the export: read anew when a line
+	 * does not carry the version expected, to tell a deleted, a repeated and a misplaced
+	 * event apart. Lines that are no event are passed over; the first pass stops at them.
+	 */
+	private static Map<Long, List<Occurrence>> occurrences(Path events, String organization, Set<Long> versions) {
+		Map<Long, List<Occurrence>> found = new HashMap<>();
+		int lineNumber = 0;
+		try (BufferedReader lines = Files.newBufferedReader(events, StandardCharsets.UTF_8)) {
+			for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+				lineNumber++;
+				JsonNode event;
+				try {
+					event = MembershipJson.mapper().readTree(line);
+				}
+				catch (RuntimeException ex) {
+					continue;
+				}
+				if (event != null && event.isObject() && organization.equals(event.path("organization_id").asString())
+						&& versions.contains(event.path("version").asLong())) {
+					found.computeIfAbsent(event.path("version").asLong(), (v) -> new ArrayList<>(1))
+						.add(new Occurrence(lineNumber, event.path("event_id").asString()));
+				}
+			}
 		}
-
-		List<Occurrence> of(long version) {
-			return this.versions.getOrDefault(version, List.of());
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
 		}
-
+		return found;
 	}
 
-	/** One organization's events as read so far. */
+	/**
+	 * One organization's chain as read so far: what the next line is checked against, and
+	 * no more (the role histories only when they are to be printed).
+	 */
 	private static final class Chain {
 
 		private final String organization;
 
-		private final Index index;
+		private final Path events;
 
-		private final Map<Long, String> hashes = new HashMap<>();
-
-		private final Map<Long, String> eventIds = new HashMap<>();
+		/** The signed checkpoints the chain has yet to pass, by version. */
+		private final Deque<JsonNode> ahead;
 
 		private final Map<UserId, MemberState> members = new HashMap<>();
 
-		private final Map<UserId, List<String>> histories = new TreeMap<>(Comparator.comparingLong(UserId::value));
+		/** Null unless the histories are to be printed. */
+		private final Map<UserId, List<String>> histories;
 
 		private long lastVersion;
 
 		private String lastHash = HashChain.GENESIS;
 
+		private String lastEventId;
+
+		/** The event id of the first version after the last checkpoint passed. */
+		private String firstUnanchoredEventId;
+
 		private long anchored;
 
-		Chain(String organization, Index index) {
+		/** The first checkpoint the chain did not pass through, told after the export. */
+		private Failure rewritten;
+
+		Chain(String organization, Path events, boolean histories, List<JsonNode> checkpoints) {
 			this.organization = organization;
-			this.index = index;
+			this.events = events;
+			this.histories = histories ? new TreeMap<>(Comparator.comparingLong(UserId::value)) : null;
+			this.ahead = new ArrayDeque<>(checkpoints);
 		}
 
 		void append(JsonNode event, int line) {
@@ -391,12 +474,12 @@ public final class AuditVerifier {
 			if (!this.lastHash.equals(event.path("prev_hash").asString())) {
 				throw new Failure(where + "its prev_hash does not link to the hash of "
 						+ ((version == 1) ? "the start of the chain"
-								: "version " + (version - 1) + " (event " + shown(this.eventIds.get(version - 1)) + ")")
+								: "version " + (version - 1) + " (event " + shown(this.lastEventId) + ")")
 						+ ": an event was inserted, removed or altered here");
 			}
 			String recomputed;
 			try {
-				recomputed = HashChain.hash(this.lastHash, event);
+				recomputed = HashChain.hash(this.lastHash, envelopeOf(event));
 			}
 			catch (RuntimeException ex) {
 				throw new Failure(where + "its content cannot be canonicalized (" + ex.getMessage() + "): altered");
@@ -406,34 +489,49 @@ public final class AuditVerifier {
 			}
 			this.lastVersion = version;
 			this.lastHash = recomputed;
-			this.hashes.put(version, recomputed);
-			this.eventIds.put(version, eventId);
+			this.lastEventId = eventId;
+			if (version == this.anchored + 1) {
+				this.firstUnanchoredEventId = eventId;
+			}
 			recordRoleChanges(event, version, where);
+			passCheckpoints(version, recomputed, eventId);
+		}
+
+		/** The hashed members of an export line, whatever else the line carries. */
+		private static JsonNode envelopeOf(JsonNode line) {
+			ObjectNode envelope = MembershipJson.mapper().createObjectNode();
+			for (String member : ENVELOPE) {
+				if (line.has(member)) {
+					envelope.set(member, line.get(member));
+				}
+			}
+			return envelope;
 		}
 
 		/** Why a line does not carry the expected version. */
 		private String misplaced(long version, long expected, int line) {
-			List<Occurrence> same = this.index.of(version);
+			Map<Long, List<Occurrence>> found = occurrences(this.events, this.organization, Set.of(version, expected));
+			List<Occurrence> same = found.getOrDefault(version, List.of());
 			if (version < expected && same.size() > 1) {
 				return "version " + version + " appears more than once (" + join(same)
 						+ "): an event was inserted or copied";
 			}
-			List<Occurrence> expectedOnes = this.index.of(expected);
-			Optional<Occurrence> later = expectedOnes.stream().filter((o) -> o.line() > line).findFirst();
+			Optional<Occurrence> later = found.getOrDefault(expected, List.of())
+				.stream()
+				.filter((o) -> o.line() > line)
+				.findFirst();
 			if (later.isPresent()) {
 				return "out of order: version " + expected + " (" + later.get() + ") comes after it";
 			}
 			if (version < expected) {
-				return "out of order: it comes after version " + this.lastVersion + " (event "
-						+ shown(this.eventIds.get(this.lastVersion)) + ")";
+				return "out of order: it comes after version " + this.lastVersion + " (event " + shown(this.lastEventId)
+						+ ")";
 			}
 			long lastMissing = version - 1;
 			return ((expected == lastMissing) ? "version " + expected + " is missing"
 					: "versions " + expected + ".." + lastMissing + " are missing")
-					+ ((this.lastVersion > 0)
-							? " between version " + this.lastVersion + " (event "
-									+ shown(this.eventIds.get(this.lastVersion)) + ") and this one"
-							: " before this one")
+					+ ((this.lastVersion > 0) ? " between version " + this.lastVersion + " (event "
+							+ shown(this.lastEventId) + ") and this one" : " before this one")
 					+ ": deleted";
 		}
 
@@ -442,39 +540,59 @@ public final class AuditVerifier {
 		}
 
 		/**
-		 * Checks the chain against this organization's signed checkpoints, in version
-		 * order: each must be a hash the export passes through.
+		 * Holds the chain against the signed checkpoints at this version as it passes
+		 * them: each must be a hash the export passes through. The first that is not is
+		 * kept, and told once the whole export is known to be a consistent chain.
 		 */
-		void anchor(List<JsonNode> checkpoints) {
-			for (JsonNode checkpoint : checkpoints) {
-				long version = checkpoint.path("version").asLong();
-				String exported = this.hashes.get(version);
-				if (exported == null) {
-					throw new Failure(
-							"organization " + shown(this.organization) + ": a signed checkpoint is at version "
-									+ version + " but the export ends at version " + this.lastVersion + ": "
-									+ ((version == this.lastVersion + 1) ? "version " + version + " was"
-											: "versions " + (this.lastVersion + 1) + ".." + version + " were")
-									+ " removed");
+		private void passCheckpoints(long version, String hash, String eventId) {
+			while (this.rewritten == null && !this.ahead.isEmpty()
+					&& this.ahead.peekFirst().path("version").asLong() <= version) {
+				JsonNode checkpoint = this.ahead.pollFirst();
+				long signedVersion = checkpoint.path("version").asLong();
+				if (signedVersion < version) {
+					// Below version 1: no hash of the export is at it.
+					this.rewritten = beyondTheEnd(signedVersion);
 				}
-				if (!exported.equals(checkpoint.path("hash").asString())) {
+				else if (!hash.equals(checkpoint.path("hash").asString())) {
 					long from = this.anchored + 1;
 					String suspects = (from == version)
-							? "the rewritten event is version " + version + ", event "
-									+ shown(this.eventIds.get(version))
+							? "the rewritten event is version " + version + ", event " + shown(eventId)
 							: "the rewrite is in versions " + from + ".." + version + " (the first: version " + from
-									+ ", event " + shown(this.eventIds.get(from)) + ")";
-					throw new Failure("organization " + shown(this.organization)
+									+ ", event " + shown(this.firstUnanchoredEventId) + ")";
+					this.rewritten = new Failure("organization " + shown(this.organization)
 							+ ": the chain was rewritten: its hash at version " + version
 							+ " is not the one the checkpoint signed" + ((this.anchored > 0)
 									? ", while it matches the checkpoint at version " + this.anchored : "")
 							+ "; " + suspects);
 				}
-				this.anchored = Math.max(this.anchored, version);
+				else {
+					this.anchored = version;
+				}
 			}
 		}
 
+		/** After the export: a checkpoint the chain did not pass through fails it. */
+		void settleAnchors() {
+			if (this.rewritten != null) {
+				throw this.rewritten;
+			}
+			if (!this.ahead.isEmpty()) {
+				throw beyondTheEnd(this.ahead.peekFirst().path("version").asLong());
+			}
+		}
+
+		private Failure beyondTheEnd(long version) {
+			return new Failure("organization " + shown(this.organization) + ": a signed checkpoint is at version "
+					+ version + " but the export ends at version " + this.lastVersion + ": "
+					+ ((version == this.lastVersion + 1) ? "version " + version + " was"
+							: "versions " + (this.lastVersion + 1) + ".." + version + " were")
+					+ " removed");
+		}
+
 		private void addStep(UserId user, String step, MembershipEvent body, long version) {
+			if (this.histories == null) {
+				return;
+			}
 			String reason = body.givenReason().orElse(null);
 			this.histories.computeIfAbsent(user, (any) -> new ArrayList<>())
 				.add(step + " (v" + version + ", " + body.occurredAt() + ", by " + body.actorUserId()

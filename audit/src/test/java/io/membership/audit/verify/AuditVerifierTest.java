@@ -136,7 +136,7 @@ class AuditVerifierTest {
 		return this.lines.stream().filter((line) -> line.path("version").asLong() == version).findFirst().orElseThrow();
 	}
 
-	ObjectNode checkpoint(KeyPair key, ObjectNode line) {
+	static ObjectNode checkpoint(KeyPair key, ObjectNode line) {
 		ObjectNode signed = MembershipJson.mapper().createObjectNode();
 		signed.put("organization_id", line.path("organization_id").asString());
 		signed.put("version", line.path("version").asLong());
@@ -206,6 +206,12 @@ class AuditVerifierTest {
 				publicKey().toString());
 	}
 
+	/** As {@link #verify(Path, Path)}, asking for the role histories too. */
+	Result verifyWithHistories(Path export, Path checkpoints) throws IOException {
+		return verify("--events", export.toString(), "--checkpoints", checkpoints.toString(), "--public-key",
+				publicKey().toString(), "--histories");
+	}
+
 	static Result verify(String... args) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -227,8 +233,20 @@ class AuditVerifierTest {
 	class A_clean_export {
 
 		@Test
-		void verifies_against_its_checkpoint_and_prints_every_members_role_history() throws IOException {
+		void verifies_against_its_checkpoint_and_prints_only_the_verdict() throws IOException {
 			Result result = verify(export(AuditVerifierTest.this.lines), headCheckpoint());
+
+			assertThat(result.status()).as(result.toString()).isZero();
+			assertThat(result.err()).isEmpty();
+			assertThat(result.out()).isEqualTo("""
+					OK: 8 events of 1 organization(s), every hash verified
+					OK: org_acme anchored by a signed checkpoint at version 8
+					""");
+		}
+
+		@Test
+		void with_histories_prints_every_members_role_history_after_the_verdict() throws IOException {
+			Result result = verifyWithHistories(export(AuditVerifierTest.this.lines), headCheckpoint());
 
 			assertThat(result.status()).as(result.toString()).isZero();
 			assertThat(result.err()).isEmpty();
@@ -273,7 +291,7 @@ class AuditVerifierTest {
 					T.plusSeconds(600), "c11"));
 			List<ObjectNode> removedAndBack = chain(events);
 
-			Result result = verify(export(removedAndBack),
+			Result result = verifyWithHistories(export(removedAndBack),
 					checkpoints(List.of(checkpoint(AuditVerifierTest.this.auditKey, removedAndBack.get(10)))));
 
 			assertThat(result.status()).as(result.toString()).isZero();
@@ -307,7 +325,7 @@ class AuditVerifierTest {
 			Path checkpoints = write("checkpoints.ndjson", checkpoint(AuditVerifierTest.this.auditKey, line(8)) + "\n"
 					+ checkpoint(AuditVerifierTest.this.auditKey, other.get(5)) + "\n");
 
-			Result result = verify(export(interleaved), checkpoints);
+			Result result = verifyWithHistories(export(interleaved), checkpoints);
 
 			assertThat(result.status()).as(result.toString()).isZero();
 			assertThat(result.out()).contains("OK: 16 events of 2 organization(s)")
@@ -315,6 +333,25 @@ class AuditVerifierTest {
 				.contains(
 						"NOTE: org_other versions 7..8 are after its last checkpoint (version 6) and not yet anchored")
 				.contains("Role histories of org_other:");
+		}
+
+		/**
+		 * The system-wide stream adds {@code position}, and a later export may add
+		 * members beside the envelope: the hash covers the envelope alone, so they change
+		 * nothing.
+		 */
+		@Test
+		void with_members_outside_the_hashed_envelope_verifies_as_without_them() throws IOException {
+			long position = 100;
+			for (ObjectNode line : AuditVerifierTest.this.lines) {
+				line.put("position", position++);
+				line.putObject("personal_data").put("erased", false);
+			}
+
+			Result result = verify(export(AuditVerifierTest.this.lines), headCheckpoint());
+
+			assertThat(result.status()).as(result.toString()).isZero();
+			assertThat(result.out()).contains("OK: org_acme anchored by a signed checkpoint at version 8");
 		}
 
 		@Test
@@ -647,7 +684,7 @@ class AuditVerifierTest {
 			List<MembershipEvent> events = new ArrayList<>(history(ORG));
 			events.set(4, roleChangeWithReason(reason));
 			AuditVerifierTest.this.lines = chain(events);
-			return verify(export(AuditVerifierTest.this.lines), headCheckpoint());
+			return verifyWithHistories(export(AuditVerifierTest.this.lines), headCheckpoint());
 		}
 
 		static String annasHistory(Result result) {
@@ -717,7 +754,7 @@ class AuditVerifierTest {
 			AuditVerifierTest.this.lines.forEach((line) -> line.put("organization_id", "org_\u001b[2J\u202e"));
 			rechain(AuditVerifierTest.this.lines);
 
-			Result result = verify("--events", export(AuditVerifierTest.this.lines).toString());
+			Result result = verify("--events", export(AuditVerifierTest.this.lines).toString(), "--histories");
 
 			assertThat(result.status()).as(result.toString()).isZero();
 			assertThat(result.out()).contains("Role histories of org_\\u001b[2J\\u202e:");
@@ -835,6 +872,8 @@ class AuditVerifierTest {
 			assertThat(verify("--events").status()).isEqualTo(2);
 			assertThat(verify("--events", export, "--verbose", "yes").status()).isEqualTo(2);
 			assertThat(verify("--events", export, "--events", export).status()).isEqualTo(2);
+			assertThat(verify("--events", export, "--histories", "--histories").status()).isEqualTo(2);
+			assertThat(verify("--events", export, "--histories", "yes").status()).isEqualTo(2);
 			assertThat(verify("--checkpoints", export).status()).isEqualTo(2);
 		}
 

@@ -60,7 +60,7 @@ class OfflineVerifierTest {
 		assertThat(printed).startsWith("OK: 8 events of 1 organization(s), every hash verified");
 	}
 
-	private static String locationOf(Class<?> type) {
+	static String locationOf(Class<?> type) {
 		try {
 			return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
 		}

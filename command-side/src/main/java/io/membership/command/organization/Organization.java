@@ -126,7 +126,8 @@ public class Organization {
 
 	@CommandHandler
 	public long handle(InviteUserCommand command) {
-		checkVersionAndActor(command).mayDo(Action.INVITE_USERS, null);
+		Actor actor = checkVersionAndActor(command);
+		actor.mayDo(Action.INVITE_USERS, null);
 		if (command.role() != null && command.role() != Role.NOT_ACTIVATED) {
 			requireAssignable(command.role());
 		}
@@ -134,13 +135,22 @@ public class Organization {
 			throw new CommandRefusedException(Refusal.WORKSPACES_REQUIRE_ROLE);
 		}
 		command.workspaces().forEach(this::requireWorkspace);
+		// As for workspaces: the invitee is added to the projects on joining, and only
+		// active members are added to a project.
+		if (!command.projects().isEmpty() && (command.role() == null || !command.role().isActive())) {
+			throw new CommandRefusedException(Refusal.PROJECTS_REQUIRE_ROLE);
+		}
+		for (ProjectId project : command.projects()) {
+			actor.mayManageMembersOf(requireProject(project));
+		}
 		if (this.members.withEmailLike(command.email()) != null) {
 			throw new CommandRefusedException(Refusal.ALREADY_MEMBER,
 					"A member with the email " + command.email() + " is already in this organization.");
 		}
 		Role roleOnJoining = (command.role() == Role.NOT_ACTIVATED) ? null : command.role();
 		emit(new UserInvited(this.organizationId, command.invitationId(), command.email(), roleOnJoining,
-				command.workspaces(), command.expiresAt(), command.actorUserId(), now(), command.correlationId()));
+				command.workspaces(), command.projects(), command.expiresAt(), command.actorUserId(), now(),
+				command.correlationId()));
 		return currentVersion();
 	}
 
@@ -210,6 +220,7 @@ public class Organization {
 			emit(new MemberJoined(this.organizationId, command.userId(), command.email(), role,
 					invitation.invitationId(), invitation.workspaces(), command.actorUserId(), now(),
 					command.correlationId()));
+			addToInvitedProjects(invitation, command);
 			return new AcceptInvitationCommand.Joined(role, currentVersion());
 		}
 		if (!this.inviteLinkId.equals(command.inviteLinkId())) {
@@ -249,6 +260,24 @@ public class Organization {
 		emit(new PersonalDataErased(this.organizationId, command.userId(), invitationsToForget, command.actorUserId(),
 				command.requestedBy(), now(), command.correlationId()));
 		return currentVersion();
+	}
+
+	/**
+	 * The invitation's projects, each one event as if added one by one (Inherit), so the
+	 * views, role histories and the roles topic learn of them as of any other project
+	 * membership. The actor is the joining user, as of their MemberJoined; the decision
+	 * was the inviter's, checked when they invited. A project removed since the
+	 * invitation is left out: its memberships would confer nothing, and the invitation
+	 * still admits the invitee to the rest.
+	 */
+	private void addToInvitedProjects(Invitation invitation, AcceptInvitationCommand command) {
+		for (ProjectId projectId : invitation.projects()) {
+			Project project = this.projects.get(projectId);
+			if (project != null && !project.removed()) {
+				emit(new MemberAddedToProject(this.organizationId, projectId, command.userId(), null, null,
+						command.actorUserId(), now(), command.correlationId()));
+			}
+		}
 	}
 
 	/**
@@ -894,7 +923,7 @@ public class Organization {
 	@EventSourcingHandler
 	void on(UserInvited event) {
 		this.invitations.put(event.invitationId(), new Invitation(event.invitationId(), event.email(), event.role(),
-				event.workspaces(), event.expiresAt(), Status.PENDING));
+				event.workspaces(), event.projects(), event.expiresAt(), Status.PENDING));
 	}
 
 	@EventSourcingHandler

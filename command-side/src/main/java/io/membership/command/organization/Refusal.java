@@ -40,6 +40,8 @@ public enum Refusal {
 			"An earlier item of this request already invites this e-mail address."),
 	WORKSPACES_REQUIRE_ROLE("workspaces_require_role", Kind.CONFLICT,
 			"Only active members are assigned to workspaces: give the invitation a role."),
+	PROJECTS_REQUIRE_ROLE("projects_require_role", Kind.CONFLICT,
+			"Only active members are added to projects: give the invitation a role."),
 	INVITATION_REVOKED("invitation_revoked", Kind.CONFLICT, "The invitation was revoked."),
 	INVITATION_EXPIRED("invitation_expired", Kind.CONFLICT, "The invitation has expired."),
 	INVITATION_ALREADY_ACCEPTED("invitation_already_accepted", Kind.CONFLICT, "The invitation was already accepted."),

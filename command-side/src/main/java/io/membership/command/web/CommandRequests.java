@@ -31,8 +31,13 @@ final class CommandRequests {
 	record CreateOrganization(@NotBlank @Size(max = Limits.NAME) String name) {
 	}
 
+	/**
+	 * {@code projects}: project ids of the organization the invitee is added to on
+	 * joining; one of the wrong shape is 400, as in a project path.
+	 */
 	record InviteUser(@NotBlank @Email @Size(max = Limits.EMAIL) String email, Role role,
-			@Size(max = Limits.WORKSPACES_PER_INVITATION) Set<@NotBlank @Size(max = Limits.ID) String> workspaces) {
+			@Size(max = Limits.WORKSPACES_PER_INVITATION) Set<@NotBlank @Size(max = Limits.ID) String> workspaces,
+			@Size(max = Limits.WORKSPACES_PER_INVITATION) Set<@NotBlank @Size(max = Limits.ID) String> projects) {
 	}
 
 	record AcceptInvitation(@NotNull @Positive Long userId, @NotBlank @Email @Size(max = Limits.EMAIL) String email) {
@@ -82,14 +87,10 @@ final class CommandRequests {
 	record InviteInBulk(@NotNull @Size(min = 1, max = BULK_ITEMS) List<@NotNull @Valid BulkInvitation> invitations) {
 	}
 
-	/**
-	 * One invitation of a bulk request. {@code projects} is read only to refuse it: the
-	 * single invitation does not take projects yet, and an item silently stored without
-	 * the projects it asked for would be worse than a 400.
-	 */
+	/** One invitation of a bulk request: what the single invitation takes. */
 	record BulkInvitation(@NotBlank @Email @Size(max = Limits.EMAIL) String email, Role role,
 			@Size(max = Limits.WORKSPACES_PER_INVITATION) Set<@NotBlank @Size(max = Limits.ID) String> workspaces,
-			List<String> projects) {
+			@Size(max = Limits.WORKSPACES_PER_INVITATION) Set<@NotBlank @Size(max = Limits.ID) String> projects) {
 	}
 
 	/** Membership changes in bulk, held to the same rule as {@link InviteInBulk}. */

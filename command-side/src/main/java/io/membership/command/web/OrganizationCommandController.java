@@ -107,9 +107,10 @@ class OrganizationCommandController {
 		OrganizationId organization = organization(organizationId);
 		InvitationId invitation = InvitationId.generate();
 		Instant expiresAt = this.clock.instant().plus(this.invitations.timeToLive());
+		Set<ProjectId> projects = projects(body.projects());
 		long version = this.commands.sendAndWait(new InviteUserCommand(organization, invitation, body.email().strip(),
-				body.role(), workspaces(body.workspaces()), expiresAt, context.actor(), context.correlationId(),
-				context.expectedVersion()));
+				body.role(), workspaces(body.workspaces()), projects, expiresAt, context.actor(),
+				context.correlationId(), context.expectedVersion()));
 		String token = this.tokens.forInvitation(organization, invitation);
 		return answer(HttpStatus.CREATED, version, new CommandResponses.Invitation(invitation.value(), token,
 				this.invitations.urlFor(token), expiresAt, version));
@@ -127,13 +128,7 @@ class OrganizationCommandController {
 		OrganizationId organization = organization(organizationId);
 		Instant expiresAt = this.clock.instant().plus(this.invitations.timeToLive());
 		List<BulkItem<InviteUserCommand>> items = new ArrayList<>(body.invitations().size());
-		for (int index = 0; index < body.invitations().size(); index++) {
-			CommandRequests.BulkInvitation invitation = body.invitations().get(index);
-			if (invitation.projects() != null) {
-				throw new InvalidRequestException("invitation_projects_not_supported", "invitations[" + index
-						+ "] has projects; an invitation does not take projects yet: add the member to projects "
-						+ "once they have joined (memberships/bulk, add_projects).");
-			}
+		for (CommandRequests.BulkInvitation invitation : body.invitations()) {
 			items.add(invitationItem(organization, invitation, expiresAt, context));
 		}
 		List<String> emails = body.invitations().stream().map((invitation) -> invitation.email().strip()).toList();
@@ -158,10 +153,12 @@ class OrganizationCommandController {
 
 	/**
 	 * A workspace id that cannot be one of ours is refused for its item only, as the
-	 * single invitation refuses it (404).
+	 * single invitation refuses it (404); a project id of the wrong shape makes the whole
+	 * request 400, as the single invitation answers it.
 	 */
 	private static BulkItem<InviteUserCommand> invitationItem(OrganizationId organization,
 			CommandRequests.BulkInvitation invitation, Instant expiresAt, CommandContext context) {
+		Set<ProjectId> projects = projects(invitation.projects());
 		Set<WorkspaceId> workspaces;
 		try {
 			workspaces = workspaces(invitation.workspaces());
@@ -170,7 +167,7 @@ class OrganizationCommandController {
 			return BulkItem.refused(refused);
 		}
 		return BulkItem.of(new InviteUserCommand(organization, InvitationId.generate(), invitation.email().strip(),
-				invitation.role(), workspaces, expiresAt, context.actor(), context.correlationId(), null));
+				invitation.role(), workspaces, projects, expiresAt, context.actor(), context.correlationId(), null));
 	}
 
 	/**
@@ -556,6 +553,11 @@ class OrganizationCommandController {
 
 	private static Set<WorkspaceId> workspaces(Set<String> raw) {
 		return (raw != null) ? raw.stream().map(OrganizationCommandController::workspace).collect(Collectors.toSet())
+				: Set.of();
+	}
+
+	private static Set<ProjectId> projects(Set<String> raw) {
+		return (raw != null) ? raw.stream().map(OrganizationCommandController::project).collect(Collectors.toSet())
 				: Set.of();
 	}
 

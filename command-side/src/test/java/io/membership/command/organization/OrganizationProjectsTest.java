@@ -18,6 +18,10 @@ import static io.membership.command.organization.OrganizationFixture.STRANGER;
 import static io.membership.command.organization.OrganizationFixture.cast;
 import static io.membership.command.organization.RefusalMatcher.refusedWith;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.aggregate.TestExecutor;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import io.membership.events.MemberActivated;
 import io.membership.events.MemberAddedToProject;
 import io.membership.events.MemberDeactivated;
+import io.membership.events.MemberJoined;
 import io.membership.events.MemberRemovedFromProject;
 import io.membership.events.MemberRemovedFromWorkspace;
 import io.membership.events.MemberRoleChanged;
@@ -36,7 +41,9 @@ import io.membership.events.ProjectRegistered;
 import io.membership.events.ProjectRemoved;
 import io.membership.events.ProjectRoleChanged;
 import io.membership.events.ProjectUpdated;
+import io.membership.events.UserInvited;
 import io.membership.events.access.Role;
+import io.membership.events.ids.InvitationId;
 import io.membership.events.ids.ProjectId;
 import io.membership.events.ids.UserId;
 import io.membership.events.ids.WorkspaceId;
@@ -519,6 +526,118 @@ class OrganizationProjectsTest {
 				.when(add(ELSEWHERE, ANNOTATOR, null, MANAGER))
 				.expectEvents(
 						new MemberAddedToProject(ORG, ELSEWHERE, ANNOTATOR, null, REASON, MANAGER, NOW, CORRELATION));
+		}
+
+	}
+
+	/**
+	 * An invitation may name projects (API.md, "Bulk changes": {@code projects} on an
+	 * invitation): they are decided when inviting, and the invitee is added to them, as
+	 * Inherit, when they join.
+	 */
+	@Nested
+	class Inviting_to_projects {
+
+		private static final InvitationId INVITATION = new InvitationId("inv_projects");
+
+		private static final String INVITEE = "projects@acme.test";
+
+		private static final UserId NEWCOMER = UserId.of(50);
+
+		private static final Instant EXPIRES = NOW.plus(Duration.ofDays(7));
+
+		private InviteUserCommand invite(Role role, Set<ProjectId> projects) {
+			return new InviteUserCommand(ORG, INVITATION, INVITEE, role, Set.of(), projects, EXPIRES, ADMIN,
+					CORRELATION, null);
+		}
+
+		private UserInvited invited(Role role, Set<ProjectId> projects) {
+			return new UserInvited(ORG, INVITATION, INVITEE, role, Set.of(), projects, EXPIRES, ADMIN, BEFORE,
+					"corr-0");
+		}
+
+		private AcceptInvitationCommand accept() {
+			return new AcceptInvitationCommand(ORG, INVITATION, null, NEWCOMER, INVITEE, NEWCOMER, null, false,
+					CORRELATION, null);
+		}
+
+		@Test
+		void an_administrator_invites_to_projects_of_any_workspace() {
+			givenProjects().when(invite(Role.ANNOTATOR, Set.of(MANAGED, ELSEWHERE)))
+				.expectEvents(new UserInvited(ORG, INVITATION, INVITEE, Role.ANNOTATOR, Set.of(),
+						Set.of(MANAGED, ELSEWHERE), EXPIRES, ADMIN, NOW, CORRELATION))
+				.expectResultMessagePayload(PROJECTS_VERSION + 1);
+		}
+
+		@Test
+		void an_unknown_project_is_not_found() {
+			givenProjects().when(invite(Role.ANNOTATOR, Set.of(MANAGED, NEW)))
+				.expectNoEvents()
+				.expectException(refusedWith(Refusal.PROJECT_NOT_FOUND));
+		}
+
+		@Test
+		void a_removed_project_is_not_found() {
+			givenProjects(new ProjectRemoved(ORG, MANAGED, MANAGED_WS, ADMIN, BEFORE, "c"))
+				.when(invite(Role.ANNOTATOR, Set.of(MANAGED)))
+				.expectNoEvents()
+				.expectException(refusedWith(Refusal.PROJECT_NOT_FOUND));
+		}
+
+		@Test
+		void projects_need_a_role_the_invitee_is_active_with() {
+			givenProjects().when(invite(null, Set.of(MANAGED)))
+				.expectNoEvents()
+				.expectException(refusedWith(Refusal.PROJECTS_REQUIRE_ROLE));
+		}
+
+		@Test
+		void not_activated_as_the_role_is_no_role_for_projects() {
+			givenProjects().when(invite(Role.NOT_ACTIVATED, Set.of(MANAGED)))
+				.expectNoEvents()
+				.expectException(refusedWith(Refusal.PROJECTS_REQUIRE_ROLE));
+		}
+
+		@Test
+		void a_manager_invites_nobody_to_projects_they_manage_either() {
+			givenProjects()
+				.when(new InviteUserCommand(ORG, INVITATION, INVITEE, Role.ANNOTATOR, Set.of(), Set.of(MANAGED),
+						EXPIRES, MANAGER, CORRELATION, null))
+				.expectNoEvents()
+				.expectException(refusedWith(Refusal.ACTION_NOT_PERMITTED));
+		}
+
+		@Test
+		void the_invitee_joins_and_is_added_to_each_project_as_inherit() {
+			givenProjects(invited(Role.REVIEWER, Set.of(MANAGED, ELSEWHERE))).when(accept())
+				.expectEvents(
+						new MemberJoined(ORG, NEWCOMER, INVITEE, Role.REVIEWER, INVITATION, Set.of(), NEWCOMER, NOW,
+								CORRELATION),
+						new MemberAddedToProject(ORG, MANAGED, NEWCOMER, null, null, NEWCOMER, NOW, CORRELATION),
+						new MemberAddedToProject(ORG, ELSEWHERE, NEWCOMER, null, null, NEWCOMER, NOW, CORRELATION))
+				.expectResultMessagePayload(new AcceptInvitationCommand.Joined(Role.REVIEWER, PROJECTS_VERSION + 4));
+		}
+
+		@Test
+		void a_project_removed_before_the_invitee_joins_is_left_out() {
+			givenProjects(invited(Role.ANNOTATOR, Set.of(MANAGED, ELSEWHERE)),
+					new ProjectRemoved(ORG, MANAGED, MANAGED_WS, ADMIN, BEFORE, "c"))
+				.when(accept())
+				.expectEvents(
+						new MemberJoined(ORG, NEWCOMER, INVITEE, Role.ANNOTATOR, INVITATION, Set.of(), NEWCOMER, NOW,
+								CORRELATION),
+						new MemberAddedToProject(ORG, ELSEWHERE, NEWCOMER, null, null, NEWCOMER, NOW, CORRELATION));
+		}
+
+		@Test
+		void the_joined_invitee_is_a_project_member_whose_role_may_then_be_set() {
+			givenProjects(invited(Role.ANNOTATOR, Set.of(MANAGED)),
+					new MemberJoined(ORG, NEWCOMER, INVITEE, Role.ANNOTATOR, INVITATION, Set.of(), NEWCOMER, BEFORE,
+							"c"),
+					new MemberAddedToProject(ORG, MANAGED, NEWCOMER, null, null, NEWCOMER, BEFORE, "c"))
+				.when(changeRole(MANAGED, NEWCOMER, Role.REVIEWER, ADMIN))
+				.expectEvents(new ProjectRoleChanged(ORG, MANAGED, NEWCOMER, null, Role.REVIEWER, REASON, ADMIN, NOW,
+						CORRELATION));
 		}
 
 	}

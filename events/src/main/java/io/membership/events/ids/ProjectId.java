@@ -1,5 +1,9 @@
 package io.membership.events.ids;
 
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
@@ -24,6 +28,14 @@ public record ProjectId(@JsonValue String value) implements Comparable<ProjectId
 
 	public static boolean isWellFormed(String value) {
 		return value != null && SHAPE.matcher(value).matches();
+	}
+
+	/**
+	 * An immutable, sorted copy (empty for null): events list projects in a stable order
+	 * so that the same event always serializes to the same bytes.
+	 */
+	public static Set<ProjectId> sortedSet(Collection<ProjectId> projects) {
+		return (projects != null) ? Collections.unmodifiableSortedSet(new TreeSet<>(projects)) : Set.of();
 	}
 
 	@Override

@@ -23,6 +23,7 @@ import io.membership.events.AddressKeptApart;
 import io.membership.events.MembershipEvent;
 import io.membership.events.SampleEvents;
 import io.membership.events.UserInvited;
+import io.membership.events.ids.WorkspaceId;
 
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class EventJsonRoundTripTest {
@@ -98,6 +99,31 @@ class EventJsonRoundTripTest {
 			.valueToTree(SampleEvents.all().stream().filter(UserInvited.class::isInstance).findFirst().orElseThrow());
 
 		assertThat(invited.get("workspaces").toString()).isEqualTo("[\"ws_a\",\"ws_b\"]");
+	}
+
+	@Test
+	void an_invitations_projects_are_written_in_a_stable_sorted_order() {
+		JsonNode invited = this.mapper
+			.valueToTree(SampleEvents.all().stream().filter(UserInvited.class::isInstance).findFirst().orElseThrow());
+
+		assertThat(invited.get("projects").toString()).isEqualTo("[\"17\",\"18\"]");
+	}
+
+	/**
+	 * An invitation stored before invitations named projects has no {@code projects}: it
+	 * reads as an invitation to none, and is not an error.
+	 */
+	@Test
+	void an_invitation_stored_before_projects_existed_reads_as_one_to_no_project() {
+		String stored = """
+				{"organization_id":"org_1","invitation_id":"inv_1","email":"new@acme.test","role":"AN",\
+				"workspaces":["ws_a"],"expires_at":"2026-11-30T10:15:30Z","actor_user_id":1,\
+				"occurred_at":"2026-11-23T10:15:30Z","correlation_id":"c"}""";
+
+		UserInvited invited = this.mapper.readValue(stored, UserInvited.class);
+
+		assertThat(invited.projects()).isEmpty();
+		assertThat(invited.workspaces()).containsExactly(new WorkspaceId("ws_a"));
 	}
 
 	@Test

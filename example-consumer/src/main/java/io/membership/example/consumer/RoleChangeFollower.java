@@ -1,6 +1,5 @@
 package io.membership.example.consumer;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -13,8 +12,9 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import io.cloudevents.CloudEvent;
+import io.cloudevents.kafka.KafkaMessageFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import tools.jackson.core.JacksonException;
 
 import io.membership.events.InvitationRevoked;
@@ -152,12 +152,21 @@ public final class RoleChangeFollower {
 	 * the role changes it carries; nothing for an event that changes no role
 	 */
 	public List<Outcome> accept(ConsumerRecord<String, byte[]> record) {
-		String eventId = header(record, "ce_id");
-		String type = header(record, "ce_type");
-		String versionText = header(record, "ce_orgversion");
-		String organization = organization(record);
-		if (eventId == null || type == null || versionText == null || organization == null) {
-			return List.of(unreadable(record, "it lacks a ce_id, ce_type, ce_orgversion or organization key"));
+		CloudEvent cloudEvent;
+		try {
+			// The CloudEvents SDK's Kafka binding reads the ce_ headers (binary mode).
+			cloudEvent = KafkaMessageFactory.createReader(record).toEvent();
+		}
+		catch (RuntimeException ex) {
+			return List.of(unreadable(record, "it is no CloudEvent in binary mode: " + ex.getMessage()));
+		}
+		String eventId = cloudEvent.getId();
+		String type = cloudEvent.getType();
+		Object orgVersion = cloudEvent.getExtension("orgversion");
+		String versionText = (orgVersion != null) ? orgVersion.toString() : null;
+		String organization = organization(record, cloudEvent);
+		if (versionText == null || organization == null) {
+			return List.of(unreadable(record, "it lacks a ce_orgversion or an organization key"));
 		}
 		long version;
 		try {
@@ -213,18 +222,13 @@ public final class RoleChangeFollower {
 	}
 
 	/** The record key is the organization id; {@code ce_source} says the same. */
-	private static String organization(ConsumerRecord<String, byte[]> record) {
+	private static String organization(ConsumerRecord<String, byte[]> record, CloudEvent cloudEvent) {
 		if (record.key() != null && !record.key().isEmpty()) {
 			return record.key();
 		}
-		String source = header(record, "ce_source");
-		return (source != null && source.startsWith(SOURCE_PREFIX) && source.length() > SOURCE_PREFIX.length())
+		String source = cloudEvent.getSource().toString();
+		return (source.startsWith(SOURCE_PREFIX) && source.length() > SOURCE_PREFIX.length())
 				? source.substring(SOURCE_PREFIX.length()) : null;
-	}
-
-	private static String header(ConsumerRecord<String, byte[]> record, String name) {
-		Header header = record.headers().lastHeader(name);
-		return (header != null && header.value() != null) ? new String(header.value(), StandardCharsets.UTF_8) : null;
 	}
 
 	private static Outcome unreadable(ConsumerRecord<String, byte[]> record, String reason) {

@@ -16,6 +16,8 @@ import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jpa.SQLStateResolver;
+import org.axonframework.micrometer.GlobalMetricRegistry;
+import org.axonframework.micrometer.MetricsConfigurerModule;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
@@ -209,6 +211,28 @@ public class AxonConfiguration {
 	@Bean
 	CommandMeters commandMeters(MeterRegistry registry) {
 		return new CommandMeters(registry);
+	}
+
+	/**
+	 * Axon's own message monitors (axon-micrometer) in the registry the management port
+	 * serves: the command bus (per command type), the event store and the publisher's
+	 * processor. Declared here rather than by Axon's auto-configuration
+	 * ({@code axon.metrics.auto-configuration.enabled=false}), which orders itself after
+	 * Spring Boot 3's registry auto-configurations by name and, under Boot 4's relocated
+	 * ones, could create a registry of its own that nothing scrapes.
+	 */
+	@Bean
+	GlobalMetricRegistry axonMetricRegistry(MeterRegistry registry) {
+		return new GlobalMetricRegistry(registry);
+	}
+
+	/**
+	 * Dimensional: one meter name per component, the message's payload type as a tag, as
+	 * Prometheus expects, instead of a name per command type.
+	 */
+	@Bean
+	MetricsConfigurerModule axonMetrics(GlobalMetricRegistry axonMetricRegistry) {
+		return new MetricsConfigurerModule(axonMetricRegistry, true);
 	}
 
 }

@@ -78,9 +78,8 @@ class KafkaEventPublisher {
 		if (refersFirst(event)) {
 			publishAddress(batch, event);
 		}
-		Future<RecordMetadata> published = batch
-			.send(this.mac.sign(CloudEventRecords.traced(CloudEventRecords.of(event, message.getIdentifier(), version),
-					message.getMetaData().get(TracingConfiguration.TRACEPARENT))));
+		Future<RecordMetadata> published = batch.send(this.mac.sign(CloudEventRecords.of(event, message.getIdentifier(),
+				version, message.getMetaData().get(TracingConfiguration.TRACEPARENT))));
 		this.memberRoles.apply(event, version, batch.roleChanges)
 			.forEach((state) -> batch.send(this.mac.sign(state.toRecord())));
 		Optional<PersonalDataErased> erasure = event.asErasure();

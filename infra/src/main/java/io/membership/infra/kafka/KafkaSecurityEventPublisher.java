@@ -1,17 +1,17 @@
 package io.membership.infra.kafka;
 
-import java.nio.charset.StandardCharsets;
-
+import io.cloudevents.core.data.BytesCloudEventData;
+import io.cloudevents.rw.CloudEventWriter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.membership.audit.security.SecurityEvent;
 import io.membership.audit.security.SecurityEventPublisher;
 import io.membership.events.json.MembershipJson;
+import io.membership.topics.CloudEventRecords;
 import io.membership.topics.MembershipTopics;
 import io.membership.topics.RecordMac;
 
@@ -66,29 +66,27 @@ class KafkaSecurityEventPublisher implements SecurityEventPublisher {
 		}
 	}
 
+	/**
+	 * The record of a security event, unsigned, its headers written by the CloudEvents
+	 * SDK's Kafka binding in the order they have always had ({@link CloudEventRecords}).
+	 */
 	static ProducerRecord<String, byte[]> recordOf(SecurityEvent event) {
 		String key = (event.organizationId() != null) ? event.organizationId() : NO_ORGANIZATION;
-		ProducerRecord<String, byte[]> record = new ProducerRecord<>(MembershipTopics.SECURITY, key,
-				MembershipJson.mapper().writeValueAsBytes(event.toJson()));
-		Headers headers = record.headers();
-		put(headers, "ce_specversion", "1.0");
-		put(headers, "ce_id", event.eventId() + ":" + event.count());
-		put(headers, "ce_source",
-				(event.organizationId() != null) ? "/organizations/" + event.organizationId() : "/security-events");
-		put(headers, "ce_type", TYPE);
-		put(headers, "ce_time", event.occurredAt().toString());
-		put(headers, "content-type", "application/json");
-		put(headers, "ce_correlationid", event.correlationId());
-		return record;
+		CloudEventWriter<ProducerRecord<String, byte[]>> writer = CloudEventRecords.writer(MembershipTopics.SECURITY,
+				key);
+		writer.withContextAttribute("id", event.eventId() + ":" + event.count())
+			.withContextAttribute("source",
+					(event.organizationId() != null) ? "/organizations/" + event.organizationId() : "/security-events")
+			.withContextAttribute("type", TYPE)
+			.withContextAttribute("time", event.occurredAt().toString())
+			.withContextAttribute("datacontenttype", "application/json")
+			.withContextAttribute("correlationid", event.correlationId());
+		return writer.end(BytesCloudEventData.wrap(MembershipJson.mapper().writeValueAsBytes(event.toJson())));
 	}
 
 	private void failed(SecurityEvent event, Throwable failure) {
 		this.unpublished.increment();
 		logger.warn("Security event {} was not published to Kafka: {}", event.eventId(), failure.toString());
-	}
-
-	private static void put(Headers headers, String name, String value) {
-		headers.add(name, value.getBytes(StandardCharsets.UTF_8));
 	}
 
 }

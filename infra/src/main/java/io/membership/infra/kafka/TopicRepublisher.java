@@ -132,9 +132,8 @@ final class TopicRepublisher {
 				if (message instanceof DomainEventMessage<?> domain
 						&& domain.getPayload() instanceof MembershipEvent event) {
 					long version = domain.getSequenceNumber() + 1;
-					sends.send(this.mac
-						.sign(CloudEventRecords.traced(CloudEventRecords.of(event, domain.getIdentifier(), version),
-								domain.getMetaData().get(TracingConfiguration.TRACEPARENT))));
+					sends.send(this.mac.sign(CloudEventRecords.of(event, domain.getIdentifier(), version,
+							domain.getMetaData().get(TracingConfiguration.TRACEPARENT))));
 					organizations.add(event.organizationId().value());
 					if (++events % 100_000 == 0) {
 						out.printf("  %,d events sent%n", events);

@@ -78,9 +78,10 @@ final class AuditTrail {
 		}
 	}
 
+	/** As the README's audit section runs it, role histories included. */
 	static Verdict verify(Files3 files) {
 		return verify("--events", files.events().toString(), "--checkpoints", files.checkpoints().toString(),
-				"--public-key", files.publicKey().toString());
+				"--public-key", files.publicKey().toString(), "--histories");
 	}
 
 	static Verdict verify(String... args) {

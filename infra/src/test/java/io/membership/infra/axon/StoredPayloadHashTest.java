@@ -2,6 +2,7 @@ package io.membership.infra.axon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.Set;
 
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.SimpleSerializedObject;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -96,6 +98,33 @@ class StoredPayloadHashTest {
 		JsonNode payload = MembershipJson.mapper().valueToTree(message.getPayload());
 		return HashChain.hash(previous, HashChain.envelope(ORG.value(), version, message.getIdentifier(),
 				message.getPayload().typeName(), payload.path("occurred_at").asString(), payload));
+	}
+
+	/**
+	 * UserInvited gained {@code projects} within its revision. An invitation stored
+	 * before has none in its payload; read back it is an invitation to no project, which
+	 * would serialize with {@code "projects":[]}. Its hash, in the chain and in every
+	 * auditor's recomputation from the export, is of the bytes as stored, so it is the
+	 * one it always had.
+	 */
+	@Test
+	void an_invitation_stored_before_invitations_named_projects_keeps_the_hash_of_its_stored_bytes() {
+		byte[] stored = ("{\"organization_id\":\"" + ORG.value() + "\",\"invitation_id\":\"inv_1\","
+				+ "\"email\":\"new@acme.test\",\"role\":\"AN\",\"workspaces\":[\"ws_a\"],"
+				+ "\"expires_at\":\"2026-11-30T10:15:30.123456Z\",\"actor_user_id\":1,"
+				+ "\"occurred_at\":\"2026-11-23T10:15:30.123456Z\",\"correlation_id\":\"corr-2\"}")
+			.getBytes(StandardCharsets.UTF_8);
+		UserInvited read = (UserInvited) this.storedAs
+			.deserialize(new SimpleSerializedObject<>(stored, byte[].class, UserInvited.class.getName(), "1"));
+		JsonNode asStored = MembershipJson.mapper().readTree(stored);
+
+		String hash = HashChainWriter.hash(HashChain.GENESIS, new StoredEvent(ORG.value(), 1, "event-1", read, stored));
+
+		assertThat(read.projects()).isEmpty();
+		assertThat(MembershipJson.mapper().valueToTree(read).has("projects")).as("written again, it would differ")
+			.isTrue();
+		assertThat(hash).isEqualTo(HashChain.hash(HashChain.GENESIS, HashChain.envelope(ORG.value(), 1, "event-1",
+				"UserInvited", asStored.path("occurred_at").asString(), asStored)));
 	}
 
 	@Test

@@ -269,8 +269,8 @@ class BulkChangesTest {
 		assertProblem(
 				organization.owner()
 					.post(path + "/invitations/bulk",
-							invitations("{\"email\":\"p@bulk.test\",\"role\":\"AN\",\"projects\":[\"101\"]}")),
-				400, "invitation_projects_not_supported");
+							invitations("{\"email\":\"p@bulk.test\",\"role\":\"AN\",\"projects\":[\"10 1\"]}")),
+				400, "invalid_project_id");
 		assertProblem(
 				organization.owner()
 					.post(path + "/memberships/bulk",
@@ -324,24 +324,49 @@ class BulkChangesTest {
 					.asString());
 			}
 			workspaces.put(org, ids);
+			assertThat(owner
+				.send("PUT", org + "/projects/17", "{\"workspace_id\":\"" + ids.get(0) + "\",\"title\":\"Cats\"}")
+				.status()).isEqualTo(201);
 			join(org, owner, annotator, "AN");
 			join(org, owner, pending, null);
 		}
-		long base = exportLines(owner, bulkOrg, 7).size();
+		long base = exportLines(owner, bulkOrg, 8).size();
 
-		List<String[]> invitationItems = List.of(new String[] { "ann@same.test", "AN", "0" },
-				new String[] { "rev@same.test", "RE", null }, new String[] { "owner@same.test", "OW", null },
-				new String[] { "user" + annotator + "@same.test", null, null },
-				new String[] { "bob@same.test", null, "0" }, new String[] { "man@same.test", "MA", "1" });
+		// Workspace by its index, project ids; a project needs a role, and one that
+		// exists.
+		List<String[]> invitationItems = List.of(new String[] { "ann@same.test", "AN", "0", "17" },
+				new String[] { "rev@same.test", "RE", null, "17" },
+				new String[] { "owner@same.test", "OW", null, null },
+				new String[] { "user" + annotator + "@same.test", null, null, null },
+				new String[] { "bob@same.test", null, "0", null }, new String[] { "pro@same.test", null, null, "17" },
+				new String[] { "unknown@same.test", "AN", null, "99" },
+				new String[] { "man@same.test", "MA", "1", null });
 		List<String> bulkInvitations = new ArrayList<>();
+		String singleAnnToken = null;
 		for (String[] item : invitationItems) {
 			bulkInvitations.add(invitationOf(item, workspaces.get(bulkOrg)));
-			owner.post(singleOrg + "/invitations", invitationOf(item, workspaces.get(singleOrg)));
+			Answer single = owner.post(singleOrg + "/invitations", invitationOf(item, workspaces.get(singleOrg)));
+			if (item[0].equals("ann@same.test")) {
+				singleAnnToken = single.json().get("token").asString();
+			}
 		}
-		assertThat(bulkOwner.post(bulkOrg + "/invitations/bulk", invitations(bulkInvitations.toArray(String[]::new)))
-			.status()).isEqualTo(200);
+		Answer invited = bulkOwner.post(bulkOrg + "/invitations/bulk",
+				invitations(bulkInvitations.toArray(String[]::new)));
+		assertThat(invited.status()).as(invited.toString()).isEqualTo(200);
 
-		// Each item here is accepted whole or refused at its first part, as one by one.
+		// The invitee joins both, and with that their invitation's project.
+		long ann = TestOrganization.newUserId();
+		for (String token : List.of(invited.json().get("results").get(0).get("token").asString(), singleAnnToken)) {
+			Answer joined = ApiClient.as(this.port, ann)
+				.post("/api/invitations/" + token + "/accept", "{\"user_id\":" + ann + ",\"email\":\"ann@same.test\"}");
+			assertThat(joined.status()).as(joined.toString()).isEqualTo(200);
+		}
+
+		// Each item here is accepted whole or refused at its first part, as one by one;
+		// the
+		// one refused at a later part (an unknown project) is not sent singly, as the
+		// bulk
+		// item stores none of its parts.
 		List<String> bulkChanges = new ArrayList<>();
 		for (String org : List.of(bulkOrg, singleOrg)) {
 			String first = workspaces.get(org).get(0);
@@ -352,7 +377,10 @@ class BulkChangesTest {
 					"{\"user_id\":" + annotator + ",\"role\":\"RE\"}",
 					"{\"user_id\":" + pending + ",\"remove_workspaces\":[\"" + first + "\"]}",
 					"{\"user_id\":" + ownerId + ",\"role\":\"AN\"}", "{\"user_id\":" + annotator + ",\"role\":\"DI\"}",
-					"{\"user_id\":" + annotator + ",\"add_workspaces\":[\"" + second + "\"]}");
+					"{\"user_id\":" + annotator + ",\"add_workspaces\":[\"" + second + "\"]}",
+					"{\"user_id\":" + pending + ",\"add_projects\":[{\"project_id\":\"17\",\"role\":\"RE\"}]}",
+					"{\"user_id\":" + ann + ",\"remove_projects\":[\"17\"],\"add_projects\":[{\"project_id\":\"99\"}]}",
+					"{\"user_id\":" + ann + ",\"role\":\"RE\",\"remove_projects\":[\"17\"]}");
 			if (org.equals(bulkOrg)) {
 				bulkChanges.addAll(items);
 				continue;
@@ -365,6 +393,9 @@ class BulkChangesTest {
 			owner.patch(org + "/memberships", "{\"user_id\":" + ownerId + ",\"role\":\"AN\"}");
 			owner.patch(org + "/memberships", "{\"user_id\":" + annotator + ",\"role\":\"DI\"}");
 			owner.post(org + "/workspaces/" + second + "/memberships", "{\"user_id\":" + annotator + "}");
+			owner.post(org + "/projects/17/members", "{\"user_id\":" + pending + ",\"role\":\"RE\"}");
+			owner.patch(org + "/memberships", "{\"user_id\":" + ann + ",\"role\":\"RE\"}");
+			owner.delete(org + "/projects/17/members/" + ann);
 		}
 		Answer changed = bulkOwner.post(bulkOrg + "/memberships/bulk", changes(bulkChanges.toArray(String[]::new)));
 		assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
@@ -372,17 +403,23 @@ class BulkChangesTest {
 
 		List<JsonNode> bulkHistory = exportLines(owner, bulkOrg, version);
 		List<JsonNode> singleHistory = exportLines(owner, singleOrg, version);
-		assertThat(version).as("the refused items stored nothing").isEqualTo(base + 3 + 6);
+		assertThat(version).as("the refused items stored nothing").isEqualTo(base + 3 + 2 + 9);
 		assertThat(comparable(singleHistory)).isEqualTo(comparable(bulkHistory));
-		for (JsonNode event : bulkHistory.subList((int) base, bulkHistory.size())) {
+		// Every event of the two bulk requests; the join between them was the invitee's.
+		List<JsonNode> bulkEvents = new ArrayList<>(bulkHistory.subList((int) base, (int) base + 3));
+		bulkEvents.addAll(bulkHistory.subList((int) base + 5, bulkHistory.size()));
+		for (JsonNode event : bulkEvents) {
 			assertThat(event.get("payload").get("correlation_id").asString()).as(event.toString())
 				.isEqualTo("bulk-equivalence-" + ownerId);
 		}
 	}
 
 	private static String invitationOf(String[] item, List<String> workspaces) {
-		return (item[2] != null) ? invitation(item[0], item[1], workspaces.get(Integer.parseInt(item[2])))
+		String invitation = (item[2] != null) ? invitation(item[0], item[1], workspaces.get(Integer.parseInt(item[2])))
 				: invitation(item[0], item[1]);
+		return (item[3] != null)
+				? invitation.substring(0, invitation.length() - 1) + ",\"projects\":[\"" + item[3] + "\"]}"
+				: invitation;
 	}
 
 	private static String newOrganization(ApiClient owner) {

@@ -305,6 +305,9 @@ final class FaultChecks {
 				MemberStates
 					.next(stored.event(), members::get, (project) -> MemberStates.membersOf(project, members.values()))
 					.forEach((state) -> members.put(state.userId(), state));
+				// A removed member has no state at all, as every reader of the stream
+				// folds it.
+				MemberStates.removed(stored.event()).ifPresent(members::remove);
 			}
 			UserId owner = members.values()
 				.stream()

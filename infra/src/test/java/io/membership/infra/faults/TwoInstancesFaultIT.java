@@ -270,6 +270,173 @@ class TwoInstancesFaultIT {
 		return String.join(", ", results);
 	}
 
+	/**
+	 * Case 5, removals: round after round, a member is removed on one instance while, on
+	 * the other, their role is changed, they are added to a project and assigned to
+	 * another workspace, all at once (each round swaps the instances). Each instance may
+	 * hold the organization cached as it was before the other's event; whichever stores
+	 * second decides again on the stored history. Afterwards the removal is each member's
+	 * last event, every other command about them was accepted before it or refused as
+	 * about no member (storing nothing), and both instances' views, the roles topic and
+	 * the audit chain agree with the store.
+	 */
+	@Test
+	@Order(2)
+	@Timeout(value = 5, unit = TimeUnit.MINUTES)
+	void a_member_removed_on_one_instance_while_the_other_changes_them_is_removed_last() throws Exception {
+		int rounds = 12;
+		TestOrganization org = TestOrganization.create(this.a.port());
+		long admin = org.join("AD").userId();
+		String workspace = org.createWorkspace("Images");
+		String other = org.createWorkspace("Audio");
+		org.recorded(org.owner()
+			.send("PUT", org.path() + "/projects/cats", "{\"workspace_id\":\"" + workspace + "\",\"title\":\"Cats\"}"));
+		List<Long> victims = new ArrayList<>();
+		for (int round = 0; round < rounds; round++) {
+			long victim = org.join("AN").userId();
+			org.recorded(org.owner()
+				.post(org.path() + "/workspaces/" + workspace + "/memberships", "{\"user_id\":" + victim + "}"));
+			victims.add(victim);
+		}
+		long setupVersion = org.version();
+
+		List<Outcome> outcomes = new ArrayList<>();
+		ExecutorService pool = Executors.newFixedThreadPool(4);
+		try {
+			for (int round = 0; round < rounds; round++) {
+				long victim = victims.get(round);
+				ServiceProcess remover = (round % 2 == 0) ? this.a : this.b;
+				ServiceProcess changer = (remover == this.a) ? this.b : this.a;
+				String member = org.path() + "/memberships/" + victim;
+				List<RacingRequest> requests = List.of(
+						new RacingRequest("removes", remover, admin, "DELETE", member, null),
+						new RacingRequest("changes the role", changer, org.ownerId(), "POST", member + "/role",
+								"{\"role\":\"RE\"}"),
+						new RacingRequest("adds to the project", changer, org.ownerId(), "POST",
+								org.path() + "/projects/cats/members", "{\"user_id\":" + victim + ",\"role\":\"AN\"}"),
+						new RacingRequest("assigns to another workspace", changer, admin, "POST",
+								org.path() + "/workspaces/" + other + "/memberships", "{\"user_id\":" + victim + "}"));
+				CountDownLatch start = new CountDownLatch(1);
+				List<Future<Outcome>> sent = new ArrayList<>();
+				for (RacingRequest request : requests) {
+					String correlationId = "removal-" + round + "-" + request.what().replace(' ', '-');
+					ServiceProcess instance = request.instance();
+					sent.add(pool.submit(() -> {
+						start.await();
+						Answer answer = ApiClient.as(instance.port(), request.actor())
+							.withHeader("X-Correlation-Id", correlationId)
+							.send(request.method(), request.path(), request.body());
+						boolean accepted = answer.status() >= 200 && answer.status() < 300;
+						return new Outcome(victim + " " + request.what(), instance.name(), correlationId, null,
+								answer.status(), accepted ? null : answer.code(),
+								accepted ? answer.json().get("version").asLong() : null);
+					}));
+				}
+				start.countDown();
+				for (Future<Outcome> outcome : sent) {
+					outcomes.add(outcome.get(60, TimeUnit.SECONDS));
+				}
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+
+		List<StoredEvent> store = this.schema.events()
+			.stream()
+			.filter((event) -> event.organizationId().equals(org.id()))
+			.toList();
+
+		FaultChecks.assertGapless(store);
+		Map<String, List<StoredEvent>> byCorrelation = store.stream()
+			.collect(Collectors.groupingBy((event) -> event.event().correlationId()));
+
+		for (Outcome outcome : outcomes) {
+			List<StoredEvent> recorded = byCorrelation.getOrDefault(outcome.correlationId(), List.of());
+			if (outcome.request().endsWith("removes")) {
+				assertThat(outcome.status()).as("every removal is accepted: %s", outcome).isEqualTo(200);
+			}
+			if (!outcome.accepted()) {
+				assertThat(outcome.status()).as(outcome.toString()).isEqualTo(404);
+				assertThat(outcome.code()).as(outcome.toString()).isEqualTo("member_not_found");
+				assertThat(recorded).as("a refused request stores nothing: %s", outcome).isEmpty();
+				continue;
+			}
+			assertThat(recorded).as(outcome.toString()).hasSize(1);
+			assertThat(recorded.get(0).version()).as("the answered version is the stored event: %s", outcome)
+				.isEqualTo(outcome.version());
+
+		}
+		for (long victim : victims) {
+			List<StoredEvent> about = store.stream()
+				.filter((event) -> event.event().subject().map((user) -> user.value() == victim).orElse(false))
+				.toList();
+			assertThat(about).as("events about %d", victim).isNotEmpty();
+			assertThat(about.get(about.size() - 1).event().typeName()).as("the last event about %d: %s", victim, about)
+				.isEqualTo("MemberRemoved");
+			assertThat(about.stream().filter((event) -> event.event().typeName().equals("MemberRemoved"))).hasSize(1);
+		}
+		List<Outcome> others = outcomes.stream().filter((outcome) -> !outcome.request().endsWith("removes")).toList();
+
+		long decidedBefore = others.stream().filter(Outcome::accepted).count();
+
+		long refusedAfter = others.size() - decidedBefore;
+
+		assertThat(decidedBefore).as("some commands were decided before the removal: %s", outcomes).isPositive();
+		assertThat(refusedAfter).as("some commands were decided after the removal: %s", outcomes).isPositive();
+		Map<String, Long> acceptedByInstance = outcomes.stream()
+			.filter(Outcome::accepted)
+			.collect(Collectors.groupingBy(Outcome::instance, TreeMap::new, Collectors.counting()));
+		assertThat(acceptedByInstance).as("both instances decided commands").containsKeys("instance-a", "instance-b");
+
+		Duration convergedA = FaultChecks.assertViewsConverge(this.a, this.schema, store, Duration.ofSeconds(60));
+		Duration convergedB = FaultChecks.assertViewsConverge(this.b, this.schema, store, Duration.ofSeconds(60));
+		for (ServiceProcess instance : List.of(this.a, this.b)) {
+			Answer list = ApiClient.as(instance.port(), org.ownerId())
+				.get(org.path() + "/memberships?page_size=100&min_version=" + store.size());
+			assertThat(list.status()).as(list.toString()).isEqualTo(200);
+			List<Long> listed = new ArrayList<>();
+			list.json().path("results").forEach((listedMember) -> listed.add(listedMember.path("user_id").asLong()));
+			assertThat(listed).as("%s lists no removed member", instance.name()).doesNotContainAnyElementsOf(victims);
+		}
+		Set<String> keys = victims.stream().map((victim) -> org.id() + ":" + victim).collect(Collectors.toSet());
+		try (TopicReader roles = TopicReader.fromBeginning(this.broker.bootstrapServers(),
+				io.membership.topics.MembershipTopics.ROLES)) {
+			List<ConsumerRecord<String, byte[]>> read = roles.readUntil(
+					(records) -> keys.stream().allMatch((key) -> latestIsTombstone(records, key)),
+					Duration.ofSeconds(60));
+			assertThat(keys).as("each removed member's latest record on the roles topic is a tombstone")
+				.allMatch((key) -> latestIsTombstone(read, key));
+		}
+		String verified = assertChainVerifies(org);
+
+		String scenario = "removals across instances";
+		FaultReport.record(scenario,
+				"%d members each removed on one instance while the other changed their role, added them to a "
+						+ "project and assigned them to a workspace: %d stored events, %d of those commands decided "
+						+ "before the removal and %d refused after it (404, nothing stored), accepted per instance %s",
+				rounds, store.size() - setupVersion, decidedBefore, refusedAfter, acceptedByInstance);
+		FaultReport.record(scenario,
+				"each removal is its member's last event; views of both instances equal to the store (%s, %s); "
+						+ "the roles topic ends each removed member with a tombstone; the chain verified: %s",
+				FaultChecks.millis(convergedA), FaultChecks.millis(convergedB), verified);
+	}
+
+	/** One of a round's requests: what it does, to which instance, as whom. */
+	private record RacingRequest(String what, ServiceProcess instance, long actor, String method, String path,
+			String body) {
+	}
+
+	private static boolean latestIsTombstone(List<ConsumerRecord<String, byte[]>> records, String key) {
+		ConsumerRecord<String, byte[]> latest = null;
+		for (ConsumerRecord<String, byte[]> record : records) {
+			if (key.equals(record.key())) {
+				latest = record;
+			}
+		}
+		return latest != null && latest.value() == null;
+	}
+
 	private static Outcome sendOne(Random random, ServiceProcess instance, TestOrganization org, List<Long> owners,
 			List<Long> actors, List<Long> members, AtomicLong believedOwner, String correlationId, Long ifMatch) {
 		ConflictingCommand command = ConflictingCommand.random(random, owners, actors, members, believedOwner,
@@ -284,7 +451,7 @@ class TwoInstancesFaultIT {
 	}
 
 	@Test
-	@Order(2)
+	@Order(3)
 	@Timeout(value = 6, unit = TimeUnit.MINUTES)
 	void when_the_publishing_instance_is_killed_the_other_takes_over_within_the_claim_timeout_and_loses_nothing() {
 		// The victim is the instance holding most of the publisher's segments (usually A,

@@ -68,6 +68,45 @@ class ManagementMetricsTest {
 				"client_id=\"membership-query-query-side\"");
 	}
 
+	/**
+	 * Axon's own message monitors (axon-micrometer, dimensional): the command bus per
+	 * command type (a refusal counts as a failure there), the event store per event type,
+	 * and the publisher's processor, the one Axon processor (the projections are Kafka
+	 * consumers).
+	 */
+	@Test
+	void the_management_port_serves_axons_own_meters_for_the_command_bus_and_the_event_store() {
+		TestOrganization organization = TestOrganization.create(this.port);
+		organization.createWorkspace("Measured");
+		Answer refused = organization.owner()
+			.post(organization.path() + "/memberships/" + TestOrganization.newUserId() + "/role", "{\"role\":\"AN\"}");
+		assertThat(refused.status()).as(refused.toString()).isEqualTo(404);
+
+		Answer scrape = ApiClient.anonymous(this.managementPort).get("/actuator/prometheus");
+
+		assertThat(scrape.status()).as(scrape.toString()).isEqualTo(200);
+		assertThat(counted(scrape.text(), "commandBus_successCounter_total{payloadType=\"CreateWorkspaceCommand\"}"))
+			.isPositive();
+		assertThat(counted(scrape.text(), "commandBus_failureCounter_total{payloadType=\"ChangeRoleCommand\"}"))
+			.isPositive();
+		assertThat(
+				counted(scrape.text(), "commandBus_successTimer_seconds_count{payloadType=\"CreateWorkspaceCommand\"}"))
+			.isPositive();
+		// Axon tags the event store's counters with no payload type.
+		assertThat(counted(scrape.text(), "eventStore_ingestedCounter_total")).isPositive();
+		assertThat(scrape.text()).contains("eventStore_allTimer_seconds_count{payloadType=\"WorkspaceCreated\"}",
+				"eventProcessor_latency{processorName=\"kafka-publisher\"}");
+	}
+
+	/** The value of the sample with exactly this name and these labels, or -1. */
+	private static double counted(String scrape, String sample) {
+		return scrape.lines()
+			.filter((line) -> line.startsWith(sample + " "))
+			.mapToDouble((line) -> Double.parseDouble(line.substring(sample.length() + 1)))
+			.findFirst()
+			.orElse(-1);
+	}
+
 	@Test
 	void the_api_port_never_serves_the_metrics() {
 		Answer anonymous = ApiClient.anonymous(this.port).get("/actuator/prometheus");

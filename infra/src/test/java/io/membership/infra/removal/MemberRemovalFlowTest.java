@@ -291,7 +291,7 @@ class MemberRemovalFlowTest {
 		ByteArrayOutputStream err = new ByteArrayOutputStream();
 		int status = AuditVerifier.run(
 				new String[] { "--events", events.toString(), "--checkpoints", signed.toString(), "--public-key",
-						publicKey.toString() },
+						publicKey.toString(), "--histories" },
 				new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
 		return new Verdict(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
 	}

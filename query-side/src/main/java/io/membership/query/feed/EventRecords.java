@@ -1,13 +1,14 @@
 package io.membership.query.feed;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 
+import io.cloudevents.CloudEvent;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 import io.membership.events.InvitationRevoked;
 import io.membership.events.MemberJoined;
@@ -18,14 +19,14 @@ import io.membership.events.ids.OrganizationId;
 import io.membership.events.json.MembershipJson;
 import io.membership.query.projection.PersonalDataProjection;
 import io.membership.query.projection.ProjectedEvent;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
+import io.membership.topics.CloudEventRecords;
 
 /**
  * Reads an event from a record of {@code membership.events.v1}, as the publisher writes
  * it: CloudEvents 1.0 in binary content mode, the JSON body as the value, the attributes
- * as {@code ce_*} headers. Also what little can be told of a record that could not be
- * applied, for setting its organization aside.
+ * as {@code ce_*} headers, read by the CloudEvents SDK's Kafka binding
+ * ({@link CloudEventRecords#read}). Also what little can be told of a record that could
+ * not be applied, for setting its organization aside.
  *
  * <p>
  * Its {@code ce_type} names the event's revision ({@code membership.<Name>.v<revision>}).
@@ -58,7 +59,8 @@ public final class EventRecords {
 		if (!authenticity.accepts(record)) {
 			return Optional.empty();
 		}
-		String type = header(record, "ce_type");
+		CloudEvent cloudEvent = CloudEventRecords.read(record).orElse(null);
+		String type = (cloudEvent != null) ? cloudEvent.getType() : null;
 		Optional<Class<? extends MembershipEvent>> eventClass = (type != null) ? readableType(type) : Optional.empty();
 		if (eventClass.isEmpty()) {
 			// A type this version does not know: the organization's next event will show
@@ -68,8 +70,8 @@ public final class EventRecords {
 			return Optional.empty();
 		}
 		MembershipEvent event = MembershipJson.mapper().treeToValue(upcast(record.value()), eventClass.get());
-		return Optional
-			.of(new ProjectedEvent(event, Long.parseLong(header(record, "ce_orgversion")), header(record, "ce_id")));
+		return Optional.of(new ProjectedEvent(event,
+				Long.parseLong(CloudEventRecords.extension(cloudEvent, "orgversion")), cloudEvent.getId()));
 	}
 
 	/**
@@ -114,7 +116,9 @@ public final class EventRecords {
 	/** The organization's version the record claims, or 0 if unreadable. */
 	static long versionOf(ConsumerRecord<String, byte[]> record) {
 		try {
-			return Long.parseLong(header(record, "ce_orgversion"));
+			return Long.parseLong(CloudEventRecords.read(record)
+				.map((event) -> CloudEventRecords.extension(event, "orgversion"))
+				.orElseThrow());
 		}
 		catch (RuntimeException unreadable) {
 			return 0;
@@ -123,21 +127,16 @@ public final class EventRecords {
 
 	/** The record's event id, or {@code unknown} if missing or too long to record. */
 	static String eventIdOf(ConsumerRecord<String, byte[]> record) {
-		String id = header(record, "ce_id");
+		String id = CloudEventRecords.read(record).map(CloudEvent::getId).orElse(null);
 		return (id != null && id.length() <= 64) ? id : "unknown";
 	}
 
 	/** The simple name of the record's event type, or {@code unknown}. */
 	static String typeOf(ConsumerRecord<String, byte[]> record) {
-		String type = header(record, "ce_type");
+		String type = CloudEventRecords.read(record).map(CloudEvent::getType).orElse(null);
 		Optional<Class<? extends MembershipEvent>> known = (type != null) ? MembershipEvent.typeNamed(type)
 				: Optional.empty();
 		return known.map(Class::getSimpleName).orElse("unknown");
-	}
-
-	private static String header(ConsumerRecord<String, byte[]> record, String name) {
-		Header header = record.headers().lastHeader(name);
-		return (header != null) ? new String(header.value(), StandardCharsets.UTF_8) : null;
 	}
 
 }

@@ -276,6 +276,7 @@ public class ProjectionConsumer implements SmartLifecycle {
 		// Looking the topic up before the service has created it must not create it,
 		// uncompacted, on a broker that creates topics on demand.
 		properties.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+		properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, PersonalDataFeed.FETCH_MAX_WAIT_MS);
 		properties.put(ConsumerConfig.CLIENT_ID_CONFIG,
 				this.properties.get(ConsumerConfig.CLIENT_ID_CONFIG) + "-personal-data");
 		return properties;

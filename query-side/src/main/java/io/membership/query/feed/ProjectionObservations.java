@@ -1,16 +1,17 @@
 package io.membership.query.feed;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.cloudevents.CloudEvent;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.transport.Kind;
 import io.micrometer.observation.transport.ReceiverContext;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.common.header.Header;
+
+import io.membership.topics.CloudEventRecords;
 
 /**
  * Observes the projection of each event that carries the trace context of the request
@@ -23,8 +24,6 @@ import org.apache.kafka.common.header.Header;
 final class ProjectionObservations {
 
 	static final String NAME = "membership.projection";
-
-	private static final String CLOUD_EVENTS_PREFIX = "ce_";
 
 	private final ObservationRegistry registry;
 
@@ -39,31 +38,22 @@ final class ProjectionObservations {
 		}
 		List<Observation> started = new ArrayList<>();
 		for (ConsumerRecord<String, byte[]> record : records) {
-			if (record.headers().lastHeader(CLOUD_EVENTS_PREFIX + "traceparent") == null) {
+			CloudEvent event = CloudEventRecords.read(record).orElse(null);
+			if (event == null || event.getExtension("traceparent") == null) {
 				continue;
 			}
+			// The W3C fields a tracer asks for, as the CloudEvents distributed-tracing
+			// extension names its attributes.
 			ReceiverContext<ConsumerRecord<String, byte[]>> context = new ReceiverContext<>(
-					ProjectionObservations::traceHeader, Kind.CONSUMER);
+					(carrier, field) -> CloudEventRecords.extension(event, field), Kind.CONSUMER);
 			context.setCarrier(record);
 			context.setRemoteServiceName("kafka");
 			started.add(Observation.createNotStarted(NAME, () -> context, this.registry)
-				.contextualName("project " + header(record, "ce_type"))
-				.lowCardinalityKeyValue("type", String.valueOf(header(record, "ce_type")))
+				.contextualName("project " + event.getType())
+				.lowCardinalityKeyValue("type", event.getType())
 				.start());
 		}
 		return started;
-	}
-
-	/**
-	 * The W3C fields a tracer asks for, as the CloudEvents extension names its headers.
-	 */
-	private static String traceHeader(ConsumerRecord<String, byte[]> record, String field) {
-		return header(record, CLOUD_EVENTS_PREFIX + field);
-	}
-
-	private static String header(ConsumerRecord<String, byte[]> record, String name) {
-		Header header = record.headers().lastHeader(name);
-		return (header != null && header.value() != null) ? new String(header.value(), StandardCharsets.UTF_8) : null;
 	}
 
 }

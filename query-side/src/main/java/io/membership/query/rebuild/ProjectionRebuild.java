@@ -75,7 +75,8 @@ public class ProjectionRebuild {
 	 */
 	public ProjectionRebuild(DataSource live, Map<String, Object> kafkaClient, String consumerName, RecordMac mac) {
 		this(live, () -> Replay.consumer(kafkaClient, "membership-rebuild-projections"),
-				() -> Replay.consumer(kafkaClient, "membership-rebuild-projections-personal-data"), consumerName, mac);
+				() -> Replay.personalDataConsumer(kafkaClient, "membership-rebuild-projections-personal-data"),
+				consumerName, mac);
 	}
 
 	/**

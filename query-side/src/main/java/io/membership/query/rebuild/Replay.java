@@ -83,6 +83,8 @@ final class Replay implements AutoCloseable {
 				this.authenticity);
 		try {
 			assignFromTheStart();
+			// Every address first, so that reading to the end again is rarely needed.
+			personalDataToEnd();
 		}
 		catch (RuntimeException ex) {
 			close();
@@ -95,8 +97,20 @@ final class Replay implements AutoCloseable {
 	 * the replay, never committed.
 	 */
 	static Consumer<String, byte[]> consumer(Map<String, Object> kafkaClient, String clientId) {
+		return consumer(kafkaClient, clientId, Map.of());
+	}
+
+	/** The personal-data topic's consumer: its fetches held briefly (see the feed). */
+	static Consumer<String, byte[]> personalDataConsumer(Map<String, Object> kafkaClient, String clientId) {
+		return consumer(kafkaClient, clientId,
+				Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, PersonalDataFeed.FETCH_MAX_WAIT_MS));
+	}
+
+	private static Consumer<String, byte[]> consumer(Map<String, Object> kafkaClient, String clientId,
+			Map<String, Object> settings) {
 		Properties properties = new Properties();
 		properties.putAll(kafkaClient);
+		properties.putAll(settings);
 		properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
 		properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
 		properties.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);

@@ -105,10 +105,15 @@ class EventRecordsTest {
 		}
 		String organization = MembershipJson.mapper().readTree(body).path("organization_id").asString();
 		ProducerRecord<String, byte[]> record = new ProducerRecord<>("membership.events.v1", organization, body);
-		record.headers().add("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8));
-		record.headers().add("ce_id", ("evt-" + type).getBytes(StandardCharsets.UTF_8));
-		record.headers().add("ce_type", ("membership." + type + ".v1").getBytes(StandardCharsets.UTF_8));
-		record.headers().add("ce_orgversion", "1".getBytes(StandardCharsets.UTF_8));
+		JsonNode fields = MembershipJson.mapper().readTree(body);
+		// Every header the service's publisher wrote then, in its order.
+		for (String[] header : new String[][] { { "ce_specversion", "1.0" }, { "ce_id", "evt-" + type },
+				{ "ce_source", "/organizations/" + organization }, { "ce_type", "membership." + type + ".v1" },
+				{ "ce_time", fields.path("occurred_at").asString() }, { "content-type", "application/json" },
+				{ "ce_orgversion", "1" }, { "ce_actorid", fields.path("actor_user_id").asString() },
+				{ "ce_correlationid", fields.path("correlation_id").asString() } }) {
+			record.headers().add(header[0], header[1].getBytes(StandardCharsets.UTF_8));
+		}
 		return read(OrganizationHistory.MAC.sign(record));
 	}
 
