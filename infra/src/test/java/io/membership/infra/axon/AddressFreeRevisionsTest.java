@@ -62,8 +62,12 @@ class AddressFreeRevisionsTest {
 		Object event = this.serializer.deserialize(revision2.getData());
 		assertThat(event).isInstanceOf(fixture.type());
 		assertThat(((AddressKeptApart) event).email()).isNull();
+		// Everything it had reads back as it was (a member added to the type since, such
+		// as
+		// an invitation's projects, reads as its default).
 		JsonNode written = MembershipJson.mapper().readTree(MembershipJson.mapper().writeValueAsBytes(event));
-		assertThat(written).isEqualTo(expected);
+		expected.propertyNames()
+			.forEach((member) -> assertThat(written.get(member)).as(member).isEqualTo(expected.get(member)));
 	}
 
 	@ParameterizedTest(name = "{0}")
