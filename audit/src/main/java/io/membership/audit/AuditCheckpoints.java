@@ -141,6 +141,16 @@ public class AuditCheckpoints {
 	}
 
 	/**
+	 * A checkpoint of the given head, signed now: for the one-time migration that rewrote
+	 * the chains the old checkpoints signed.
+	 */
+	public static Checkpoint signed(String organizationId, long version, String hash, String signedAt,
+			AuditSigner signer) {
+		Checkpoint unsigned = new Checkpoint(organizationId, version, hash, signedAt, signer.keyId(), null);
+		return unsigned.withSignature(signer.sign(CanonicalJson.bytes(unsigned.signedPart())));
+	}
+
+	/**
 	 * A signed chain head. The signature is Ed25519 over the canonical JSON (RFC 8785) of
 	 * {@code {organization_id, version, hash, signed_at, key_id}}.
 	 */

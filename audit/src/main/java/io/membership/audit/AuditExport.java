@@ -24,6 +24,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import io.membership.audit.chain.HashChain;
+import io.membership.audit.personal.PersonalData;
 import io.membership.events.json.MembershipJson;
 
 /**
@@ -86,12 +87,15 @@ public class AuditExport {
 
 	private final Duration settleTime;
 
+	private final PersonalData personalData;
+
 	/**
 	 * @param settleTime how long the system-wide export holds back an event after it was
 	 * stored
 	 */
 	public AuditExport(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, Clock clock,
-			@Value("${membership.audit.export-settle-time:5s}") Duration settleTime) {
+			@Value("${membership.audit.export-settle-time:5s}") Duration settleTime, PersonalData personalData) {
+		this.personalData = personalData;
 		this.jdbc = new JdbcTemplate(jdbc.getDataSource());
 		this.jdbc.setFetchSize(FETCH_SIZE);
 		this.readOnly = new TransactionTemplate(transactionManager);
@@ -160,8 +164,7 @@ public class AuditExport {
 		}
 	}
 
-	private static void writeLine(ResultSet row, ChainEntry link, boolean withPosition, OutputStream out)
-			throws SQLException {
+	private void writeLine(ResultSet row, ChainEntry link, boolean withPosition, OutputStream out) throws SQLException {
 		String organization = row.getString(2);
 		long version = row.getLong(3) + 1;
 		String type = row.getString(5);
@@ -174,7 +177,31 @@ public class AuditExport {
 		if (withPosition) {
 			line.put("position", row.getLong(1));
 		}
+		String key = personalDataKey(type, payload);
+		if (key != null) {
+			ObjectNode personal = line.putObject(HashChain.PERSONAL_DATA);
+			personal.put("email", this.personalData.email(key).orElse(null));
+			personal.put("erased", this.personalData.erased(key));
+		}
 		write(out, line);
+	}
+
+	/**
+	 * The key of the address an event refers to, kept apart from it: {@code user:<id>}
+	 * for an organization's creation and a join, {@code invitation:<id>} for an
+	 * invitation and its revocation; null for every other event.
+	 */
+	private static String personalDataKey(String payloadType, JsonNode payload) {
+		if (!payload.isObject()) {
+			return null;
+		}
+		String type = payloadType.substring(payloadType.lastIndexOf('.') + 1);
+		return switch (type) {
+			case "OrganizationCreated" -> "user:" + payload.path("owner_user_id").asString();
+			case "MemberJoined" -> "user:" + payload.path("user_id").asString();
+			case "UserInvited", "InvitationRevoked" -> "invitation:" + payload.path("invitation_id").asString();
+			default -> null;
+		};
 	}
 
 	/**

@@ -48,7 +48,7 @@ public class AuditSigner {
 	 * {@code PUBLIC KEY} (X.509) block, as {@code openssl genpkey -algorithm ed25519} and
 	 * {@code openssl pkey -pubout} write them; blank for the data directory's key
 	 */
-	static AuditSigner fromConfiguredOrDataDirectory(String configuredKey, Path dataDirectory) {
+	public static AuditSigner fromConfiguredOrDataDirectory(String configuredKey, Path dataDirectory) {
 		String pem = (configuredKey != null && !configuredKey.isBlank()) ? configuredKey
 				: loadOrCreate(dataDirectory.resolve("keys/audit-ed25519.pem"));
 		try {

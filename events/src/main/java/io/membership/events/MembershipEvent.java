@@ -2,6 +2,8 @@ package io.membership.events;
 
 import java.time.Instant;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.membership.events.ids.OrganizationId;
 import io.membership.events.ids.ProjectId;
@@ -19,11 +21,16 @@ public sealed interface MembershipEvent permits OrganizationCreated, UserInvited
 		MemberAssignedToWorkspace, MemberRemovedFromWorkspace, ProjectRegistered, ProjectUpdated, ProjectRemoved,
 		MemberAddedToProject, ProjectRoleChanged, MemberRemovedFromProject, MemberRemoved, PersonalDataErased {
 
+	/**
+	 * {@code membership.<Name>.v<n>}, the CloudEvents type of every version of an event.
+	 */
+	Pattern CLOUD_EVENT_TYPE = Pattern.compile("membership\\.([A-Za-z]+)\\.v[0-9]+");
+
 	OrganizationId organizationId();
 
 	/**
-	 * The user who decided it; null only for a {@link PersonalDataErased} a service
-	 * principal asked for, which has no user id.
+	 * Who decided it; null only for {@link PersonalDataErased} requested by a service
+	 * principal, which has no user id.
 	 */
 	UserId actorUserId();
 
@@ -48,6 +55,11 @@ public sealed interface MembershipEvent permits OrganizationCreated, UserInvited
 		return Optional.empty();
 	}
 
+	/** The erasure this event is, if it is one. */
+	default Optional<PersonalDataErased> asErasure() {
+		return Optional.empty();
+	}
+
 	/** The reason the actor gave, for the events that take one. */
 	default Optional<String> givenReason() {
 		return Optional.empty();
@@ -62,13 +74,26 @@ public sealed interface MembershipEvent permits OrganizationCreated, UserInvited
 	}
 
 	/**
+	 * The version of the type's published shape: its {@code @Revision}, and the
+	 * {@code v<n>} of its CloudEvents type and schema file.
+	 */
+	default int publishedVersion() {
+		return 1;
+	}
+
+	/** The event's CloudEvents type, e.g. {@code membership.MemberJoined.v2}. */
+	default String cloudEventType() {
+		return "membership." + typeName() + ".v" + publishedVersion();
+	}
+
+	/**
 	 * The event class of a published type name (as in {@link #typeName()}, or a
-	 * {@code membership.<Name>.v<revision>} CloudEvents type of any revision), or empty
-	 * for a type this version does not know.
+	 * {@code membership.<Name>.v<n>} CloudEvents type of any version), or empty for a
+	 * type this version does not know.
 	 */
 	static Optional<Class<? extends MembershipEvent>> typeNamed(String name) {
-		String simpleName = name.matches("membership\\.[A-Za-z]+\\.v[0-9]{1,9}")
-				? name.substring("membership.".length(), name.lastIndexOf(".v")) : name;
+		Matcher cloudEventType = CLOUD_EVENT_TYPE.matcher(name);
+		String simpleName = cloudEventType.matches() ? cloudEventType.group(1) : name;
 		for (Class<?> type : MembershipEvent.class.getPermittedSubclasses()) {
 			if (type.getSimpleName().equals(simpleName)) {
 				return Optional.of(type.asSubclass(MembershipEvent.class));

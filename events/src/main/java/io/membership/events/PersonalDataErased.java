@@ -1,6 +1,7 @@
 package io.membership.events;
 
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -11,22 +12,30 @@ import io.membership.events.ids.OrganizationId;
 import io.membership.events.ids.UserId;
 
 /**
- * A person's e-mail addresses were erased (the right to erasure): from now on the
- * organization knows them by user id alone. {@code invitationIds} are the organization's
- * invitations that were sent to the person's address (possibly none). Subscribers purge
- * their copies of the addresses under the keys {@code user:{userId}} and
- * {@code invitation:{invitationId}} of {@code membership.personal-data.v1}, where
- * tombstones follow. No address and no reason text: the event outlives the person's
- * contact data. {@code actorUserId} is null when a service principal asked for the
- * erasure; {@code requestedBy} names the caller either way (a user id or a client id).
- * Roles and memberships are unchanged.
+ * A person's e-mail address was erased (GDPR Art. 17) in this organization: the address
+ * the user joined or created it with, and the addresses of {@code invitationIds}, the
+ * organization's invitations that were sent to that address. Subscribers forget their
+ * copies of those addresses; the user id, roles and history stay. The event carries no
+ * address and no reason, so it is as safe to keep forever as every other event.
+ *
+ * @param invitationIds sorted, so the same erasure always serializes to the same bytes
+ * @param actorUserId the user who asked, or null when a service principal (which has no
+ * user id) asked
+ * @param requestedBy who asked: the user id, or the service principal's client id
  */
 @Revision("1")
 public record PersonalDataErased(OrganizationId organizationId, UserId userId, List<InvitationId> invitationIds,
 		UserId actorUserId, String requestedBy, Instant occurredAt, String correlationId) implements MembershipEvent {
 
 	public PersonalDataErased {
-		invitationIds = (invitationIds != null) ? List.copyOf(invitationIds) : List.of();
+		invitationIds = (invitationIds != null)
+				? invitationIds.stream().distinct().sorted(Comparator.comparing(InvitationId::value)).toList()
+				: List.of();
+	}
+
+	@Override
+	public Optional<PersonalDataErased> asErasure() {
+		return Optional.of(this);
 	}
 
 	@Override

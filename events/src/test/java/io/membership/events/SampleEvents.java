@@ -61,7 +61,7 @@ public final class SampleEvents {
 				new MemberRemovedFromProject(ORG, PROJECT, MEMBER, null, OWNER, AT, CORRELATION),
 				new ProjectRemoved(ORG, PROJECT, new WorkspaceId("ws_a"), OWNER, AT, CORRELATION),
 				new MemberRemoved(ORG, MEMBER, Role.REVIEWER, OWNER, AT, CORRELATION),
-				new PersonalDataErased(ORG, MEMBER, List.of(INVITATION), OWNER, "1", AT, CORRELATION));
+				new PersonalDataErased(ORG, MEMBER, List.of(INVITATION), null, "erasure-service", AT, CORRELATION));
 	}
 
 }

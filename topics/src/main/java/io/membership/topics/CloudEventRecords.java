@@ -117,7 +117,7 @@ public final class CloudEventRecords {
 	}
 
 	static String type(MembershipEvent event) {
-		return "membership." + event.typeName() + ".v1";
+		return event.cloudEventType();
 	}
 
 }

@@ -74,9 +74,9 @@ class CloudEventRecordsWireTest {
 		ProducerRecord<String, byte[]> record = MAC.sign(CloudEventRecords.of(event, "e-2", 1, "not a traceparent"));
 
 		assertThat(headers(record)).containsExactly("ce_specversion=1.0", "ce_id=e-2", "ce_source=/organizations/org_1",
-				"ce_type=membership.OrganizationCreated.v1", "ce_time=2026-11-26T10:00:00Z", "ce_subject=1",
+				"ce_type=membership.OrganizationCreated.v2", "ce_time=2026-11-26T10:00:00Z", "ce_subject=1",
 				"content-type=application/json", "ce_orgversion=1", "ce_actorid=1", "ce_correlationid=c-2",
-				"membership_mac=v1:2026-11:n02TNMAZXpJ6I-POl3hFsY_F9qpw-AZvXOB4KAnQCqg");
+				"membership_mac=v1:2026-11:e1Giz5vsuECtJVkpYbFw-zFhx4OZRnYW6qnjSrKssZE");
 	}
 
 	@Test

@@ -34,6 +34,9 @@ public record Caller(UserId userId, String principal, Set<String> scopes, String
 	/** A service that may read every organization's audit trail, and only read it. */
 	public static final String AUDIT_SCOPE = "membership:audit";
 
+	/** A service that may erase a person's personal data (API.md, erasure). */
+	public static final String ERASURE_SCOPE = "membership:erasure";
+
 	private static final String SCOPE_PREFIX = "SCOPE_";
 
 	public Caller {

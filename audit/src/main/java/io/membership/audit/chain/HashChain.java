@@ -25,6 +25,12 @@ import io.membership.events.json.MembershipJson;
  */
 public final class HashChain {
 
+	/**
+	 * The member of an export line beside the envelope that holds the address the event
+	 * refers to ({@code {"email": ..., "erased": ...}}): never hashed.
+	 */
+	public static final String PERSONAL_DATA = "personal_data";
+
 	/** The {@code prev_hash} of an organization's first event. */
 	public static final String GENESIS = "0".repeat(64);
 
@@ -47,12 +53,15 @@ public final class HashChain {
 	/** The hash of an event whose envelope (with or without its hash fields) is given. */
 	public static String hash(String previousHash, JsonNode envelope) {
 		JsonNode hashed = envelope;
-		// An export line carries its hash fields, which are not hashed; an envelope being
-		// linked has none, and needs no copy.
-		if (envelope.has("prev_hash") || envelope.has("hash")) {
+		// An export line carries its hash fields and the personal data kept apart from
+		// the
+		// event, which are not hashed (forgetting the personal data must not change a
+		// hash); an envelope being linked has none of them, and needs no copy.
+		if (envelope.has("prev_hash") || envelope.has("hash") || envelope.has(PERSONAL_DATA)) {
 			ObjectNode withoutHashes = (ObjectNode) envelope.deepCopy();
 			withoutHashes.remove("prev_hash");
 			withoutHashes.remove("hash");
+			withoutHashes.remove(PERSONAL_DATA);
 			hashed = withoutHashes;
 		}
 		try {

@@ -26,6 +26,11 @@ record Invitation(InvitationId invitationId, String email, Role role, Set<Worksp
 				newStatus);
 	}
 
+	Invitation withoutEmail() {
+		return new Invitation(this.invitationId, null, this.role, this.workspaces, this.projects, this.expiresAt,
+				this.status);
+	}
+
 	enum Status {
 
 		PENDING, ACCEPTED, REVOKED

@@ -60,4 +60,8 @@ record Member(UserId userId, String email, Role role, Set<WorkspaceId> workspace
 		return new Member(this.userId, this.email, this.role, this.workspaces, fewer);
 	}
 
+	Member withoutEmail() {
+		return new Member(this.userId, null, this.role, this.workspaces, this.projects);
+	}
+
 }

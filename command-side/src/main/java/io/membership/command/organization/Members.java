@@ -101,4 +101,13 @@ final class Members {
 		});
 	}
 
+	/** The member stays, without an address: it was erased. */
+	void forgetEmail(UserId userId) {
+		Member member = this.byId.get(userId);
+		if (member != null && member.email() != null) {
+			this.idsByEmailSkeleton.remove(EmailAddress.of(member.email()).skeleton(), userId);
+			this.byId.put(userId, member.withoutEmail());
+		}
+	}
+
 }

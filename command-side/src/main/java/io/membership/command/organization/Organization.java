@@ -102,6 +102,12 @@ public class Organization {
 	private Map<ProjectId, Project> projects = new HashMap<>();
 
 	/**
+	 * The users whose address this organization has erased, so that asking again changes
+	 * nothing. A snapshot taken before erasure existed has none, which is right.
+	 */
+	private Set<UserId> erasedUsers = new HashSet<>();
+
+	/**
 	 * The events of a bulk item being tried, or null outside a trial; see {@link #tried}.
 	 * Never part of the state a snapshot keeps.
 	 */
@@ -204,8 +210,10 @@ public class Organization {
 				throw new CommandRefusedException(Refusal.INVITATION_EXPIRED,
 						"The invitation expired at " + invitation.expiresAt() + ".");
 			}
-			// The token proves the address it was sent to, not a look-alike of it.
-			if (!EmailAddress.of(invitation.email()).equals(EmailAddress.of(command.email()))) {
+			// The token proves the address it was sent to, not a look-alike of it; an
+			// invitation whose address was erased proves none.
+			if (invitation.email() == null
+					|| !EmailAddress.of(invitation.email()).equals(EmailAddress.of(command.email()))) {
 				throw new CommandRefusedException(Refusal.INVITATION_EMAIL_MISMATCH);
 			}
 			Role role = (invitation.role() != null) ? invitation.role() : Role.NOT_ACTIVATED;
@@ -221,6 +229,37 @@ public class Organization {
 		emit(new MemberJoined(this.organizationId, command.userId(), command.email(), Role.NOT_ACTIVATED, null,
 				Set.of(), command.actorUserId(), now(), command.correlationId()));
 		return new AcceptInvitationCommand.Joined(Role.NOT_ACTIVATED, currentVersion());
+	}
+
+	/**
+	 * Forgets the person's address here: theirs as a member (or former member: the
+	 * address their events refer to), and those of the invitations sent to any of their
+	 * addresses. Every organization the person belongs or belonged to records it, the
+	 * Owner's too: the contract keeps roles and user ids, not addresses, and an Owner
+	 * without an address still owns. Asked again with nothing left to forget, it records
+	 * nothing.
+	 */
+	@CommandHandler
+	public long handle(ErasePersonalDataCommand command) {
+		Set<String> skeletons = new HashSet<>();
+		command.addresses().forEach((address) -> skeletons.add(EmailAddress.of(address).skeleton()));
+		Member member = this.members.get(command.userId());
+		if (member != null && member.email() != null) {
+			skeletons.add(EmailAddress.of(member.email()).skeleton());
+		}
+		List<InvitationId> invitationsToForget = this.invitations.values()
+			.stream()
+			.filter((invitation) -> invitation.email() != null
+					&& skeletons.contains(EmailAddress.of(invitation.email()).skeleton()))
+			.map(Invitation::invitationId)
+			.toList();
+		boolean memberAddressLeft = member != null && member.email() != null;
+		if (this.erasedUsers.contains(command.userId()) && !memberAddressLeft && invitationsToForget.isEmpty()) {
+			return currentVersion();
+		}
+		emit(new PersonalDataErased(this.organizationId, command.userId(), invitationsToForget, command.actorUserId(),
+				command.requestedBy(), now(), command.correlationId()));
+		return currentVersion();
 	}
 
 	/**
@@ -898,9 +937,15 @@ public class Organization {
 		this.inviteLinkId = event.inviteLinkId();
 	}
 
+	/**
+	 * A user whose address this organization erased joins again without one: the event
+	 * store records no address for an erased user (the erasure is final for the user id),
+	 * so a state rebuilt from the events has none either.
+	 */
 	@EventSourcingHandler
 	void on(MemberJoined event) {
-		this.members.add(new Member(event.userId(), event.email(), event.role(), event.workspaces()));
+		String email = this.erasedUsers.contains(event.userId()) ? null : event.email();
+		this.members.add(new Member(event.userId(), email, event.role(), event.workspaces()));
 		if (event.invitationId() != null) {
 			this.invitations.computeIfPresent(event.invitationId(),
 					(id, invitation) -> invitation.withStatus(Status.ACCEPTED));
@@ -995,11 +1040,15 @@ public class Organization {
 	}
 
 	/**
-	 * Changes no member, role or workspace. (Placeholder of the query side's branch: the
-	 * erasure-store side decides what the aggregate forgets.)
+	 * The address is forgotten from the state too, so that no later snapshot holds it;
+	 * the invitations stay, with their status, without an address.
 	 */
 	@EventSourcingHandler
 	void on(PersonalDataErased event) {
+		this.members.forgetEmail(event.userId());
+		event.invitationIds()
+			.forEach((id) -> this.invitations.computeIfPresent(id, (key, invitation) -> invitation.withoutEmail()));
+		this.erasedUsers.add(event.userId());
 	}
 
 }

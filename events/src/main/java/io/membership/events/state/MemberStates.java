@@ -188,7 +188,7 @@ public final class MemberStates {
 			return List.of();
 		}
 
-		/** Erasing a person's addresses changes no role, workspace or project. */
+		/** A member's state holds no address, so erasing one changes no state. */
 		@Override
 		public List<MemberState> on(PersonalDataErased erased) {
 			return List.of();

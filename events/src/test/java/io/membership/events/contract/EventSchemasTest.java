@@ -88,7 +88,9 @@ class EventSchemasTest {
 			.isTrue();
 		JsonNode schema = PublishedSchemas.schemaDocument(typeName);
 
-		assertThat(schema.path("$id").asString()).isEqualTo("urn:membership:schema:" + typeName + ":v1");
+		String resource = PublishedSchemas.resource(typeName);
+		String version = resource.substring(resource.lastIndexOf(".v") + 1, resource.indexOf(".schema.json"));
+		assertThat(schema.path("$id").asString()).isEqualTo("urn:membership:schema:" + typeName + ":" + version);
 		assertThat(schema.path("$schema").asString()).isEqualTo("https://json-schema.org/draft/2020-12/schema");
 		assertThat(schema.path("type").asString()).isEqualTo("object");
 		assertThat(schema.path("additionalProperties").asBoolean(false))
@@ -179,11 +181,10 @@ class EventSchemasTest {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "not an address", "anna@", "@acme.test", "anna@acme..test", "anna.@acme.test" })
-	void an_invitation_to_something_that_is_not_an_email_address_fails_validation(String email) {
-		ObjectNode body = sample(UserInvited.class);
-		body.put("email", email);
+	void a_personal_data_record_of_something_that_is_not_an_email_address_fails_validation(String email) {
+		ObjectNode body = personalData(email);
 
-		assertThat(PublishedSchemas.validate("UserInvited", body)).extracting(Error::getKeyword)
+		assertThat(PublishedSchemas.validate(PublishedSchemas.PERSONAL_DATA, body)).extracting(Error::getKeyword)
 			.containsExactly("format");
 	}
 
@@ -191,10 +192,28 @@ class EventSchemasTest {
 	@ValueSource(strings = { "anna@acme.test", "anna+labels@acme.example.com", "jörg@acme.test", "anna@bücher.de",
 			"\"anna smith\"@acme.test", "anna@[127.0.0.1]" })
 	void every_address_the_api_accepts_is_valid(String email) {
-		ObjectNode body = sample(UserInvited.class);
-		body.put("email", email);
+		ObjectNode body = personalData(email);
 
-		assertThat(PublishedSchemas.validate("UserInvited", body)).isEmpty();
+		assertThat(PublishedSchemas.validate(PublishedSchemas.PERSONAL_DATA, body)).isEmpty();
+	}
+
+	@Test
+	void a_personal_data_record_names_a_user_or_an_invitation_of_an_organization() {
+		ObjectNode invitation = MembershipJson.mapper().createObjectNode();
+		invitation.put("email", "anna@acme.test");
+		invitation.put("invitation_id", "inv_1");
+		invitation.put("organization_id", "org_1");
+		assertThat(PublishedSchemas.validate(PublishedSchemas.PERSONAL_DATA, invitation)).isEmpty();
+
+		invitation.remove("organization_id");
+		assertThat(PublishedSchemas.validate(PublishedSchemas.PERSONAL_DATA, invitation)).isNotEmpty();
+	}
+
+	private static ObjectNode personalData(String email) {
+		ObjectNode body = MembershipJson.mapper().createObjectNode();
+		body.put("email", email);
+		body.put("user_id", "42");
+		return body;
 	}
 
 	@Test

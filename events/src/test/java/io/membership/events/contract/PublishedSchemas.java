@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 
+import org.axonframework.serialization.Revision;
+
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
@@ -16,15 +18,20 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
+import io.membership.events.MembershipEvent;
+
 /**
  * The contract files as a subscriber gets them: from the events jar's classpath
- * ({@code /schemas/<EventName>.v1.schema.json}, {@code /asyncapi.yaml}), validated by a
- * JSON Schema draft 2020-12 validator that also asserts formats ({@code date-time},
- * {@code idn-email}), which the draft leaves to annotation by default.
+ * ({@code /schemas/<EventName>.v<revision>.schema.json}, {@code /asyncapi.yaml}),
+ * validated by a JSON Schema draft 2020-12 validator that also asserts formats
+ * ({@code date-time}, {@code idn-email}), which the draft leaves to annotation by
+ * default.
  */
 final class PublishedSchemas {
 
 	static final String ROLE_STATE = "MemberRoleState";
+
+	static final String PERSONAL_DATA = "PersonalData";
 
 	private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(
 			Dialect.builder(Dialects.getDraft202012()).format(new IdnEmailFormat()).build(), (builder) -> builder
@@ -33,8 +40,15 @@ final class PublishedSchemas {
 	private PublishedSchemas() {
 	}
 
+	/**
+	 * An event's schema file is named by its published version (its {@code @Revision});
+	 * the other records' schemas are at version 1.
+	 */
 	static String resource(String typeName) {
-		return "schemas/" + typeName + ".v1.schema.json";
+		int version = MembershipEvent.typeNamed(typeName)
+			.map((type) -> Integer.parseInt(type.getAnnotation(Revision.class).value()))
+			.orElse(1);
+		return "schemas/" + typeName + ".v" + version + ".schema.json";
 	}
 
 	static Schema schemaOf(String typeName) {

@@ -19,6 +19,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.membership.events.MemberRoleChanged;
+import io.membership.events.AddressKeptApart;
 import io.membership.events.MembershipEvent;
 import io.membership.events.SampleEvents;
 import io.membership.events.UserInvited;
@@ -41,10 +42,27 @@ class EventJsonRoundTripTest {
 
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("everyEvent")
-	void an_event_reads_back_equal_to_what_was_written(MembershipEvent event) {
+	void an_event_reads_back_equal_to_what_was_written_but_for_the_address_kept_apart(MembershipEvent event) {
 		String json = this.mapper.writeValueAsString(event);
 
-		assertThat(this.mapper.readValue(json, event.getClass())).isEqualTo(event);
+		MembershipEvent expected = (event instanceof AddressKeptApart addressed) ? addressed.withEmail(null) : event;
+		assertThat(this.mapper.readValue(json, event.getClass())).isEqualTo(expected);
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("everyEvent")
+	void no_event_is_written_with_an_e_mail_address(MembershipEvent event) {
+		assertThat(this.mapper.writeValueAsString(event)).doesNotContain("@").doesNotContain("email");
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("everyEvent")
+	void the_published_version_is_the_revision(MembershipEvent event) {
+		assertThat(event.publishedVersion())
+			.isEqualTo(Integer.parseInt(event.getClass().getAnnotation(Revision.class).value()));
+		assertThat(event.cloudEventType())
+			.isEqualTo("membership." + event.typeName() + ".v" + event.publishedVersion());
+		assertThat(MembershipEvent.typeNamed(event.cloudEventType())).contains(event.getClass());
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -55,6 +73,7 @@ class EventJsonRoundTripTest {
 		List<String> expected = Arrays.stream(event.getClass().getRecordComponents())
 			.map(RecordComponent::getName)
 			.map((name) -> name.replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT))
+			.filter((name) -> !name.equals("email") && !name.equals("owner_email"))
 			.toList();
 		assertThat(json.propertyNames()).containsExactlyInAnyOrderElementsOf(expected);
 	}

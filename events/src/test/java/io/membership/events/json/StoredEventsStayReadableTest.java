@@ -28,7 +28,9 @@ class StoredEventsStayReadableTest {
 
 		assertThat(event.name()).isEqualTo("x\u0000\ud800\u202e");
 		assertThat(TextRules.isValid(event.name(), TextRules.Kind.LINE)).isFalse();
-		assertThat(event.ownerEmail()).isEqualTo("not an email");
+		// Revision 1 carried the address; it is never taken from the JSON any more (the
+		// upcaster drops it, and the event store keeps it apart).
+		assertThat(event.ownerEmail()).isNull();
 	}
 
 }

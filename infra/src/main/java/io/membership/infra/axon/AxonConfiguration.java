@@ -24,6 +24,8 @@ import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.Snapshotter;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.jackson3.Jackson3Serializer;
+import org.axonframework.serialization.upcasting.event.EventUpcasterChain;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.axonframework.spring.eventsourcing.SpringAggregateSnapshotterFactoryBean;
 import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
 import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
@@ -35,6 +37,7 @@ import org.springframework.context.annotation.Primary;
 import org.springframework.transaction.PlatformTransactionManager;
 
 import io.membership.audit.HashChainWriter;
+import io.membership.audit.personal.PersonalData;
 import io.membership.events.json.MembershipJson;
 
 /**
@@ -70,11 +73,12 @@ public class AxonConfiguration {
 	EventStorageEngine eventStorageEngine(Serializer serializer,
 			@Qualifier("eventSerializer") Serializer eventSerializer, ConnectionProvider connectionProvider,
 			TransactionManager transactionManager, org.axonframework.config.Configuration axonConfiguration,
-			HashChainWriter chain) {
+			HashChainWriter chain, PersonalData personalData, JdbcClient jdbc,
+			EventUpcasterChain addressFreeRevisions) {
 		JdbcEventStorageEngine engine = JdbcEventStorageEngine.builder()
 			.snapshotSerializer(serializer)
 			.eventSerializer(eventSerializer)
-			.upcasterChain(axonConfiguration.upcasterChain())
+			.upcasterChain(addressFreeRevisions)
 			.snapshotFilter(axonConfiguration.snapshotFilter())
 			// A duplicate (aggregate, sequence) key becomes a ConcurrencyException,
 			// which the command gateway retries. Matched by SQL state 23505, as
@@ -84,7 +88,7 @@ public class AxonConfiguration {
 			.connectionProvider(connectionProvider)
 			.transactionManager(transactionManager)
 			.build();
-		return new HashChainingStorageEngine(engine, eventSerializer, chain, transactionManager);
+		return new HashChainingStorageEngine(engine, eventSerializer, chain, transactionManager, personalData, jdbc);
 	}
 
 	@Bean
@@ -114,17 +118,34 @@ public class AxonConfiguration {
 
 	/**
 	 * Events are stored in the published snake_case shape of {@link MembershipJson}, so
-	 * the payload column holds byte for byte what Kafka subscribers and auditors read.
+	 * the payload column holds byte for byte what Kafka subscribers and auditors read;
+	 * the addresses kept apart are put back when an event is read
+	 * ({@link PersonalDataSerializer}).
 	 */
 	@Bean
 	@Qualifier("eventSerializer")
-	Serializer eventSerializer() {
-		return storedEventSerializer();
+	Serializer eventSerializer(PersonalData personalData) {
+		return new PersonalDataSerializer(storedEventSerializer(), personalData);
+	}
+
+	@Bean
+	PersonalData personalData(DataSource dataSource) {
+		return new PersonalData(dataSource);
+	}
+
+	/**
+	 * The upcasters of the events that carried an address in revision 1, in the chain the
+	 * event store reads with (they touch disjoint types, so their order does not matter).
+	 */
+	@Bean
+	EventUpcasterChain addressFreeRevisions() {
+		return new EventUpcasterChain(AddressFreeRevisions.upcasters());
 	}
 
 	/**
 	 * The serializer of stored events, for whatever reads the event store outside the
-	 * service (the {@code republish} command) as the service does.
+	 * service (the {@code republish} command) as the service does: the addresses kept
+	 * apart are not put back by it.
 	 */
 	public static Serializer storedEventSerializer() {
 		return Jackson3Serializer.builder().jsonMapperBuilderCustomizer(MembershipJson::configure).build();

@@ -1,6 +1,7 @@
 package io.membership.infra.axon;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -13,10 +14,14 @@ import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventsourcing.eventstore.DomainEventStream;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.serialization.Serializer;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 import io.membership.audit.HashChainWriter;
 import io.membership.audit.HashChainWriter.StoredEvent;
+import io.membership.audit.personal.PersonalData;
+import io.membership.events.AddressKeptApart;
 import io.membership.events.MembershipEvent;
+import io.membership.events.PersonalDataErased;
 
 /**
  * The event store, with every appended event also linked into its organization's hash
@@ -40,23 +45,56 @@ public class HashChainingStorageEngine implements EventStorageEngine {
 
 	private final TransactionManager transactionManager;
 
+	private final PersonalData personalData;
+
+	private final JdbcClient jdbc;
+
 	/**
 	 * @param eventSerializer the serializer {@code delegate} stores event payloads with
 	 */
 	public HashChainingStorageEngine(EventStorageEngine delegate, Serializer eventSerializer, HashChainWriter chain,
-			TransactionManager transactionManager) {
+			TransactionManager transactionManager, PersonalData personalData, JdbcClient jdbc) {
 		this.delegate = delegate;
 		this.eventSerializer = eventSerializer;
 		this.chain = chain;
 		this.transactionManager = transactionManager;
+		this.personalData = personalData;
+		this.jdbc = jdbc;
 	}
 
+	/**
+	 * Stores the events, links them into the chain and keeps their addresses apart, all
+	 * in one transaction: the stored payload never has an address, the personal data
+	 * always has the address a stored event refers to (until it is erased), and an
+	 * erasure is never stored without its addresses forgotten and the organization's
+	 * snapshots (which hold the state from before it) deleted.
+	 */
 	@Override
 	public void appendEvents(List<? extends EventMessage<?>> events) {
 		this.transactionManager.executeInTransaction(() -> {
 			this.delegate.appendEvents(events);
-			this.chain.link(stored(events));
+			List<StoredEvent> stored = stored(events);
+			this.chain.link(stored);
+			for (StoredEvent event : stored) {
+				keepApart(event);
+			}
 		});
+	}
+
+	private void keepApart(StoredEvent stored) {
+		if (stored.event() instanceof AddressKeptApart addressed) {
+			this.personalData.record(stored.organizationId(), addressed);
+		}
+		else if (stored.event().asErasure().isPresent()) {
+			PersonalDataErased erased = stored.event().asErasure().get();
+			List<String> keys = new ArrayList<>();
+			keys.add(AddressKeptApart.userKey(erased.userId()));
+			erased.invitationIds().forEach((invitation) -> keys.add(AddressKeptApart.invitationKey(invitation)));
+			this.personalData.erase(stored.organizationId(), erased.userId(), keys, erased.occurredAt());
+			this.jdbc.sql("DELETE FROM snapshotevententry WHERE aggregateidentifier = ?")
+				.param(stored.organizationId())
+				.update();
+		}
 	}
 
 	/**
@@ -74,9 +112,22 @@ public class HashChainingStorageEngine implements EventStorageEngine {
 			.toList();
 	}
 
+	/**
+	 * A snapshot of the state before an erasure of the organization (taken off the
+	 * command thread, it may be stored after the erasure deleted the older ones) is not
+	 * stored: it may hold the erased address.
+	 */
 	@Override
 	public void storeSnapshot(DomainEventMessage<?> snapshot) {
-		this.delegate.storeSnapshot(snapshot);
+		boolean erasedSince = this.jdbc
+			.sql("SELECT COUNT(*) FROM domainevententry WHERE aggregateidentifier = ? AND sequencenumber > ? "
+					+ "AND payloadtype = ?")
+			.params(snapshot.getAggregateIdentifier(), snapshot.getSequenceNumber(), PersonalDataErased.class.getName())
+			.query(Long.class)
+			.single() > 0;
+		if (!erasedSince) {
+			this.delegate.storeSnapshot(snapshot);
+		}
 	}
 
 	@Override

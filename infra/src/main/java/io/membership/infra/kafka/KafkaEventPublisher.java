@@ -2,6 +2,7 @@ package io.membership.infra.kafka;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -19,9 +20,13 @@ import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 
+import io.membership.audit.personal.PersonalData;
+import io.membership.events.AddressKeptApart;
 import io.membership.events.MembershipEvent;
+import io.membership.events.PersonalDataErased;
 import io.membership.infra.tracing.TracingConfiguration;
 import io.membership.topics.CloudEventRecords;
+import io.membership.topics.PersonalDataRecords;
 import io.membership.topics.RecordMac;
 
 /**
@@ -55,22 +60,77 @@ class KafkaEventPublisher {
 
 	private final long deliveryTimeoutMillis;
 
+	private final PersonalData personalData;
+
 	KafkaEventPublisher(PublishingProducer producer, MemberRoleStates memberRoles, RecordMac mac,
-			KafkaSettings settings) {
+			KafkaSettings settings, PersonalData personalData) {
 		this.producer = producer;
 		this.memberRoles = memberRoles;
 		this.mac = mac;
 		this.deliveryTimeoutMillis = settings.deliveryTimeout().toMillis();
+		this.personalData = personalData;
 	}
 
 	@EventHandler
 	void publish(MembershipEvent event, DomainEventMessage<?> message) {
 		Batch batch = batch();
 		long version = message.getSequenceNumber() + 1;
-		batch.send(this.mac.sign(CloudEventRecords.of(event, message.getIdentifier(), version,
-				message.getMetaData().get(TracingConfiguration.TRACEPARENT))));
+		if (refersFirst(event)) {
+			publishAddress(batch, event);
+		}
+		Future<RecordMetadata> published = batch.send(this.mac.sign(CloudEventRecords.of(event, message.getIdentifier(),
+				version, message.getMetaData().get(TracingConfiguration.TRACEPARENT))));
 		this.memberRoles.apply(event, version, batch.roleChanges)
 			.forEach((state) -> batch.send(this.mac.sign(state.toRecord())));
+		Optional<PersonalDataErased> erasure = event.asErasure();
+		if (erasure.isPresent()) {
+			PersonalDataErased erased = erasure.get();
+			// A subscriber that sees the tombstones has seen (or will see) the erasure.
+			await(published);
+			batch.send(this.mac
+				.sign(PersonalDataRecords.tombstone(AddressKeptApart.userKey(erased.userId()), erased.occurredAt())));
+			erased.invitationIds()
+				.forEach((invitation) -> batch.send(this.mac.sign(PersonalDataRecords
+					.tombstone(AddressKeptApart.invitationKey(invitation), erased.occurredAt()))));
+		}
+	}
+
+	/**
+	 * The events that are the first to refer to their key: the address goes out, and is
+	 * acknowledged, before them (API.md: a subscriber that reads the personal data topic
+	 * to its end before applying such an event finds the address or its tombstone).
+	 */
+	private static boolean refersFirst(MembershipEvent event) {
+		return event instanceof AddressKeptApart addressed && addressed.introducesKey() && addressed.email() != null;
+	}
+
+	/**
+	 * Publishes the event's address and waits for Kafka to acknowledge it. The address
+	 * was read when the event was; should it have been erased since, and the erasure's
+	 * tombstone gone out before this record, the record would outlive the erasure: so
+	 * once acknowledged, the key is looked up again and an erased one gets its tombstone
+	 * after the record. (An erasure committed after that look-up sends its own tombstone
+	 * after its event, so after this record.)
+	 */
+	private void publishAddress(Batch batch, MembershipEvent event) {
+		AddressKeptApart addressed = (AddressKeptApart) event;
+		await(batch.send(this.mac.sign(PersonalDataRecords.of(event, event.occurredAt()))));
+		if (this.personalData.erased(addressed.personalDataKey())) {
+			batch.send(this.mac.sign(PersonalDataRecords.tombstone(addressed.personalDataKey(), event.occurredAt())));
+		}
+	}
+
+	private void await(Future<RecordMetadata> ack) {
+		try {
+			ack.get(this.deliveryTimeoutMillis, TimeUnit.MILLISECONDS);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			throw new KafkaUnavailableException("Kafka did not acknowledge a record the next one waits for", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new KafkaUnavailableException("Interrupted while waiting for Kafka", ex);
+		}
 	}
 
 	/**
@@ -139,7 +199,7 @@ class KafkaEventPublisher {
 			this.producer = producer;
 		}
 
-		void send(ProducerRecord<String, byte[]> record) {
+		Future<RecordMetadata> send(ProducerRecord<String, byte[]> record) {
 			Exception failed = this.failure.get();
 			if (failed != null) {
 				throw new KafkaUnavailableException("An earlier record of the batch was not sent", failed);
@@ -149,11 +209,13 @@ class KafkaEventPublisher {
 			}
 			// A record that cannot even be queued (no metadata within max.block.ms) fails
 			// through this callback before send returns.
-			this.acks.add(this.producer.send(record, (metadata, exception) -> {
+			Future<RecordMetadata> ack = this.producer.send(record, (metadata, exception) -> {
 				if (exception != null) {
 					this.failure.compareAndSet(null, exception);
 				}
-			}));
+			});
+			this.acks.add(ack);
+			return ack;
 		}
 
 	}

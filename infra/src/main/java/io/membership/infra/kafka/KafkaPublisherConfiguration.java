@@ -13,6 +13,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import io.membership.audit.AuditCheckpoints;
+import io.membership.audit.personal.PersonalData;
 import io.membership.audit.security.SecurityEvents;
 import io.membership.topics.RecordMac;
 
@@ -33,8 +35,8 @@ class KafkaPublisherConfiguration {
 
 	@Bean
 	KafkaEventPublisher kafkaEventPublisher(PublishingProducer producer, MemberRoleStates memberRoles,
-			RecordMac recordMac, KafkaSettings settings) {
-		return new KafkaEventPublisher(producer, memberRoles, recordMac, settings);
+			RecordMac recordMac, KafkaSettings settings, PersonalData personalData) {
+		return new KafkaEventPublisher(producer, memberRoles, recordMac, settings, personalData);
 	}
 
 	/**
@@ -47,6 +49,12 @@ class KafkaPublisherConfiguration {
 		return (configurer) -> configurer.eventProcessing()
 			.registerListenerInvocationErrorHandler(KafkaEventPublisher.PROCESSING_GROUP,
 					(configuration) -> PropagatingErrorHandler.instance());
+	}
+
+	@Bean
+	MigratedOrganizations migratedOrganizations(JdbcClient jdbc, PublishingProducer producer, RecordMac recordMac,
+			Clock clock, AuditCheckpoints checkpoints) {
+		return new MigratedOrganizations(jdbc, producer, recordMac, clock, checkpoints);
 	}
 
 	/** The audit trail's signed checkpoints go out through the same producer. */

@@ -2,6 +2,7 @@ package io.membership.infra.kafka;
 
 import static io.membership.topics.MembershipTopics.CHECKPOINTS;
 import static io.membership.topics.MembershipTopics.EVENTS;
+import static io.membership.topics.MembershipTopics.PERSONAL_DATA;
 import static io.membership.topics.MembershipTopics.ROLES;
 import static io.membership.topics.MembershipTopics.SECURITY;
 
@@ -32,8 +33,8 @@ import io.membership.topics.MembershipTopics;
 /**
  * The service's topics ({@link MembershipTopics}) as Kafka's admin client sees them:
  * created at start-up when missing, with {@value MembershipTopics#EVENTS} and the audit
- * checkpoints kept forever, the roles compacted and the security events kept as long as
- * the service keeps them; and how far the events topic is written.
+ * checkpoints kept forever, the roles and the personal data compacted and the security
+ * events kept as long as the service keeps them; and how far the events topic is written.
  */
 final class TopicAdmin {
 
@@ -64,6 +65,13 @@ final class TopicAdmin {
 			}
 			if (!existing.contains(ROLES)) {
 				missing.add(new NewTopic(ROLES, topics.partitions(), topics.replicationFactor())
+					.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+							TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInsync)));
+			}
+			// Compacted, so that an erased address's tombstone leaves nothing of it in
+			// time.
+			if (!existing.contains(PERSONAL_DATA)) {
+				missing.add(new NewTopic(PERSONAL_DATA, topics.partitions(), topics.replicationFactor())
 					.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
 							TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInsync)));
 			}

@@ -22,15 +22,19 @@ import org.axonframework.common.transaction.NoTransactionManager;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
+import org.axonframework.serialization.upcasting.event.EventUpcasterChain;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import io.membership.audit.AuditCheckpoints;
+import io.membership.audit.personal.PersonalData;
 import io.membership.audit.security.SecurityEvents;
 import io.membership.events.MembershipEvent;
+import io.membership.infra.axon.AddressFreeRevisions;
 import io.membership.infra.axon.AxonConfiguration;
 import io.membership.infra.tracing.TracingConfiguration;
 import io.membership.query.feed.ProjectionConsumer;
 import io.membership.topics.CloudEventRecords;
+import io.membership.topics.PersonalDataRecords;
 import io.membership.topics.MembershipTopics;
 import io.membership.topics.RecordMac;
 
@@ -108,6 +112,17 @@ final class TopicRepublisher {
 					+ "at the new cluster), or every event would be on it twice");
 		}
 		Sends sends = new Sends();
+		// The addresses first, acknowledged before any event that refers to them (the
+		// publisher's ordering promise); an erased one as its tombstone.
+		AtomicLong addresses = new AtomicLong();
+		Instant now = Instant.now();
+		PersonalData.forEachStored(this.jdbc, (stored) -> {
+			sends.send(this.mac
+				.sign(PersonalDataRecords.stored(stored.key(), stored.email(), stored.organizationId(), now)));
+			addresses.incrementAndGet();
+		});
+		sends.awaitAll();
+		out.printf("  %,d personal data keys sent%n", addresses.get());
 		Set<String> organizations = new HashSet<>();
 		long events = 0;
 		try (Stream<? extends TrackedEventMessage<?>> stored = storedEvents().readEvents(null, false)) {
@@ -148,13 +163,15 @@ final class TopicRepublisher {
 	}
 
 	/**
-	 * The event store as the service reads it: the same table, serializer and (when there
-	 * are some) upcasters, tracked from its first event.
+	 * The event store as the service reads it: the same table, serializer and upcasters,
+	 * tracked from its first event. The addresses kept apart are not put back: the events
+	 * topic carries none.
 	 */
 	private JdbcEventStorageEngine storedEvents() {
 		return JdbcEventStorageEngine.builder()
 			.snapshotSerializer(AxonConfiguration.storedEventSerializer())
 			.eventSerializer(AxonConfiguration.storedEventSerializer())
+			.upcasterChain(new EventUpcasterChain(AddressFreeRevisions.upcasters()))
 			.connectionProvider(new DataSourceConnectionProvider(this.dataSource))
 			.transactionManager(NoTransactionManager.INSTANCE)
 			.batchSize(READ_BATCH)

@@ -20,6 +20,7 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import tools.jackson.databind.JsonNode;
 
 import io.membership.audit.AuditExport;
+import io.membership.audit.personal.PersonalData;
 import io.membership.audit.chain.HashChain;
 import io.membership.events.json.MembershipJson;
 import io.membership.infra.support.TestDatabase;
@@ -59,7 +60,7 @@ class LargeOrganizationExportTest {
 		connection = new SingleConnectionDataSource(database.jdbcUrl(schema) + "&reWriteBatchedInserts=true",
 				database.username(), database.password(), true);
 		export = new AuditExport(new JdbcTemplate(connection), new DataSourceTransactionManager(connection),
-				Clock.systemUTC(), Duration.ofSeconds(5));
+				Clock.systemUTC(), Duration.ofSeconds(5), new PersonalData(connection));
 		for (int i = 0; i < SMALL_ORGANIZATIONS; i++) {
 			SyntheticHistory.insert(connection.getConnection(), SyntheticHistory.newOrganization("small" + i), 1);
 		}

@@ -11,6 +11,7 @@ import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import io.membership.audit.HashChainWriter;
+import io.membership.audit.personal.PersonalData;
 import io.membership.infra.axon.HashChainingStorageEngine;
 
 /**
@@ -34,7 +35,8 @@ public final class AnotherInstance {
 			.transactionManager(transactions)
 			.build();
 		return new HashChainingStorageEngine(engine, eventSerializer,
-				new HashChainWriter(JdbcClient.create(dataSource), 2048), transactions);
+				new HashChainWriter(JdbcClient.create(dataSource), 2048), transactions, new PersonalData(dataSource),
+				JdbcClient.create(dataSource));
 	}
 
 }

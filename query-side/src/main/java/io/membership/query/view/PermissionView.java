@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
+import io.membership.events.PersonalDataErased;
 import io.membership.events.InvitationRevoked;
 import io.membership.events.InviteLinkReset;
 import io.membership.events.MemberActivated;
@@ -31,7 +32,6 @@ import io.membership.events.MemberRoleChanged;
 import io.membership.events.MembershipEventVisitor;
 import io.membership.events.OrganizationCreated;
 import io.membership.events.OwnershipTransferred;
-import io.membership.events.PersonalDataErased;
 import io.membership.events.ProjectRegistered;
 import io.membership.events.ProjectRemoved;
 import io.membership.events.ProjectRoleChanged;
