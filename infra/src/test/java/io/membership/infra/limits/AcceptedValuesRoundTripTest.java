@@ -93,7 +93,9 @@ class AcceptedValuesRoundTripTest {
 		JsonNode creation = log.get(log.size() - 1);
 		assertThat(creation.get("type").asString()).isEqualTo("OrganizationCreated");
 		assertThat(creation.path("details").get("name").asString()).isEqualTo(name);
-		assertThat(creation.path("details").get("owner_email").asString()).isEqualTo(ownerEmail);
+		// The address is kept apart from the event (issue 17): beside the entry's
+		// details.
+		assertThat(creation.get("email").asString()).isEqualTo(ownerEmail);
 		assertThat(creation.get("summary").asString()).contains(name);
 
 		Answer export = owner.get(path + "/audit/events");
@@ -106,7 +108,7 @@ class AcceptedValuesRoundTripTest {
 		}
 		assertThat(exported).hasSize((int) version);
 		assertThat(exported.get(0).path("payload").get("name").asString()).isEqualTo(name);
-		assertThat(exported.get(0).path("payload").get("owner_email").asString()).isEqualTo(ownerEmail);
+		assertThat(exported.get(0).path("personal_data").get("email").asString()).isEqualTo(ownerEmail);
 		assertThat(exported.get((int) version - 1).path("payload").get("reason").asString()).isEqualTo(reason);
 
 		List<ConsumerRecord<String, byte[]>> records = TopicReader.read(this.bootstrapServers.value(),
@@ -114,7 +116,10 @@ class AcceptedValuesRoundTripTest {
 		assertThat(records).hasSize((int) version);
 		JsonNode published = JSON.readTree(new String(records.get(0).value(), StandardCharsets.UTF_8));
 		assertThat(published.get("name").asString()).isEqualTo(name);
-		assertThat(published.get("owner_email").asString()).isEqualTo(ownerEmail);
+		List<ConsumerRecord<String, byte[]>> addresses = TopicReader.read(this.bootstrapServers.value(),
+				MembershipTopics.PERSONAL_DATA, "user:" + ownerId, (read) -> !read.isEmpty(), Duration.ofSeconds(30));
+		assertThat(JSON.readTree(new String(addresses.get(0).value(), StandardCharsets.UTF_8)).get("email").asString())
+			.isEqualTo(ownerEmail);
 		JsonNode publishedChange = JSON
 			.readTree(new String(records.get((int) version - 1).value(), StandardCharsets.UTF_8));
 		assertThat(publishedChange.get("reason").asString()).isEqualTo(reason);
