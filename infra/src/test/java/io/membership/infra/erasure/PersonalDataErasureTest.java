@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -133,9 +134,12 @@ class PersonalDataErasureTest {
 	}
 
 	@AfterAll
-	static void stop() {
+	static void stop() throws SQLException {
 		if (service != null) {
 			service.close();
+		}
+		if (store != null) {
+			store.drop(TestDatabase.get());
 		}
 	}
 

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +46,17 @@ final class UpgradedStore {
 	final List<String> eventIds = new ArrayList<>();
 
 	final Checkpoint oldCheckpoint;
+
+	/**
+	 * Drops the schema: it lives beside the test run's own, which the run drops at its
+	 * end, so this one has to be dropped by whoever made it.
+	 */
+	void drop(TestDatabase database) throws SQLException {
+		try (Connection connection = DriverManager.getConnection(database.jdbcUrl(this.schema), database.username(),
+				database.password()); Statement statement = connection.createStatement()) {
+			statement.execute("DROP SCHEMA IF EXISTS " + this.schema + " CASCADE");
+		}
+	}
 
 	UpgradedStore(TestDatabase database, Path dataDirectory) throws SQLException {
 		this.schema = database.schema() + "_upgrade_" + UUID.randomUUID().toString().substring(0, 8);
