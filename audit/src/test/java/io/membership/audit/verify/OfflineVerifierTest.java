@@ -42,11 +42,7 @@ class OfflineVerifierTest {
 					.stream()
 					.map(JsonNode::toString)
 					.collect(Collectors.joining("\n", "", "\n")));
-		String classPath = Stream
-			.of(AuditVerifier.class, MembershipEvent.class, JsonNode.class, JsonParser.class, JsonValue.class)
-			.map(OfflineVerifierTest::locationOf)
-			.distinct()
-			.collect(Collectors.joining(File.pathSeparator));
+		String classPath = verifierClassPath();
 		Path java = Path.of(System.getProperty("java.home"), "bin", "java");
 
 		Process verifier = new ProcessBuilder(List.of(java.toString(), "-cp", classPath, AuditVerifier.class.getName(),
@@ -58,6 +54,17 @@ class OfflineVerifierTest {
 		assertThat(verifier.waitFor(60, TimeUnit.SECONDS)).isTrue();
 		assertThat(verifier.exitValue()).as(printed).isZero();
 		assertThat(printed).startsWith("OK: 8 events of 1 organization(s), every hash verified");
+	}
+
+	/**
+	 * What the verifier needs on its class path, and nothing of the service: the audit
+	 * module, the events module and the JSON libraries.
+	 */
+	static String verifierClassPath() {
+		return Stream.of(AuditVerifier.class, MembershipEvent.class, JsonNode.class, JsonParser.class, JsonValue.class)
+			.map(OfflineVerifierTest::locationOf)
+			.distinct()
+			.collect(Collectors.joining(File.pathSeparator));
 	}
 
 	static String locationOf(Class<?> type) {

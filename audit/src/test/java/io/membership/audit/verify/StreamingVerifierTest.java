@@ -3,7 +3,6 @@ package io.membership.audit.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedWriter;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,17 +15,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
-import com.fasterxml.jackson.annotation.JsonValue;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import tools.jackson.core.JsonParser;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -162,11 +157,7 @@ class StreamingVerifierTest {
 	}
 
 	Verdict verifyInChildJvm(Path events) throws IOException, InterruptedException {
-		String classPath = Stream
-			.of(AuditVerifier.class, MembershipEvent.class, JsonNode.class, JsonParser.class, JsonValue.class)
-			.map(OfflineVerifierTest::locationOf)
-			.distinct()
-			.collect(Collectors.joining(File.pathSeparator));
+		String classPath = OfflineVerifierTest.verifierClassPath();
 		Path java = Path.of(System.getProperty("java.home"), "bin", "java");
 		Process verifier = new ProcessBuilder(List.of(java.toString(), "-Xmx32m", "-cp", classPath,
 				AuditVerifier.class.getName(), "--events", events.toString(), "--checkpoints",

@@ -309,21 +309,12 @@ class ConcurrentRemovalTest {
 			.collect(Collectors.toSet());
 		try (TopicReader reader = TopicReader.fromBeginning(this.broker.bootstrapServers(), MembershipTopics.ROLES)) {
 			List<ConsumerRecord<String, byte[]>> records = reader.readUntil(
-					(read) -> keys.stream().allMatch((key) -> latestIsTombstone(read, key)), Duration.ofSeconds(60));
+					(read) -> keys.stream().allMatch((key) -> TopicReader.latestIsTombstone(read, key)),
+					Duration.ofSeconds(60));
 			for (String key : keys) {
-				assertThat(latestIsTombstone(records, key)).as("the latest record of " + key).isTrue();
+				assertThat(TopicReader.latestIsTombstone(records, key)).as("the latest record of " + key).isTrue();
 			}
 		}
-	}
-
-	private static boolean latestIsTombstone(List<ConsumerRecord<String, byte[]>> records, String key) {
-		ConsumerRecord<String, byte[]> latest = null;
-		for (ConsumerRecord<String, byte[]> record : records) {
-			if (key.equals(record.key())) {
-				latest = record;
-			}
-		}
-		return latest != null && latest.value() == null;
 	}
 
 }

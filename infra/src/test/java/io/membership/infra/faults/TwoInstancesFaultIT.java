@@ -403,10 +403,10 @@ class TwoInstancesFaultIT {
 		try (TopicReader roles = TopicReader.fromBeginning(this.broker.bootstrapServers(),
 				io.membership.topics.MembershipTopics.ROLES)) {
 			List<ConsumerRecord<String, byte[]>> read = roles.readUntil(
-					(records) -> keys.stream().allMatch((key) -> latestIsTombstone(records, key)),
+					(records) -> keys.stream().allMatch((key) -> TopicReader.latestIsTombstone(records, key)),
 					Duration.ofSeconds(60));
 			assertThat(keys).as("each removed member's latest record on the roles topic is a tombstone")
-				.allMatch((key) -> latestIsTombstone(read, key));
+				.allMatch((key) -> TopicReader.latestIsTombstone(read, key));
 		}
 		String verified = assertChainVerifies(org);
 
@@ -425,16 +425,6 @@ class TwoInstancesFaultIT {
 	/** One of a round's requests: what it does, to which instance, as whom. */
 	private record RacingRequest(String what, ServiceProcess instance, long actor, String method, String path,
 			String body) {
-	}
-
-	private static boolean latestIsTombstone(List<ConsumerRecord<String, byte[]>> records, String key) {
-		ConsumerRecord<String, byte[]> latest = null;
-		for (ConsumerRecord<String, byte[]> record : records) {
-			if (key.equals(record.key())) {
-				latest = record;
-			}
-		}
-		return latest != null && latest.value() == null;
 	}
 
 	private static Outcome sendOne(Random random, ServiceProcess instance, TestOrganization org, List<Long> owners,

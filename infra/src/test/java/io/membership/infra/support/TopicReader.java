@@ -119,6 +119,17 @@ public final class TopicReader implements AutoCloseable {
 	}
 
 	/** The value of the record's last header of this name, or null. */
+	/** Whether the latest record of this key among those read is a tombstone. */
+	public static boolean latestIsTombstone(List<ConsumerRecord<String, byte[]>> records, String key) {
+		ConsumerRecord<String, byte[]> latest = null;
+		for (ConsumerRecord<String, byte[]> record : records) {
+			if (key.equals(record.key())) {
+				latest = record;
+			}
+		}
+		return latest != null && latest.value() == null;
+	}
+
 	public static String header(ConsumerRecord<String, byte[]> record, String name) {
 		Header header = record.headers().lastHeader(name);
 		return (header != null) ? new String(header.value(), StandardCharsets.UTF_8) : null;
