@@ -130,7 +130,7 @@ public final class Bench {
 					List<Organization> organizations = commands(api, service, database, schemaA,
 							this.settings.runs("commands"));
 					if (this.settings.runs("checks")) {
-						checks(api, new Api(service.managementUrl()), service, organizations.get(0));
+						checks(api, new Api(service.managementUrl()), service, database, schemaA, organizations.get(0));
 					}
 					if (this.settings.runs("propagation")) {
 						propagation(api, service, organizations);
@@ -405,7 +405,15 @@ public final class Bench {
 	// 2. Checks at a fixed arrival rate, against a trivial endpoint of the same service
 	// (its
 	// liveness probe, served on the management port).
-	private void checks(Api api, Api management, ServiceProcess service, Organization organization) throws Exception {
+	private void checks(Api api, Api management, ServiceProcess service, BenchDatabase database, String schema,
+			Organization organization) throws Exception {
+		// The commands before this phase leave the publisher and the projection a backlog
+		// (a minute of 32 clients' commands when only the checks run): checked during it,
+		// the checks would measure the service catching up, not the check.
+		long settling = System.nanoTime();
+		settled(database, schema, Duration.ofMinutes(3));
+		double settledSeconds = since(settling);
+		log("Checks: the service settled (no row written for a second) in " + Load.round(settledSeconds) + " s");
 		Member member = organization.members().get(0);
 		// Decided for a project, the longest path a check takes: the member's access to
 		// the project and the role they act as there (an Annotator with a Reviewer
@@ -458,6 +466,17 @@ public final class Bench {
 		Load.Outcome checkMax = Load.closed(this.settings.saturationClients(), this.settings.saturationRun(), check);
 		double cpuPerCheck = (double) (service.cpuMillis() - cpuBefore) / checkMax.ok();
 		log("Check saturated: " + checkMax.summary() + ", " + Load.round(cpuPerCheck * 1000) + " µs service CPU each");
+		// The same check without the project, in the same conditions: what deciding for a
+		// project adds to a check.
+		String withoutProject = path.substring(0, path.indexOf("&project_id="));
+		Load.Task plainCheck = (client,
+				sequence) -> api.get(withoutProject, organization.ownerToken()).statusCode() == 200;
+		cpuBefore = service.cpuMillis();
+		Load.Outcome plainMax = Load.closed(this.settings.saturationClients(), this.settings.saturationRun(),
+				plainCheck);
+		double cpuPerPlainCheck = (double) (service.cpuMillis() - cpuBefore) / plainMax.ok();
+		log("Check without the project saturated: " + plainMax.summary() + ", " + Load.round(cpuPerPlainCheck * 1000)
+				+ " µs service CPU each");
 		cpuBefore = service.cpuMillis();
 		Load.Outcome trivialMax = Load.closed(this.settings.saturationClients(), this.settings.saturationRun(),
 				trivial);
@@ -479,6 +498,7 @@ public final class Bench {
 				+ " as the Owner (HS256 bearer token)");
 		section.put("baseline_request",
 				"GET " + TRIVIAL_PATH + " on the management port (no token; Spring Boot's liveness probe)");
+		section.put("settled_seconds_before_checks", Load.round(settledSeconds));
 		section.put("warmup", warm.summary(this.settings));
 		section.put("open_model_rate_per_second", rate);
 		section.put("open_model_rate_rule", rateRule);
@@ -489,6 +509,12 @@ public final class Bench {
 		section.put("baseline_saturated", trivialMax.summary());
 		section.put("service_cpu_us_per_check_saturated", Load.round(cpuPerCheck * 1000));
 		section.put("service_cpu_us_per_baseline_request_saturated", Load.round(cpuPerTrivial * 1000));
+		section.put("check_without_project_request", "the same GET without project_id (the member's organization role "
+				+ "decides; refused for an Annotator)");
+		section.put("check_without_project_saturated", plainMax.summary());
+		section.put("service_cpu_us_per_check_without_project_saturated", Load.round(cpuPerPlainCheck * 1000));
+		section.put("project_check_throughput_ratio_to_check_without_project",
+				Load.round(checkMax.throughput() / plainMax.throughput()));
 		section.put("batch_request", "POST " + batchPath.replace(organization.id(), "{org}") + " with " + BATCH_SIZE
 				+ " checks (two members, eleven actions, with and without the project) as the Owner");
 		section.put("batch_open_rate_per_second", batchRate);
@@ -1042,8 +1068,16 @@ public final class Bench {
 	 * table changed for a second), at most 20 s after the load stopped.
 	 */
 	private static Map<String, Long> settled(BenchDatabase database, String schema) {
+		return settled(database, schema, Duration.ofSeconds(20));
+	}
+
+	/**
+	 * The schema's row counts once they stop changing for a second (the publisher and the
+	 * projection have nothing left to write), or at the deadline.
+	 */
+	private static Map<String, Long> settled(BenchDatabase database, String schema, Duration atMost) {
 		Map<String, Long> counts = database.rowCounts(schema);
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+		long deadline = System.nanoTime() + atMost.toNanos();
 		while (System.nanoTime() < deadline) {
 			ServiceProcess.sleep(Duration.ofMillis(1000));
 			Map<String, Long> again = database.rowCounts(schema);
