@@ -1,6 +1,7 @@
 package io.membership.web;
 
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 import io.membership.events.Limits;
@@ -31,8 +32,18 @@ public final class CorrelationIds {
 		return header != null && VALID.matcher(header).matches();
 	}
 
+	/**
+	 * A random (version 4) UUID. A correlation id only has to tell requests apart, it
+	 * guards nothing, so it is drawn from the thread's own generator rather than
+	 * {@link UUID#randomUUID()}'s shared {@code SecureRandom}, which every request
+	 * without an id of its own (a permission check, typically) would otherwise pass
+	 * through.
+	 */
 	public static String newId() {
-		return UUID.randomUUID().toString();
+		ThreadLocalRandom random = ThreadLocalRandom.current();
+		long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+		long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+		return new UUID(high, low).toString();
 	}
 
 }
