@@ -239,10 +239,13 @@ public final class Bench {
 		Load.closed(clients, this.settings.warmup(), manyOrganizations);
 		Map<String, Long> rowsBefore = settled(database, schema);
 		long cpuBefore = service.cpuMillis();
+		ThreadCpu.Sample threadsBefore = ThreadCpu.read(service.pid());
 		Load.Outcome many = Load.closed(clients, this.settings.commandRun(), manyOrganizations);
 		log("Commands over " + organizations.size() + " organizations: " + many.summary());
 		Map<String, Long> rowsAfter = settled(database, schema);
+		ThreadCpu.Sample threadsAfter = ThreadCpu.read(service.pid());
 		double cpuPerCommand = (double) (service.cpuMillis() - cpuBefore) / many.ok();
+		Map<String, Object> cpuByRole = ThreadCpu.perUnit(threadsBefore, threadsAfter, many.ok());
 		Map<String, Object> rowsPerCommand = new LinkedHashMap<>();
 		rowsAfter.forEach((table, rows) -> {
 			long added = rows - rowsBefore.getOrDefault(table, 0L);
@@ -252,6 +255,7 @@ public final class Bench {
 		});
 		log("Per command: " + Load.round(cpuPerCommand)
 				+ " ms of service CPU (publishing and projecting included), rows " + rowsPerCommand);
+		log("Service CPU per command by thread role (ms): " + cpuByRole);
 		Load.closed(clients, this.settings.warmup(), oneOrganization);
 		Load.Outcome one = Load.closed(clients, this.settings.commandRun(), oneOrganization);
 		log("Commands on one organization: " + one.summary());
@@ -265,6 +269,7 @@ public final class Bench {
 		section.put("command", "POST /api/organizations/{org}/memberships/{user}/role (AN <-> RE), one event each");
 		section.put("many_organizations", with(many.summary(), "organizations", organizations.size()));
 		section.put("service_cpu_ms_per_command", Load.round(cpuPerCommand));
+		section.put("service_cpu_ms_per_command_by_thread_role", cpuByRole);
 		section.put("rows_added_per_command", rowsPerCommand);
 		section.put("one_organization", one.summary());
 		section.put("baseline_jdbc_inserts", with(jdbc.summary(), "statement",

@@ -1,5 +1,7 @@
 package io.membership.infra.axon;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,6 +34,13 @@ class CommandMeters implements MessageHandlerInterceptor<CommandMessage<?>> {
 
 	private final MeterRegistry registry;
 
+	/**
+	 * The timer of each (type, outcome) seen so far: registering one builds its id, sorts
+	 * its tags and runs the registry's filters before finding the meter already there, on
+	 * the request thread of every command; the handful of pairs is found here instead.
+	 */
+	private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
 	CommandMeters(MeterRegistry registry) {
 		this.registry = registry;
 	}
@@ -41,13 +50,18 @@ class CommandMeters implements MessageHandlerInterceptor<CommandMessage<?>> {
 			throws Exception {
 		long started = System.nanoTime();
 		String type = unitOfWork.getMessage().getPayloadType().getSimpleName();
-		unitOfWork.onCleanup((done) -> Timer.builder(NAME)
-			.description("Commands handled, by type and outcome")
-			.tag("type", type)
-			.tag("outcome", outcome(done.getExecutionResult()))
-			.register(this.registry)
+		unitOfWork.onCleanup((done) -> timer(type, outcome(done.getExecutionResult()))
 			.record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
 		return interceptorChain.proceed();
+	}
+
+	private Timer timer(String type, String outcome) {
+		return this.timers.computeIfAbsent(type + ' ' + outcome,
+				(key) -> Timer.builder(NAME)
+					.description("Commands handled, by type and outcome")
+					.tag("type", type)
+					.tag("outcome", outcome)
+					.register(this.registry));
 	}
 
 	static String outcome(ExecutionResult result) {
