@@ -49,7 +49,7 @@ import io.membership.topics.MembershipTopics;
  *
  * <p>
  * The positions table is the truth: the consumer starts from it, and it commits with the
- * projection. Once a poll's transaction has committed, the same positions are also
+ * projection. Once every group of a poll has committed, the same positions are also
  * committed to the consumer group {@code membership-query-<consumer name>}
  * ({@link #groupId}, {@link GroupCommits}), only so that Kafka's own tools (and lag
  * exporters) can see how far the query side is; nothing reads them back.
