@@ -17,7 +17,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import io.membership.events.PersonalDataErased;
 import io.membership.events.ids.OrganizationId;
 import io.membership.events.text.TextRules;
 import io.membership.query.projection.MembershipProjection;
@@ -163,7 +162,7 @@ final class PollApplier {
 	 */
 	private static boolean erasesAddresses(Parsed parsed) {
 		return parsed.failure() == null && parsed.parsedEvent().isPresent()
-				&& parsed.parsedEvent().get().event() instanceof PersonalDataErased;
+				&& parsed.parsedEvent().get().event().asErasure().isPresent();
 	}
 
 	/**

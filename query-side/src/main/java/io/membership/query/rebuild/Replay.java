@@ -30,7 +30,6 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.membership.query.feed.AuthenticRecords;
-import io.membership.events.PersonalDataErased;
 import io.membership.query.feed.EventRecords;
 import io.membership.query.feed.PartitionLanes;
 import io.membership.query.feed.PersonalDataFeed;
@@ -272,7 +271,7 @@ final class Replay implements AutoCloseable {
 			.collect(Collectors.toCollection(LinkedHashSet::new));
 		this.transactions.executeWithoutResult((status) -> this.personalData.ensureKnown(keys));
 		List<List<Pending>> groups = this.lanes.split(events, Pending::partition,
-				(pending) -> pending.projected().event() instanceof PersonalDataErased);
+				(pending) -> pending.projected().event().asErasure().isPresent());
 		this.lanes.run(groups.stream()
 			.map((group) -> (Runnable) () -> this.transactions.executeWithoutResult(
 					(status) -> this.projection.applyAll(group.stream().map(Pending::projected).toList())))
