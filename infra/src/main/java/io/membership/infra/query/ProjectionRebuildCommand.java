@@ -20,6 +20,7 @@ import io.membership.infra.kafka.ExternalKafkaConfiguration;
 import io.membership.infra.kafka.KafkaBootstrapServers;
 import io.membership.infra.kafka.KafkaSettings;
 import io.membership.infra.kafka.RecordMacConfiguration;
+import io.membership.query.feed.PartitionLanes;
 import io.membership.query.rebuild.ProjectionRebuild;
 import io.membership.topics.RecordMac;
 
@@ -91,9 +92,11 @@ public final class ProjectionRebuildCommand {
 		@Bean
 		ProjectionRebuild projectionRebuild(DataSource dataSource, KafkaBootstrapServers bootstrapServers,
 				KafkaSettings settings, @Value("${membership.query.consumer-name:query-side}") String consumerName,
-				RecordMac recordMac) {
+				RecordMac recordMac,
+				@Value("${membership.query.projection.lanes:" + PartitionLanes.DEFAULT + "}") int lanes) {
 			return new ProjectionRebuild(dataSource, settings.clientConfiguration(bootstrapServers), consumerName,
-					recordMac);
+					recordMac)
+				.withLanes(lanes);
 		}
 
 	}

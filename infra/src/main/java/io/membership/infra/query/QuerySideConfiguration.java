@@ -13,6 +13,7 @@ import io.membership.infra.kafka.KafkaBootstrapServers;
 import io.membership.infra.kafka.KafkaSettings;
 import io.membership.infra.web.DatabaseUnavailable;
 import io.membership.query.feed.AuthenticRecords;
+import io.membership.query.feed.PartitionLanes;
 import io.membership.query.feed.ProjectionConsumer;
 import io.membership.query.projection.MembershipProjection;
 import io.membership.query.projection.OrganizationQuarantine;
@@ -30,16 +31,19 @@ class QuerySideConfiguration {
 	/**
 	 * @param consumerName this instance's name for its position in the topic; instances
 	 * sharing a database must each have their own
+	 * @param lanes how many groups of partitions each poll is split into, applied side by
+	 * side, each in a transaction of its own
 	 */
 	@Bean
 	ProjectionConsumer projectionConsumer(KafkaBootstrapServers bootstrapServers, KafkaSettings settings,
 			@Value("${membership.query.consumer-name:query-side}") String consumerName, MembershipProjection projection,
 			OrganizationQuarantine quarantine, PermissionView view, JdbcClient jdbc,
 			PlatformTransactionManager transactionManager, RecordMac recordMac, MeterRegistry meters,
-			ObservationRegistry observations) {
+			ObservationRegistry observations,
+			@Value("${membership.query.projection.lanes:" + PartitionLanes.DEFAULT + "}") int lanes) {
 		return new ProjectionConsumer(settings.clientConfiguration(bootstrapServers), consumerName, projection,
 				quarantine, view, jdbc, new TransactionTemplate(transactionManager),
-				new AuthenticRecords(recordMac, meters), DatabaseUnavailable::causedBy, meters, observations);
+				new AuthenticRecords(recordMac, meters), DatabaseUnavailable::causedBy, meters, observations, lanes);
 	}
 
 }

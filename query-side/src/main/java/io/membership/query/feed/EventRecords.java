@@ -59,7 +59,19 @@ public final class EventRecords {
 		if (!authenticity.accepts(record)) {
 			return Optional.empty();
 		}
-		CloudEvent cloudEvent = CloudEventRecords.read(record).orElse(null);
+		return parse(record, CloudEventRecords.read(record).orElse(null), authenticity);
+	}
+
+	/**
+	 * As {@link #parse(ConsumerRecord, AuthenticRecords)}, with the record's CloudEvents
+	 * attributes already read ({@link CloudEventRecords#read}; null if it has none), so
+	 * that a caller that needs them too (the projection's observations) reads them once.
+	 */
+	public static Optional<ProjectedEvent> parse(ConsumerRecord<String, byte[]> record, CloudEvent cloudEvent,
+			AuthenticRecords authenticity) {
+		if (!authenticity.accepts(record)) {
+			return Optional.empty();
+		}
 		String type = (cloudEvent != null) ? cloudEvent.getType() : null;
 		Optional<Class<? extends MembershipEvent>> eventClass = (type != null) ? readableType(type) : Optional.empty();
 		if (eventClass.isEmpty()) {

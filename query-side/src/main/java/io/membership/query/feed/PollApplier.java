@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 
+import io.cloudevents.CloudEvent;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
@@ -23,18 +24,22 @@ import io.membership.query.projection.OrganizationQuarantine;
 import io.membership.query.projection.PersonalDataProjection;
 import io.membership.query.projection.ProjectedEvent;
 import io.membership.query.view.PermissionView;
+import io.membership.topics.CloudEventRecords;
 
 /**
  * Applies what one poll delivered, and decides which organizations to set aside.
  *
  * <p>
- * A poll is applied in one transaction together with the consumer's position in every
- * partition, so a crash neither loses nor double-applies an event; the in-memory
- * permission view follows once the transaction has committed. One event that cannot be
- * applied must not stop the query side for every organization: if the poll's transaction
- * fails for any reason but an unreachable database, its records are applied again one
- * transaction each, and an organization whose event still fails (or arrives past a gap)
- * is set aside in {@link OrganizationQuarantine}. Its queries and checks then answer 503
+ * A poll is split by partition into a few groups ({@link PartitionLanes}), applied side
+ * by side, each in one transaction together with the consumer's position in its
+ * partitions, so a crash neither loses nor double-applies an event; the in-memory
+ * permission view follows each group once its transaction has committed. An
+ * organization's events are all in one partition, so each is applied in order by one
+ * group. One event that cannot be applied must not stop the query side for every
+ * organization: if a group's transaction fails for any reason but an unreachable
+ * database, its records are applied again one transaction each, and an organization whose
+ * event still fails (or arrives past a gap) is set aside in
+ * {@link OrganizationQuarantine}. Its queries and checks then answer 503
  * {@code view_stale}, its later events are skipped, it is logged once, and a rebuild
  * repairs it. Every other organization carries on. A record without a valid MAC
  * ({@link AuthenticRecords}) is no event of the organization it names: it is skipped, and
@@ -62,22 +67,28 @@ final class PollApplier {
 
 	private final java.util.function.Consumer<Set<String>> addresses;
 
+	private final PartitionLanes lanes;
+
 	PollApplier(MembershipProjection projection, OrganizationQuarantine quarantine, PermissionView view,
 			ConsumerPositions positions, TransactionTemplate transactions, AuthenticRecords authenticity,
 			Predicate<Throwable> databaseUnavailable) {
 		this(projection, quarantine, view, positions, transactions, authenticity, databaseUnavailable, (keys) -> {
-		});
+		}, new PartitionLanes(1, "query-projection-lane"));
 	}
 
 	/**
 	 * @param addresses called with the keys of the addresses a poll's events refer to,
 	 * before any of them is applied: makes sure every one the personal-data topic has is
 	 * in the table ({@link PersonalDataFeed#ensureKnown})
+	 * @param lanes how a poll is split by partition into groups applied side by side,
+	 * each in a transaction of its own
 	 */
 	PollApplier(MembershipProjection projection, OrganizationQuarantine quarantine, PermissionView view,
 			ConsumerPositions positions, TransactionTemplate transactions, AuthenticRecords authenticity,
-			Predicate<Throwable> databaseUnavailable, java.util.function.Consumer<Set<String>> addresses) {
+			Predicate<Throwable> databaseUnavailable, java.util.function.Consumer<Set<String>> addresses,
+			PartitionLanes lanes) {
 		this.addresses = addresses;
+		this.lanes = lanes;
 		this.projection = projection;
 		this.quarantine = quarantine;
 		this.view = view;
@@ -88,18 +99,40 @@ final class PollApplier {
 	}
 
 	/**
-	 * Applies a poll in one transaction; if that fails for any reason but an unreachable
-	 * database, one record a transaction, setting aside the organizations whose events
-	 * still fail. The permission view follows what committed.
-	 * @throws RuntimeException if the database cannot be reached: nothing of the poll is
-	 * applied, and the caller starts again from the stored positions
+	 * Applies a poll: its groups of partitions ({@link PartitionLanes}) side by side,
+	 * each in one transaction with the positions of its partitions; a group whose
+	 * transaction fails for any reason but an unreachable database is applied again one
+	 * record a transaction, setting aside the organizations whose events still fail. The
+	 * permission view follows each group once it has committed.
+	 * @throws RuntimeException if the database cannot be reached: the groups that
+	 * committed stay applied, nothing of the others is, and the caller starts again from
+	 * the stored positions
 	 */
 	void apply(ConsumerRecords<String, byte[]> records) {
+		apply(parse(records));
+	}
+
+	/** Reads a poll's records ahead of applying them. */
+	List<Parsed> parse(ConsumerRecords<String, byte[]> records) {
 		List<Parsed> parsed = new ArrayList<>(records.count());
 		for (ConsumerRecord<String, byte[]> record : records) {
 			parsed.add(parse(record));
 		}
+		return parsed;
+	}
+
+	/** Applies a poll's records read by {@link #parse}, as {@link #apply} says. */
+	void apply(List<Parsed> parsed) {
+		// On the caller's thread, before any group: the personal-data topic's consumer
+		// is the caller's, and its rows are shared across organizations.
 		this.addresses.accept(keysReferredTo(parsed));
+		List<List<Parsed>> groups = this.lanes.split(parsed, (record) -> record.record().partition(),
+				PollApplier::erasesAddresses);
+		this.lanes.run(groups.stream().map((group) -> (Runnable) () -> applyGroup(group)).toList());
+	}
+
+	/** One group of partitions: together, or one record a transaction if that fails. */
+	private void applyGroup(List<Parsed> parsed) {
 		Applied applied;
 		try {
 			applied = this.transactions.execute((status) -> applyTogether(parsed));
@@ -108,14 +141,28 @@ final class PollApplier {
 			if (this.databaseUnavailable.test(ex)) {
 				throw ex;
 			}
-			logger.warn("A poll of {} records could not be applied in one transaction; applying them one by one "
-					+ "to set aside the organization at fault", records.count());
+			logger.warn("A poll's {} records of partitions {} could not be applied in one transaction; applying them "
+					+ "one by one to set aside the organization at fault", parsed.size(), partitionsOf(parsed));
 			applied = new Applied();
 			for (Parsed record : parsed) {
 				applied.addAll(applyAlone(record));
 			}
 		}
 		applied.publishTo(this.view);
+	}
+
+	private static Set<Integer> partitionsOf(List<Parsed> parsed) {
+		Set<Integer> partitions = new java.util.TreeSet<>();
+		parsed.forEach((record) -> partitions.add(record.record().partition()));
+		return partitions;
+	}
+
+	/**
+	 * Whether the record erases addresses, rows that a user's other organizations share.
+	 */
+	private static boolean erasesAddresses(Parsed parsed) {
+		return parsed.failure() == null && parsed.parsedEvent().isPresent()
+				&& parsed.parsedEvent().get().event().asErasure().isPresent();
 	}
 
 	/**
@@ -211,11 +258,13 @@ final class PollApplier {
 
 	/** The record's event, or the failure to read it, which fails its transaction. */
 	private Parsed parse(ConsumerRecord<String, byte[]> record) {
+		CloudEvent cloudEvent = null;
 		try {
-			return new Parsed(record, EventRecords.parse(record, this.authenticity), null);
+			cloudEvent = CloudEventRecords.read(record).orElse(null);
+			return new Parsed(record, cloudEvent, EventRecords.parse(record, cloudEvent, this.authenticity), null);
 		}
 		catch (RuntimeException unreadable) {
-			return new Parsed(record, null, unreadable);
+			return new Parsed(record, cloudEvent, null, unreadable);
 		}
 	}
 
@@ -231,11 +280,12 @@ final class PollApplier {
 	}
 
 	/**
-	 * A record read ahead of its transaction: its event (empty if it is none to apply),
-	 * or why it could not be read, which fails the transaction that gets to it, as
-	 * reading it there would have.
+	 * A record read ahead of its transaction: its CloudEvents attributes (null if it has
+	 * none), read once for the projection and its observation alike; its event (empty if
+	 * it is none to apply), or why it could not be read, which fails the transaction that
+	 * gets to it, as reading it there would have.
 	 */
-	private record Parsed(ConsumerRecord<String, byte[]> record, Optional<ProjectedEvent> parsedEvent,
+	record Parsed(ConsumerRecord<String, byte[]> record, CloudEvent cloudEvent, Optional<ProjectedEvent> parsedEvent,
 			RuntimeException failure) {
 
 		Optional<ProjectedEvent> event() {

@@ -34,8 +34,9 @@ import io.membership.topics.MembershipTopics;
  * Feeds the query side from {@value MembershipTopics#EVENTS}, the same stream downstream
  * services read: it follows the topic on a thread of its own from the positions it stored
  * ({@link ConsumerPositions}) and hands each poll to a {@link PollApplier}, which applies
- * it in one transaction with the new positions and sets aside an organization whose event
- * cannot be applied. Between those polls it follows
+ * it by groups of partitions side by side ({@link PartitionLanes}), each in one
+ * transaction with its partitions' new positions, and sets aside an organization whose
+ * event cannot be applied. Between those polls it follows
  * {@value MembershipTopics#PERSONAL_DATA}, where the addresses the events no longer carry
  * are ({@link PersonalDataFeed}), and reads it up to its end before a poll whose events
  * refer to an address the query side has not heard of.
@@ -48,7 +49,7 @@ import io.membership.topics.MembershipTopics;
  *
  * <p>
  * The positions table is the truth: the consumer starts from it, and it commits with the
- * projection. Once a poll's transaction has committed, the same positions are also
+ * projection. Once every group of a poll has committed, the same positions are also
  * committed to the consumer group {@code membership-query-<consumer name>}
  * ({@link #groupId}, {@link GroupCommits}), only so that Kafka's own tools (and lag
  * exporters) can see how far the query side is; nothing reads them back.
@@ -65,7 +66,16 @@ public class ProjectionConsumer implements SmartLifecycle {
 
 	private final ConsumerPositions positions;
 
-	private final PollApplier applier;
+	private final MembershipProjection projection;
+
+	private final OrganizationQuarantine quarantine;
+
+	private final int laneCount;
+
+	/** Made at each start, with its lanes, which stop with the consumer. */
+	private volatile PollApplier applier;
+
+	private volatile PartitionLanes lanes;
 
 	private final JdbcClient jdbc;
 
@@ -118,6 +128,22 @@ public class ProjectionConsumer implements SmartLifecycle {
 			OrganizationQuarantine quarantine, PermissionView view, JdbcClient jdbc, TransactionTemplate transactions,
 			AuthenticRecords authenticity, Predicate<Throwable> databaseUnavailable, MeterRegistry meters,
 			ObservationRegistry observations) {
+		this(kafkaClient, consumerName, projection, quarantine, view, jdbc, transactions, authenticity,
+				databaseUnavailable, meters, observations, PartitionLanes.DEFAULT);
+	}
+
+	/**
+	 * @param lanes how many groups of partitions each poll is split into, applied side by
+	 * side in transactions of their own ({@link PartitionLanes}); 1 applies each poll in
+	 * one transaction on the consumer's thread
+	 */
+	public ProjectionConsumer(Map<String, Object> kafkaClient, String consumerName, MembershipProjection projection,
+			OrganizationQuarantine quarantine, PermissionView view, JdbcClient jdbc, TransactionTemplate transactions,
+			AuthenticRecords authenticity, Predicate<Throwable> databaseUnavailable, MeterRegistry meters,
+			ObservationRegistry observations, int lanes) {
+		if (lanes < 1) {
+			throw new IllegalArgumentException("The query side needs at least one lane, not " + lanes);
+		}
 		this.properties.putAll(kafkaClient);
 		this.properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
 		this.properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
@@ -131,8 +157,9 @@ public class ProjectionConsumer implements SmartLifecycle {
 		this.properties.put(ConsumerConfig.GROUP_ID_CONFIG, groupId(consumerName));
 		this.view = view;
 		this.positions = new ConsumerPositions(jdbc, consumerName);
-		this.applier = new PollApplier(projection, quarantine, view, this.positions, transactions, authenticity,
-				databaseUnavailable, (keys) -> this.personalData.ensureKnown(keys));
+		this.projection = projection;
+		this.quarantine = quarantine;
+		this.laneCount = lanes;
 		this.jdbc = jdbc;
 		this.transactions = transactions;
 		this.authenticity = authenticity;
@@ -153,6 +180,9 @@ public class ProjectionConsumer implements SmartLifecycle {
 				new ConsumerPositions(this.jdbc, this.consumerName, MembershipTopics.PERSONAL_DATA));
 		this.consumerMeters = new KafkaClientMetrics(this.consumer);
 		this.consumerMeters.bindTo(this.meters);
+		this.lanes = new PartitionLanes(this.laneCount, "query-projection-lane");
+		this.applier = new PollApplier(this.projection, this.quarantine, this.view, this.positions, this.transactions,
+				this.authenticity, this.databaseUnavailable, (keys) -> this.personalData.ensureKnown(keys), this.lanes);
 		this.running = true;
 		this.thread = new Thread(this::run, "query-projection");
 		this.thread.start();
@@ -171,6 +201,10 @@ public class ProjectionConsumer implements SmartLifecycle {
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 			}
+		}
+		if (this.lanes != null) {
+			// After the consumer's thread has ended: it waits for its lanes' groups.
+			this.lanes.close();
 		}
 		if (this.consumerMeters != null) {
 			this.consumerMeters.close();
@@ -240,11 +274,15 @@ public class ProjectionConsumer implements SmartLifecycle {
 		}
 	}
 
-	/** Applies a poll, observing each traced event's projection until it committed. */
+	/**
+	 * Applies a poll, observing each traced event's projection until the poll's groups
+	 * have committed.
+	 */
 	private void apply(ConsumerRecords<String, byte[]> records) {
-		List<Observation> projections = this.observations.started(records);
+		List<PollApplier.Parsed> parsed = this.applier.parse(records);
+		List<Observation> projections = this.observations.started(parsed);
 		try {
-			this.applier.apply(records);
+			this.applier.apply(parsed);
 		}
 		catch (RuntimeException ex) {
 			projections.forEach((projection) -> projection.error(ex).stop());

@@ -9,7 +9,6 @@ import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.transport.Kind;
 import io.micrometer.observation.transport.ReceiverContext;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 
 import io.membership.topics.CloudEventRecords;
 
@@ -31,14 +30,18 @@ final class ProjectionObservations {
 		this.registry = registry;
 	}
 
-	/** Started for every record of the poll that carries a trace context. */
-	List<Observation> started(ConsumerRecords<String, byte[]> records) {
+	/**
+	 * Started for every record of the poll that carries a trace context, from the
+	 * attributes the poll's reading found ({@link PollApplier#parse}), not read again.
+	 */
+	List<Observation> started(List<PollApplier.Parsed> records) {
 		if (this.registry.isNoop()) {
 			return List.of();
 		}
 		List<Observation> started = new ArrayList<>();
-		for (ConsumerRecord<String, byte[]> record : records) {
-			CloudEvent event = CloudEventRecords.read(record).orElse(null);
+		for (PollApplier.Parsed parsed : records) {
+			ConsumerRecord<String, byte[]> record = parsed.record();
+			CloudEvent event = parsed.cloudEvent();
 			if (event == null || event.getExtension("traceparent") == null) {
 				continue;
 			}

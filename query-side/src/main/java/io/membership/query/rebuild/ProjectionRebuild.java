@@ -15,6 +15,7 @@ import javax.sql.DataSource;
 
 import org.apache.kafka.clients.consumer.Consumer;
 
+import io.membership.query.feed.PartitionLanes;
 import io.membership.query.projection.MembershipProjection;
 import io.membership.query.projection.ProjectionMigrations;
 import io.membership.query.rebuild.TableComparison.TableResult;
@@ -65,6 +66,8 @@ public class ProjectionRebuild {
 
 	private final RecordMac mac;
 
+	private int lanes = PartitionLanes.DEFAULT;
+
 	/**
 	 * @param live the service's database
 	 * @param kafkaClient where the brokers are and how to reach them (TLS, SASL), as
@@ -94,11 +97,23 @@ public class ProjectionRebuild {
 	}
 
 	/**
+	 * Replays with this many groups of partitions side by side ({@link PartitionLanes});
+	 * as the live consumer's, {@code membership.query.projection.lanes}.
+	 */
+	public ProjectionRebuild withLanes(int lanes) {
+		if (lanes < 1) {
+			throw new IllegalArgumentException("A replay needs at least one lane, not " + lanes);
+		}
+		this.lanes = lanes;
+		return this;
+	}
+
+	/**
 	 * Compares the live projections with a replay of the events they reflect; changes
 	 * nothing.
 	 */
 	public Report verify(PrintStream out) {
-		try (Replay replay = new Replay(this.topic.get(), this.personalData.get(), this.mac);
+		try (Replay replay = new Replay(this.topic.get(), this.personalData.get(), this.mac, this.lanes);
 				Connection connection = this.live.getConnection()) {
 			connection.setAutoCommit(false);
 			connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -131,7 +146,7 @@ public class ProjectionRebuild {
 	 * differed first.
 	 */
 	public Report rebuild(PrintStream out) {
-		try (Replay replay = new Replay(this.topic.get(), this.personalData.get(), this.mac);
+		try (Replay replay = new Replay(this.topic.get(), this.personalData.get(), this.mac, this.lanes);
 				Connection connection = this.live.getConnection()) {
 			connection.setAutoCommit(true);
 			Map<Integer, Long> before = LiveTables.positions(connection);

@@ -13,6 +13,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
+import javax.sql.DataSource;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -29,6 +31,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import io.membership.query.feed.AuthenticRecords;
 import io.membership.query.feed.EventRecords;
+import io.membership.query.feed.PartitionLanes;
 import io.membership.query.feed.PersonalDataFeed;
 import io.membership.query.projection.MembershipProjection;
 import io.membership.query.projection.PersonalDataProjection;
@@ -39,9 +42,10 @@ import io.membership.topics.RecordMac;
 /**
  * {@value MembershipTopics#EVENTS} replayed from its first record into a
  * {@link ScratchDatabase}, through the same {@link MembershipProjection} as the live
- * consumer, and, like it, only the records the service signed. It replays up to the
- * offsets it is given and can be taken further later: a rebuild replays up to the live
- * positions, compares, then goes on to the topic's end.
+ * consumer, and, like it, only the records the service signed, by groups of partitions
+ * applied side by side ({@link PartitionLanes}), each poll's group in a transaction of
+ * its own. It replays up to the offsets it is given and can be taken further later: a
+ * rebuild replays up to the live positions, compares, then goes on to the topic's end.
  */
 final class Replay implements AutoCloseable {
 
@@ -60,6 +64,8 @@ final class Replay implements AutoCloseable {
 
 	private final PersonalDataFeed personalData;
 
+	private final PartitionLanes lanes;
+
 	/** Per partition, the offset of the next record to apply. */
 	private final Map<TopicPartition, Long> next = new HashMap<>();
 
@@ -72,11 +78,22 @@ final class Replay implements AutoCloseable {
 	 * @throws IllegalStateException if a partition no longer starts at offset 0
 	 */
 	Replay(Consumer<String, byte[]> consumer, Consumer<String, byte[]> personalData, RecordMac mac) {
+		this(consumer, personalData, mac, PartitionLanes.DEFAULT);
+	}
+
+	/**
+	 * @param lanes how many groups of partitions each poll is split into, applied side by
+	 * side
+	 */
+	Replay(Consumer<String, byte[]> consumer, Consumer<String, byte[]> personalData, RecordMac mac, int lanes) {
 		this.consumer = consumer;
 		this.database = new ScratchDatabase();
-		JdbcClient jdbc = JdbcClient.create(this.database.dataSource());
-		this.projection = new MembershipProjection(jdbc, new JdbcTemplate(this.database.dataSource()));
-		this.transactions = new TransactionTemplate(new DataSourceTransactionManager(this.database.dataSource()));
+		this.lanes = new PartitionLanes(lanes, "rebuild-lane");
+		// A connection per transaction, so that the lanes write side by side.
+		DataSource connections = this.database.connections();
+		JdbcClient jdbc = JdbcClient.create(connections);
+		this.projection = new MembershipProjection(jdbc, new JdbcTemplate(connections));
+		this.transactions = new TransactionTemplate(new DataSourceTransactionManager(connections));
 		// Refusals are counted for the report, not as the service's metrics.
 		this.authenticity = new AuthenticRecords(mac, new SimpleMeterRegistry());
 		this.personalData = new PersonalDataFeed(personalData, new PersonalDataProjection(jdbc), this.transactions,
@@ -213,7 +230,7 @@ final class Replay implements AutoCloseable {
 			ConsumerRecords<String, byte[]> records = this.consumer.poll(Duration.ofMillis(500));
 			if (!records.isEmpty()) {
 				lastProgress = Instant.now();
-				this.transactions.executeWithoutResult((status) -> apply(records, goal));
+				apply(records, goal);
 			}
 			else if (Duration.between(lastProgress, Instant.now()).compareTo(STALL) > 0) {
 				throw new IllegalStateException("Kafka delivered nothing for " + STALL.toSeconds()
@@ -232,29 +249,43 @@ final class Replay implements AutoCloseable {
 	}
 
 	/**
-	 * Applies a poll's records below the goal as the live consumer does: together, in the
-	 * caller's transaction.
+	 * Applies a poll's records below the goal as the live consumer does: by groups of
+	 * partitions side by side, each in a transaction of its own, once the addresses the
+	 * events refer to have been read.
 	 */
 	private void apply(ConsumerRecords<String, byte[]> records, Map<TopicPartition, Long> goal) {
-		List<ProjectedEvent> events = new ArrayList<>();
+		List<Pending> events = new ArrayList<>();
 		for (ConsumerRecord<String, byte[]> record : records) {
 			TopicPartition partition = new TopicPartition(record.topic(), record.partition());
 			if (record.offset() < this.next.get(partition) || record.offset() >= goal.get(partition)) {
 				continue;
 			}
-			EventRecords.parse(record, this.authenticity).ifPresent(events::add);
+			EventRecords.parse(record, this.authenticity)
+				.ifPresent((event) -> events.add(new Pending(record.partition(), event)));
 			this.next.put(partition, record.offset() + 1);
 		}
-		// As the live consumer: the addresses the events refer to are read first.
-		this.personalData.ensureKnown(events.stream()
-			.flatMap((projected) -> PersonalDataProjection.keyOf(projected.event()).stream())
-			.collect(Collectors.toCollection(LinkedHashSet::new)));
-		this.projection.applyAll(events);
+		// As the live consumer: the addresses the events refer to are read first, on
+		// this thread, which alone reads the personal-data topic.
+		Set<String> keys = events.stream()
+			.flatMap((pending) -> PersonalDataProjection.keyOf(pending.projected().event()).stream())
+			.collect(Collectors.toCollection(LinkedHashSet::new));
+		this.transactions.executeWithoutResult((status) -> this.personalData.ensureKnown(keys));
+		List<List<Pending>> groups = this.lanes.split(events, Pending::partition,
+				(pending) -> pending.projected().event().asErasure().isPresent());
+		this.lanes.run(groups.stream()
+			.map((group) -> (Runnable) () -> this.transactions.executeWithoutResult(
+					(status) -> this.projection.applyAll(group.stream().map(Pending::projected).toList())))
+			.toList());
 		this.replayed += events.size();
+	}
+
+	/** An event read from a partition, waiting for its group. */
+	private record Pending(int partition, ProjectedEvent projected) {
 	}
 
 	@Override
 	public void close() {
+		this.lanes.close();
 		this.personalData.close();
 		this.consumer.close(Duration.ofSeconds(5));
 		this.database.close();

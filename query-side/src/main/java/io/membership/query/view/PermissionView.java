@@ -60,7 +60,10 @@ import io.membership.query.read.Timelines;
  * It is loaded from the projection tables at start-up and then follows the same events,
  * applying each organization's events strictly in version order. If it ever finds itself
  * behind what it is given (a gap, or another instance that wrote the tables first), it
- * reloads that organization from the tables.
+ * reloads that organization from the tables. The projection's lanes
+ * ({@code PartitionLanes}) apply different organizations on different threads at once:
+ * the organizations are a concurrent map, and each organization's view changes under its
+ * own lock, so two threads applying two organizations never change the same state.
  *
  * <p>
  * An organization the projection had to set aside (one of its events could not be

@@ -64,7 +64,8 @@ class PersonalDataOrderingTest {
 
 	private final PollApplier applier = new PollApplier(new MembershipProjection(this.jdbc),
 			new OrganizationQuarantine(this.jdbc), this.view, new ConsumerPositions(this.jdbc, "query-side"),
-			this.transactions, this.authenticity, (failure) -> false, this.feed::ensureKnown);
+			this.transactions, this.authenticity, (failure) -> false, this.feed::ensureKnown,
+			new PartitionLanes(1, "query-projection-lane"));
 
 	private final InvitationId ann = new InvitationId("inv_ann");
 

@@ -286,6 +286,34 @@ class ProjectionRebuildTest {
 	}
 
 	/**
+	 * A replay applies each poll in three lanes of partitions side by side, with one
+	 * person (user 4) erased by two organizations, each in a partition of its own: the
+	 * replay equals the live tables, which one event at a time made, row by row.
+	 */
+	@Test
+	void a_replay_in_several_lanes_equals_the_live_tables_row_by_row() {
+		for (int i = 0; i < 12; i++) {
+			this.topic.appendAll(OrganizationHistory.busy("Org " + i).records());
+		}
+		for (String name : List.of("Initech", "Umbrella", "Hooli")) {
+			OrganizationHistory erasing = OrganizationHistory.everyEventType(name);
+			this.personalData.appendAll(erasing.personalDataRecords());
+			this.topic.appendAll(erasing.records());
+		}
+		followTheTopic();
+		ProjectionRebuild inLanes = new ProjectionRebuild(this.live.dataSource(), this.topic::consumer,
+				this.personalData::consumer, "query-side", OrganizationHistory.MAC)
+			.withLanes(3);
+
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		ProjectionRebuild.Report report = inLanes.verify(new PrintStream(out, true, StandardCharsets.UTF_8));
+
+		assertThat(report.identical()).as(out.toString(StandardCharsets.UTF_8)).isTrue();
+		assertThat(report.replayedEvents()).isEqualTo(this.topic.all().size());
+		assertThat(out.toString(StandardCharsets.UTF_8)).contains("  qs_personal_data: ", "  qs_activity_log: ");
+	}
+
+	/**
 	 * A person erased (user 4 of an organization with every event type: their address and
 	 * their invitation's), the tombstones written after the event. The live tables are
 	 * compared with replays of the personal-data topic as it is, compacted to the
