@@ -82,11 +82,7 @@ class PollApplierTest {
 	}
 
 	private List<ConsumerRecord<String, byte[]>> write(OrganizationHistory history, long... versions) {
-		List<ConsumerRecord<String, byte[]>> written = new ArrayList<>();
-		for (long version : versions) {
-			written.add(this.topic.append(history.record(version)));
-		}
-		return written;
+		return this.topic.appendVersions(history, versions);
 	}
 
 	private List<ConsumerRecord<String, byte[]>> writeAll(OrganizationHistory history) {
@@ -95,11 +91,7 @@ class PollApplierTest {
 
 	@SafeVarargs
 	private void poll(List<ConsumerRecord<String, byte[]>>... parts) {
-		List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-		for (List<ConsumerRecord<String, byte[]>> part : parts) {
-			records.addAll(part);
-		}
-		this.applier.apply(InMemoryTopic.poll(records));
+		this.applier.apply(InMemoryTopic.pollOf(parts));
 	}
 
 	private long versionOf(OrganizationHistory history) {

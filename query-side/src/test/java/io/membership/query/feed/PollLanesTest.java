@@ -224,11 +224,7 @@ class PollLanesTest {
 	}
 
 	private List<ConsumerRecord<String, byte[]>> write(OrganizationHistory history, long... versions) {
-		List<ConsumerRecord<String, byte[]>> written = new ArrayList<>();
-		for (long version : versions) {
-			written.add(this.topic.append(history.record(version)));
-		}
-		return written;
+		return this.topic.appendVersions(history, versions);
 	}
 
 	private List<ConsumerRecord<String, byte[]>> writeAll(OrganizationHistory history) {
@@ -237,11 +233,7 @@ class PollLanesTest {
 
 	@SafeVarargs
 	private void poll(List<ConsumerRecord<String, byte[]>>... parts) {
-		List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-		for (List<ConsumerRecord<String, byte[]>> part : parts) {
-			records.addAll(part);
-		}
-		this.applier.apply(InMemoryTopic.poll(records));
+		this.applier.apply(InMemoryTopic.pollOf(parts));
 	}
 
 	private void plantMember(OrganizationHistory history, long user) {

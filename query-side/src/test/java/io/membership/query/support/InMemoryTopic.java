@@ -150,6 +150,25 @@ public final class InMemoryTopic {
 		return this.endOffsetRequests.get();
 	}
 
+	/** These versions of the organization's history, appended in this order. */
+	public List<ConsumerRecord<String, byte[]>> appendVersions(OrganizationHistory history, long... versions) {
+		List<ConsumerRecord<String, byte[]>> appended = new ArrayList<>();
+		for (long version : versions) {
+			appended.add(append(history.record(version)));
+		}
+		return appended;
+	}
+
+	/** What one poll of these parts' records delivers, in their order. */
+	@SafeVarargs
+	public static ConsumerRecords<String, byte[]> pollOf(List<ConsumerRecord<String, byte[]>>... parts) {
+		List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+		for (List<ConsumerRecord<String, byte[]>> part : parts) {
+			records.addAll(part);
+		}
+		return poll(records);
+	}
+
 	/** What one poll of these records delivers, partition by partition. */
 	public static ConsumerRecords<String, byte[]> poll(List<ConsumerRecord<String, byte[]>> records) {
 		Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> byPartition = new LinkedHashMap<>();
