@@ -37,7 +37,9 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtGra
 import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
 import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.firewall.HttpFirewall;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.security.web.firewall.StrictHttpFirewall;
 
 import io.membership.infra.web.ProblemWriter;
 import io.membership.web.Problems;
@@ -114,6 +116,20 @@ public class SecurityConfiguration {
 			}
 			return standard.resolve(request);
 		};
+	}
+
+	/**
+	 * Spring Security's strict firewall with its default rules, the character rules
+	 * decided without regular expressions ({@link FirewallCharacters}): the same requests
+	 * pass and are refused, at a fraction of the cost per header read.
+	 */
+	@Bean
+	HttpFirewall httpFirewall() {
+		StrictHttpFirewall firewall = new StrictHttpFirewall();
+		firewall.setAllowedHeaderNames(FirewallCharacters::assignedAndNotControl);
+		firewall.setAllowedHeaderValues(FirewallCharacters::headerValue);
+		firewall.setAllowedParameterNames(FirewallCharacters::assignedAndNotControl);
+		return firewall;
 	}
 
 	/**
